@@ -1,1 +1,41 @@
-fn main() {}
+//! `fspinn`: train, evaluate and (later) co-simulate FSpiNN spiking networks from the command line.
+
+mod cmd;
+mod progress;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// FSpiNN: memory- and energy-efficient STDP spiking networks, their golden models and accelerator.
+#[derive(Parser)]
+#[command(name = "fspinn", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Short training and evaluation on the built-in MNIST subset (no data directory needed).
+    #[command(after_help = "Example:\n  fspinn demo\n  fspinn demo --neurons 50 --json")]
+    Demo(cmd::demo::DemoArgs),
+    /// Train a network, assign labels to its neurons and measure test accuracy.
+    #[command(after_help = cmd::train::EXAMPLES)]
+    Train(cmd::train::TrainArgs),
+    /// Evaluate a trained checkpoint on a test set.
+    #[command(after_help = cmd::eval::EXAMPLES)]
+    Eval(cmd::eval::EvalArgs),
+    /// Check or download the MNIST and Fashion-MNIST files.
+    #[command(subcommand)]
+    Data(cmd::data::DataCommand),
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Train(a) => cmd::train::run(a),
+        Command::Eval(a) => cmd::eval::run(a),
+        Command::Data(c) => cmd::data::run(c),
+    }
+}

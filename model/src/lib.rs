@@ -1,2 +1,17 @@
 //! FSpiNN network models: datasets, the Diehl & Cook 2015 baseline (layer L0), training and checkpoints.
+pub mod baseline;
+pub mod checkpoint;
+pub mod config;
 pub mod data;
+pub mod error;
+pub mod evaluate;
+pub mod labels;
+pub mod params;
+pub mod poisson;
+pub mod rng;
+pub mod train;
+mod validate;
+
+pub use config::{RunConfig, Variant};
+pub use error::ModelError;
+pub use train::Trainer;

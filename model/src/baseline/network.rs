@@ -1,0 +1,329 @@
+//! The baseline network's learned state (weights, thresholds) and the presentation of an image.
+//!
+//! Order inside one step of `dt` (docs/baseline.md): 1 integrate every neuron (Euler, as Brian
+//! does for these nonlinear equations) and decay conductances; 2 fire and reset excitatory, then
+//! inhibitory neurons; 3 propagate input, E->I and I->E spikes into conductances; 4 learn: the pre
+//! rule for every input spike, then the post rule for every excitatory spike.
+
+use super::plasticity::{Frozen, LearningRule, Plastic, Synapses, Traces};
+use super::state::Workspace;
+use crate::error::ModelError;
+use crate::params::BaselineParams;
+use crate::rng::Rng;
+
+/// Per-step constants derived from the parameters.
+#[derive(Clone, Debug)]
+struct StepConstants {
+    steps: u32,
+    k_e: f32,
+    ge_e_keep: f32,
+    gi_e_keep: f32,
+    thresh_base_e: f32,
+    clamp_e: u32,
+    lock_e: u32,
+    k_i: f32,
+    ge_i_keep: f32,
+    clamp_i: u32,
+    theta_keep_per_attempt: f32,
+}
+
+impl StepConstants {
+    fn new(p: &BaselineParams) -> Self {
+        let t = &p.timing;
+        let dt = t.dt_ms;
+        let attempt_ms = t.presentation_ms as f64 + t.rest_ms as f64;
+        StepConstants {
+            steps: t.presentation_steps(),
+            k_e: dt / p.exc.tau_m_ms,
+            ge_e_keep: 1.0 - dt / p.exc.tau_ge_ms,
+            gi_e_keep: 1.0 - dt / p.exc.tau_gi_ms,
+            thresh_base_e: p.exc.v_thresh - p.exc.theta_offset,
+            clamp_e: t.steps_for(p.exc.refractory_ms),
+            lock_e: t.steps_for(p.exc.fire_lockout_ms),
+            k_i: dt / p.inh.tau_m_ms,
+            ge_i_keep: 1.0 - dt / p.inh.tau_ge_ms,
+            clamp_i: t.steps_for(p.inh.refractory_ms),
+            theta_keep_per_attempt: (-attempt_ms / p.exc.tau_theta_ms as f64).exp() as f32,
+        }
+    }
+}
+
+/// What one image presentation did, summed over its attempts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PresentationStats {
+    /// Attempts made (1 unless the network stayed too quiet and the intensity was raised).
+    pub attempts: u32,
+    pub input_spikes: u64,
+    pub exc_spikes: u64,
+    pub inh_spikes: u64,
+    /// Neuron state updates (excitatory and inhibitory, every step).
+    pub neuron_updates: u64,
+    /// Synaptic accumulations (input spike x neurons).
+    pub synaptic_ops: u64,
+    /// STDP weight updates.
+    pub weight_updates: u64,
+}
+
+impl PresentationStats {
+    /// Adds another presentation's figures to these.
+    pub fn accumulate(&mut self, o: &PresentationStats) {
+        self.attempts += o.attempts;
+        self.input_spikes += o.input_spikes;
+        self.exc_spikes += o.exc_spikes;
+        self.inh_spikes += o.inh_spikes;
+        self.neuron_updates += o.neuron_updates;
+        self.synaptic_ops += o.synaptic_ops;
+        self.weight_updates += o.weight_updates;
+    }
+}
+
+/// Weights (input-major: `w[i * n + j]` from input i to neuron j) and adaptive thresholds.
+#[derive(Clone, Debug)]
+pub struct BaselineNetwork {
+    params: BaselineParams,
+    n_inputs: usize,
+    n_neurons: usize,
+    weights: Vec<f32>,
+    theta: Vec<f32>,
+    consts: StepConstants,
+    rule: LearningRule,
+    traces: Traces,
+}
+
+impl BaselineNetwork {
+    /// A fresh network with the authors' random initial weights drawn from `rng`.
+    pub fn new(
+        params: BaselineParams,
+        n_inputs: usize,
+        n_neurons: usize,
+        rng: &mut Rng,
+    ) -> Result<Self, ModelError> {
+        let s = &params.syn;
+        let weights = (0..n_inputs * n_neurons)
+            .map(|_| s.init_scale * (rng.uniform() as f32 + s.init_offset))
+            .collect();
+        let theta = vec![params.exc.theta_init; n_neurons];
+        Self::from_parts(params, n_inputs, n_neurons, weights, theta)
+    }
+
+    /// Rebuilds a network from stored state, checking that the parts fit together.
+    pub fn from_parts(
+        params: BaselineParams,
+        n_inputs: usize,
+        n_neurons: usize,
+        weights: Vec<f32>,
+        theta: Vec<f32>,
+    ) -> Result<Self, ModelError> {
+        crate::validate::baseline(&params, n_inputs, n_neurons)?;
+        if weights.len() != n_inputs * n_neurons || theta.len() != n_neurons {
+            return Err(ModelError::Shape(format!(
+                "weights hold {} values and theta {}, expected {} x {} and {}",
+                weights.len(),
+                theta.len(),
+                n_inputs,
+                n_neurons,
+                n_neurons
+            )));
+        }
+        let consts = StepConstants::new(&params);
+        let rule = LearningRule::new(&params);
+        Ok(BaselineNetwork {
+            params,
+            n_inputs,
+            n_neurons,
+            weights,
+            theta,
+            consts,
+            rule,
+            traces: Traces::default(),
+        })
+    }
+
+    pub fn params(&self) -> &BaselineParams {
+        &self.params
+    }
+    pub fn n_inputs(&self) -> usize {
+        self.n_inputs
+    }
+    pub fn n_neurons(&self) -> usize {
+        self.n_neurons
+    }
+    pub fn weights(&self) -> &[f32] {
+        &self.weights
+    }
+    pub fn theta(&self) -> &[f32] {
+        &self.theta
+    }
+
+    /// A workspace sized for this network.
+    pub fn workspace(&self) -> Workspace {
+        Workspace::new(self.n_neurons)
+    }
+
+    /// Scales each neuron's incoming weights to sum to `norm_total`, as before every training image.
+    pub fn normalize(&mut self) {
+        let n = self.n_neurons;
+        let mut sums = vec![0.0f32; n];
+        for row in self.weights.chunks_exact(n) {
+            for (s, w) in sums.iter_mut().zip(row) {
+                *s += w;
+            }
+        }
+        let total = self.params.syn.norm_total;
+        let factors: Vec<f32> = sums
+            .iter()
+            .map(|&s| if s > 0.0 { total / s } else { 1.0 })
+            .collect();
+        for row in self.weights.chunks_exact_mut(n) {
+            for (w, f) in row.iter_mut().zip(&factors) {
+                *w *= f;
+            }
+        }
+    }
+
+    /// Trains on one image: normalise, present with STDP, repeat louder while too quiet.
+    /// The spike counts of the last attempt are left in `ws.counts()`.
+    pub fn train_image(&mut self, ws: &mut Workspace, image: &[u8], rng: &mut Rng) -> PresentationStats {
+        let mut total = PresentationStats::default();
+        let timing = self.params.timing.clone();
+        for attempt in 0..timing.max_attempts {
+            self.normalize();
+            let mut syn = Plastic {
+                weights: &mut self.weights,
+                theta: &mut self.theta,
+                n: self.n_neurons,
+                traces: &mut self.traces,
+                rule: &self.rule,
+                updates: 0,
+            };
+            let intensity = timing.start_intensity + attempt;
+            let mut stats = run_attempt(&self.params, &self.consts, &mut syn, ws, image, intensity, rng);
+            stats.weight_updates = syn.updates;
+            let keep = self.consts.theta_keep_per_attempt;
+            self.theta.iter_mut().for_each(|t| *t *= keep);
+            total.accumulate(&stats);
+            if stats.exc_spikes >= timing.min_spikes as u64 {
+                break;
+            }
+        }
+        total
+    }
+
+    /// Shows one image without learning; spike counts are left in `ws.counts()`.
+    pub fn infer_image(&self, ws: &mut Workspace, image: &[u8], rng: &mut Rng) -> PresentationStats {
+        let mut total = PresentationStats::default();
+        let timing = &self.params.timing;
+        let mut syn = Frozen {
+            weights: &self.weights,
+            theta: &self.theta,
+            n: self.n_neurons,
+        };
+        for attempt in 0..timing.max_attempts {
+            let intensity = timing.start_intensity + attempt;
+            let stats = run_attempt(&self.params, &self.consts, &mut syn, ws, image, intensity, rng);
+            total.accumulate(&stats);
+            if stats.exc_spikes >= timing.min_spikes as u64 {
+                break;
+            }
+        }
+        total
+    }
+}
+
+/// One attempt: the image at one intensity for `presentation_ms`, then the rest (a state reset).
+fn run_attempt<S: Synapses>(
+    p: &BaselineParams,
+    c: &StepConstants,
+    syn: &mut S,
+    ws: &mut Workspace,
+    image: &[u8],
+    intensity: u32,
+    rng: &mut Rng,
+) -> PresentationStats {
+    let n = syn.theta().len();
+    ws.reset(p.exc.v_rest, p.inh.v_rest, n);
+    syn.begin();
+    let rate = p.timing.rate_per_pixel_hz as f64 * intensity as f64;
+    ws.schedule.fill(image, rate, p.timing.dt_ms as f64, c.steps, rng);
+    let mut stats = PresentationStats {
+        attempts: 1,
+        input_spikes: ws.schedule.total() as u64,
+        neuron_updates: 2 * n as u64 * c.steps as u64,
+        synaptic_ops: ws.schedule.total() as u64 * n as u64,
+        ..Default::default()
+    };
+    let (e, i) = (&p.exc, &p.inh);
+    for t in 0..c.steps {
+        // 1. Integrate.
+        for j in 0..n {
+            let v = ws.v_e[j];
+            let dv = (e.v_rest - v) + ws.ge_e[j] * (e.e_exc - v) + ws.gi_e[j] * (e.e_inh - v);
+            let free = ws.clamp_e[j] == 0;
+            ws.v_e[j] = if free { v + c.k_e * dv } else { v };
+            ws.clamp_e[j] = ws.clamp_e[j].saturating_sub(1);
+            ws.lock_e[j] = ws.lock_e[j].saturating_sub(1);
+            ws.ge_e[j] *= c.ge_e_keep;
+            ws.gi_e[j] *= c.gi_e_keep;
+        }
+        for j in 0..n {
+            let v = ws.v_i[j];
+            let dv = (i.v_rest - v) + ws.ge_i[j] * (i.e_exc - v);
+            let free = ws.clamp_i[j] == 0;
+            ws.v_i[j] = if free { v + c.k_i * dv } else { v };
+            ws.clamp_i[j] = ws.clamp_i[j].saturating_sub(1);
+            ws.ge_i[j] *= c.ge_i_keep;
+        }
+        // 2. Fire and reset.
+        ws.fired_e.clear();
+        let theta = syn.theta();
+        for j in 0..n {
+            if ws.lock_e[j] == 0 && ws.clamp_e[j] == 0 && ws.v_e[j] > c.thresh_base_e + theta[j] {
+                ws.fired_e.push(j as u32);
+            }
+        }
+        for &j in &ws.fired_e {
+            let j = j as usize;
+            ws.v_e[j] = e.v_reset;
+            ws.clamp_e[j] = c.clamp_e;
+            ws.lock_e[j] = c.lock_e;
+            ws.counts[j] += 1;
+        }
+        ws.fired_i.clear();
+        for j in 0..n {
+            if ws.clamp_i[j] == 0 && ws.v_i[j] > i.v_thresh {
+                ws.fired_i.push(j as u32);
+            }
+        }
+        for &j in &ws.fired_i {
+            ws.v_i[j as usize] = i.v_reset;
+            ws.clamp_i[j as usize] = c.clamp_i;
+        }
+        // 3. Propagate.
+        let inputs = ws.schedule.at(t);
+        for &ch in inputs {
+            for (g, w) in ws.ge_e.iter_mut().zip(syn.row(ch as usize)) {
+                *g += w;
+            }
+        }
+        for &j in &ws.fired_e {
+            ws.ge_i[j as usize] += i.w_ei;
+        }
+        if !ws.fired_i.is_empty() {
+            let all = i.w_ie * ws.fired_i.len() as f32;
+            ws.gi_e.iter_mut().for_each(|g| *g += all);
+            for &j in &ws.fired_i {
+                ws.gi_e[j as usize] -= i.w_ie;
+            }
+        }
+        // 4. Learn.
+        for &ch in ws.schedule.at(t) {
+            syn.on_input_spike(ch as usize, t);
+        }
+        for &j in &ws.fired_e {
+            syn.on_exc_spike(j as usize, t);
+        }
+        stats.exc_spikes += ws.fired_e.len() as u64;
+        stats.inh_spikes += ws.fired_i.len() as u64;
+    }
+    stats
+}

@@ -1,0 +1,147 @@
+//! Versioned checkpoint files, written atomically.
+//!
+//! Layout: 8 magic bytes `FSPINNCK`, a little-endian u32 format version, a little-endian u64 body
+//! length, then the body in postcard encoding. The file is written to a temporary sibling, synced,
+//! and renamed over the target, so a crash never leaves a half-written checkpoint. The body holds
+//! no timestamps or host details: the same run gives byte-identical checkpoints.
+
+use crate::baseline::{BaselineNetwork, PresentationStats};
+use crate::config::RunConfig;
+use crate::error::ModelError;
+use crate::train::Trainer;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 8] = b"FSPINNCK";
+/// Bump whenever the body's layout or meaning changes.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 8 + 4 + 8;
+
+#[derive(Serialize, Deserialize)]
+struct Body {
+    config: RunConfig,
+    n_inputs: u32,
+    samples_done: u64,
+    train_stats: PresentationStats,
+    weights: Vec<f32>,
+    theta: Vec<f32>,
+    assignments: Option<Vec<Option<u8>>>,
+}
+
+/// Encodes a training run as checkpoint bytes.
+pub fn to_bytes(t: &Trainer) -> Vec<u8> {
+    let body = Body {
+        config: t.config.clone(),
+        n_inputs: t.network.n_inputs() as u32,
+        samples_done: t.samples_done,
+        train_stats: t.train_stats,
+        weights: t.network.weights().to_vec(),
+        theta: t.network.theta().to_vec(),
+        assignments: t.assignments.clone(),
+    };
+    let encoded = postcard::to_stdvec(&body).expect("in-memory serialisation cannot fail");
+    let mut out = Vec::with_capacity(HEADER_LEN + encoded.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
+    out.extend_from_slice(&encoded);
+    out
+}
+
+/// Decodes checkpoint bytes read from `path` (named in errors).
+pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
+    let corrupt = |reason: String| ModelError::CorruptCheckpoint {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if bytes.len() < 8 || &bytes[..8] != MAGIC {
+        return Err(ModelError::NotACheckpoint {
+            path: path.to_path_buf(),
+        });
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(corrupt(format!("header truncated at {} bytes", bytes.len())));
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(ModelError::CheckpointVersion {
+            path: path.to_path_buf(),
+            found: version,
+            expected: FORMAT_VERSION,
+        });
+    }
+    let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    let body_bytes = &bytes[HEADER_LEN..];
+    if body_bytes.len() as u64 != len {
+        return Err(corrupt(format!(
+            "body is {} bytes, header says {len} (truncated or appended to)",
+            body_bytes.len()
+        )));
+    }
+    let body: Body = postcard::from_bytes(body_bytes).map_err(|e| corrupt(e.to_string()))?;
+    let network = BaselineNetwork::from_parts(
+        body.config.params.clone(),
+        body.n_inputs as usize,
+        body.config.neurons,
+        body.weights,
+        body.theta,
+    )
+    .map_err(|e| corrupt(e.to_string()))?;
+    if let Some(a) = &body.assignments {
+        if a.len() != body.config.neurons {
+            return Err(corrupt(format!(
+                "{} label assignments for {} neurons",
+                a.len(),
+                body.config.neurons
+            )));
+        }
+    }
+    Ok(Trainer::from_parts(
+        body.config,
+        network,
+        body.samples_done,
+        body.train_stats,
+        body.assignments,
+    ))
+}
+
+/// Writes `bytes` to `path` atomically: temporary sibling, fsync, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| ModelError::Io { path: p, source }
+    };
+    let tmp = temp_sibling(path);
+    let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+    f.write_all(bytes).map_err(io(&tmp))?;
+    f.sync_all().map_err(io(&tmp))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(|source| {
+        let _ = std::fs::remove_file(&tmp);
+        ModelError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
+fn temp_sibling(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".tmp-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Saves a training run to `path` atomically.
+pub fn save(t: &Trainer, path: &Path) -> Result<(), ModelError> {
+    write_atomic(path, &to_bytes(t))
+}
+
+/// Loads a training run from `path`.
+pub fn load(path: &Path) -> Result<Trainer, ModelError> {
+    let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    from_bytes(&bytes, path)
+}

@@ -1,0 +1,157 @@
+//! A training run as a resumable state machine: the network, how far training got, and the
+//! running totals. Everything needed to continue is in [`Trainer`]'s checkpoint, and every image's
+//! random stream is derived from (seed, epoch, index), so a resumed run draws the same numbers.
+
+use crate::baseline::{BaselineNetwork, PresentationStats, Workspace};
+use crate::config::RunConfig;
+use crate::data::Dataset;
+use crate::error::ModelError;
+use crate::evaluate;
+use crate::labels::{self, RunningAccuracy};
+use crate::rng::{Rng, StreamPhase};
+
+/// Window of the running training accuracy shown while training.
+const RUNNING_WINDOW: usize = 1000;
+
+/// Outcome of the inference phases after training.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    pub assignments: Vec<Option<u8>>,
+    pub test_accuracy: f64,
+    pub label_stats: PresentationStats,
+    pub test_stats: PresentationStats,
+}
+
+/// State of a training run; serialised as a checkpoint by [`crate::checkpoint`].
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    pub config: RunConfig,
+    pub network: BaselineNetwork,
+    /// Training presentations completed (over all epochs).
+    pub samples_done: u64,
+    /// Summed statistics of the training presentations so far.
+    pub train_stats: PresentationStats,
+    /// Neuron labels, once assigned after training.
+    pub assignments: Option<Vec<Option<u8>>>,
+    workspace: Workspace,
+    running: RunningAccuracy,
+}
+
+impl Trainer {
+    /// A new run with freshly initialised weights.
+    pub fn new(config: RunConfig, n_inputs: usize) -> Result<Self, ModelError> {
+        let mut rng = Rng::stream(config.seed, StreamPhase::Init, 0, 0);
+        let network = BaselineNetwork::new(config.params.clone(), n_inputs, config.neurons, &mut rng)?;
+        Ok(Self::from_parts(config, network, 0, PresentationStats::default(), None))
+    }
+
+    /// Rebuilds a run from its parts (used when loading a checkpoint).
+    pub fn from_parts(
+        config: RunConfig,
+        network: BaselineNetwork,
+        samples_done: u64,
+        train_stats: PresentationStats,
+        assignments: Option<Vec<Option<u8>>>,
+    ) -> Self {
+        let workspace = network.workspace();
+        let running = RunningAccuracy::new(config.neurons, RUNNING_WINDOW);
+        Trainer {
+            config,
+            network,
+            samples_done,
+            train_stats,
+            assignments,
+            workspace,
+            running,
+        }
+    }
+
+    /// Whether every training presentation of the run has been made.
+    pub fn training_done(&self) -> bool {
+        self.samples_done >= self.config.total_train_samples()
+    }
+
+    /// Checks that `data` is what this run trains on.
+    pub fn check_data(&self, data: &Dataset) -> Result<(), ModelError> {
+        if data.len() < self.config.train_samples {
+            return Err(ModelError::Shape(format!(
+                "the run trains on {} images but the training set holds {}",
+                self.config.train_samples,
+                data.len()
+            )));
+        }
+        if data.pixels_per_image() != self.network.n_inputs() {
+            return Err(ModelError::Shape(format!(
+                "images have {} pixels but the network has {} inputs",
+                data.pixels_per_image(),
+                self.network.n_inputs()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Trains on the next image; returns its statistics. Call only while not `training_done()`.
+    pub fn step(&mut self, data: &Dataset) -> PresentationStats {
+        let k = self.config.train_samples as u64;
+        let epoch = self.samples_done / k;
+        let index = (self.samples_done % k) as usize;
+        let mut rng = Rng::stream(self.config.seed, StreamPhase::Train, epoch, index as u64);
+        let stats = self.network.train_image(&mut self.workspace, data.image(index), &mut rng);
+        self.running.push(self.workspace.counts(), data.label(index));
+        self.train_stats.accumulate(&stats);
+        self.samples_done += 1;
+        stats
+    }
+
+    /// Running training accuracy (see [`RunningAccuracy`]), for progress display only.
+    pub fn running_accuracy(&self) -> Option<f64> {
+        self.running.value()
+    }
+
+    /// Assigns labels from the last `label_samples` training images (inference, no learning),
+    /// then measures accuracy on the first `test_samples` test images.
+    pub fn evaluate(&mut self, train: &Dataset, test: &Dataset) -> Result<Evaluation, ModelError> {
+        let k = self.config.train_samples;
+        let l = self.config.label_samples.min(k);
+        let (label_counts, label_stats) = evaluate::responses(
+            &self.network,
+            train,
+            k - l..k,
+            self.config.seed,
+            StreamPhase::Label,
+        );
+        let assignments = labels::assign(&label_counts, &train.labels()[k - l..k], self.config.neurons);
+        self.assignments = Some(assignments.clone());
+        let (test_accuracy, test_stats) = test_accuracy(
+            &self.network,
+            &assignments,
+            test,
+            self.config.test_samples,
+            self.config.seed,
+        )?;
+        Ok(Evaluation {
+            assignments,
+            test_accuracy,
+            label_stats,
+            test_stats,
+        })
+    }
+}
+
+/// Accuracy of a labelled network on the first `samples` images of `test`.
+pub fn test_accuracy(
+    network: &BaselineNetwork,
+    assignments: &[Option<u8>],
+    test: &Dataset,
+    samples: usize,
+    seed: u64,
+) -> Result<(f64, PresentationStats), ModelError> {
+    if samples > test.len() {
+        return Err(ModelError::Shape(format!(
+            "{samples} test samples requested but the test set holds {}",
+            test.len()
+        )));
+    }
+    let (counts, stats) = evaluate::responses(network, test, 0..samples, seed, StreamPhase::Test);
+    Ok((labels::accuracy(&counts, &test.labels()[..samples], assignments), stats))
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand, plus the options they share.
+
+pub mod common;
+pub mod data;
+pub mod demo;
+pub mod eval;
+pub mod train;

@@ -1,0 +1,272 @@
+//! `fspinn train`: train from scratch or resume, checkpoint periodically, then label and test.
+
+use super::common::{init_threads, print_json, DataArgs};
+use crate::progress::samples_bar;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use fspinn_model::baseline::PresentationStats;
+use fspinn_model::data::{Dataset, DatasetKind, Split};
+use fspinn_model::params::BaselineParams;
+use fspinn_model::{checkpoint, RunConfig, Trainer, Variant};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub const EXAMPLES: &str = "Examples:
+  fspinn train --dataset mnist --neurons 100 --train-samples 60000 --test-samples 10000 --seed 1 --json
+  fspinn train --neurons 400 --out n400.ckpt --checkpoint-every 5000
+  fspinn train --resume n400.ckpt          # continue an interrupted run with the same result";
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// Dataset: mnist or fashion-mnist [default: mnist].
+    #[arg(long)]
+    pub dataset: Option<DatasetKind>,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Network variant [default: baseline].
+    #[arg(long)]
+    pub variant: Option<Variant>,
+    /// Excitatory neurons [default: 100].
+    #[arg(long)]
+    pub neurons: Option<usize>,
+    /// Training images per epoch, the first K of the training set [default: 60000].
+    #[arg(long)]
+    pub train_samples: Option<usize>,
+    /// Test images, the first K of the test set [default: 10000].
+    #[arg(long)]
+    pub test_samples: Option<usize>,
+    /// Last K training images shown again without learning to label neurons [default: 10000].
+    #[arg(long)]
+    pub label_samples: Option<usize>,
+    /// Passes over the training images [default: 1].
+    #[arg(long)]
+    pub epochs: Option<u32>,
+    /// Seed of every random draw of the run [default: 0].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Integration step in ms [default: 0.5].
+    #[arg(long)]
+    pub dt_ms: Option<f32>,
+    /// Presentation time per image in ms [default: 350].
+    #[arg(long)]
+    pub presentation_ms: Option<f32>,
+    /// Write the checkpoint here (periodically and at the end).
+    #[arg(long, value_name = "CKPT")]
+    pub out: Option<PathBuf>,
+    /// Continue the run saved in this checkpoint (its settings are kept; --out defaults to it).
+    #[arg(long, value_name = "CKPT")]
+    pub resume: Option<PathBuf>,
+    /// Save the checkpoint every K training images.
+    #[arg(long, default_value_t = 10_000, value_name = "K")]
+    pub checkpoint_every: u64,
+    /// Stop after K training images in this invocation, saving the checkpoint (for schedulers
+    /// with time limits); resume later with --resume.
+    #[arg(long, value_name = "K")]
+    pub stop_after: Option<u64>,
+    /// Worker threads for inference (0: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Print one JSON object as the last line of stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What a run produced; printed as JSON.
+#[derive(Serialize)]
+pub struct TrainReport {
+    pub dataset: DatasetKind,
+    pub variant: Variant,
+    pub neurons: usize,
+    pub train_samples: usize,
+    pub test_samples: usize,
+    pub label_samples: usize,
+    pub epochs: u32,
+    pub seed: u64,
+    /// False when --stop-after ended the run early.
+    pub complete: bool,
+    pub samples_done: u64,
+    pub test_accuracy: Option<f64>,
+    /// Wall time of the training presentations made by this invocation.
+    pub train_seconds: f64,
+    pub train_samples_per_second: f64,
+    /// Wall time of labelling and testing.
+    pub eval_seconds: f64,
+    pub threads: usize,
+    pub checkpoint: Option<PathBuf>,
+    /// Summed over all training presentations of the run.
+    pub train_ops: PresentationStats,
+    pub test_ops: Option<PresentationStats>,
+    pub params: BaselineParams,
+}
+
+fn pick<T: PartialEq + std::fmt::Debug>(
+    name: &str,
+    given: Option<T>,
+    stored: T,
+) -> Result<T> {
+    match given {
+        Some(v) if v != stored => bail!(
+            "--{name} {v:?} conflicts with the checkpoint's {stored:?}; a resumed run keeps its settings"
+        ),
+        _ => Ok(stored),
+    }
+}
+
+/// The run's configuration: from the command line, or from the checkpoint when resuming.
+fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
+    if let Some(path) = &a.resume {
+        let t = checkpoint::load(path).with_context(|| format!("resuming from {}", path.display()))?;
+        let c = &t.config;
+        pick("dataset", a.dataset, c.dataset)?;
+        pick("variant", a.variant, c.variant)?;
+        pick("neurons", a.neurons, c.neurons)?;
+        pick("train-samples", a.train_samples, c.train_samples)?;
+        pick("test-samples", a.test_samples, c.test_samples)?;
+        pick("label-samples", a.label_samples, c.label_samples)?;
+        pick("epochs", a.epochs, c.epochs)?;
+        pick("seed", a.seed, c.seed)?;
+        pick("dt-ms", a.dt_ms, c.params.timing.dt_ms)?;
+        pick("presentation-ms", a.presentation_ms, c.params.timing.presentation_ms)?;
+        let out = a.out.clone().or_else(|| Some(path.clone()));
+        return Ok((t, out));
+    }
+    let mut params = BaselineParams::default();
+    if let Some(dt) = a.dt_ms {
+        params.timing.dt_ms = dt;
+    }
+    if let Some(p) = a.presentation_ms {
+        params.timing.presentation_ms = p;
+    }
+    let train_samples = a.train_samples.unwrap_or(60_000);
+    let config = RunConfig {
+        dataset: a.dataset.unwrap_or(DatasetKind::Mnist),
+        variant: a.variant.unwrap_or(Variant::Baseline),
+        neurons: a.neurons.unwrap_or(100),
+        train_samples,
+        test_samples: a.test_samples.unwrap_or(10_000),
+        label_samples: a.label_samples.unwrap_or(10_000).min(train_samples),
+        epochs: a.epochs.unwrap_or(1),
+        seed: a.seed.unwrap_or(0),
+        params,
+    };
+    if config.train_samples == 0 || config.epochs == 0 {
+        bail!("--train-samples and --epochs must be at least 1");
+    }
+    let t = Trainer::new(config, 28 * 28)?;
+    Ok((t, a.out.clone()))
+}
+
+pub fn run(a: TrainArgs) -> Result<()> {
+    let threads = init_threads(a.threads)?;
+    let (trainer, out) = configure(&a)?;
+    let c = &trainer.config;
+    let train = a.data.load(c.dataset, Split::Train, c.train_samples)?;
+    let test = a.data.load(c.dataset, Split::Test, c.test_samples)?;
+    let opts = RunOptions {
+        out,
+        checkpoint_every: a.checkpoint_every,
+        stop_after: a.stop_after,
+        threads,
+    };
+    let report = execute(trainer, &train, &test, &opts)?;
+    print_report(&report, a.json);
+    Ok(())
+}
+
+/// How a run is driven, apart from what it computes.
+pub struct RunOptions {
+    pub out: Option<PathBuf>,
+    pub checkpoint_every: u64,
+    pub stop_after: Option<u64>,
+    pub threads: usize,
+}
+
+fn save(t: &Trainer, out: &Option<PathBuf>) -> Result<()> {
+    if let Some(path) = out {
+        checkpoint::save(t, path).with_context(|| format!("saving checkpoint {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Trains (from wherever `trainer` is), then labels and tests; saves checkpoints on the way.
+pub fn execute(mut trainer: Trainer, train: &Dataset, test: &Dataset, o: &RunOptions) -> Result<TrainReport> {
+    trainer.check_data(train)?;
+    let total = trainer.config.total_train_samples();
+    let bar = samples_bar(total, trainer.samples_done, "train");
+    let started = Instant::now();
+    let mut made = 0u64;
+    while !trainer.training_done() && o.stop_after.is_none_or(|k| made < k) {
+        trainer.step(train);
+        made += 1;
+        bar.inc(1);
+        if made % 100 == 0 {
+            if let Some(acc) = trainer.running_accuracy() {
+                bar.set_message(format!("running acc {:.1}%", acc * 100.0));
+            }
+        }
+        if o.checkpoint_every > 0 && trainer.samples_done % o.checkpoint_every == 0 && !trainer.training_done() {
+            save(&trainer, &o.out)?;
+        }
+    }
+    bar.finish_and_clear();
+    let train_seconds = started.elapsed().as_secs_f64();
+    let complete = trainer.training_done();
+    let eval_start = Instant::now();
+    let evaluation = if complete {
+        Some(trainer.evaluate(train, test)?)
+    } else {
+        None
+    };
+    let eval_seconds = eval_start.elapsed().as_secs_f64();
+    save(&trainer, &o.out)?;
+    let c = &trainer.config;
+    Ok(TrainReport {
+        dataset: c.dataset,
+        variant: c.variant,
+        neurons: c.neurons,
+        train_samples: c.train_samples,
+        test_samples: c.test_samples,
+        label_samples: c.label_samples,
+        epochs: c.epochs,
+        seed: c.seed,
+        complete,
+        samples_done: trainer.samples_done,
+        test_accuracy: evaluation.as_ref().map(|e| e.test_accuracy),
+        train_seconds,
+        train_samples_per_second: if train_seconds > 0.0 { made as f64 / train_seconds } else { 0.0 },
+        eval_seconds,
+        threads: o.threads,
+        checkpoint: o.out.clone(),
+        train_ops: trainer.train_stats,
+        test_ops: evaluation.map(|e| e.test_stats),
+        params: c.params.clone(),
+    })
+}
+
+/// Human summary on stderr, JSON (if asked) as the last line of stdout.
+pub fn print_report(r: &TrainReport, json: bool) {
+    if r.complete {
+        eprintln!(
+            "{} {} N={}: {} training images in {:.1} s ({:.0}/s), test accuracy {:.2}% on {} images",
+            r.dataset,
+            r.variant,
+            r.neurons,
+            r.samples_done,
+            r.train_seconds,
+            r.train_samples_per_second,
+            r.test_accuracy.unwrap_or(0.0) * 100.0,
+            r.test_samples
+        );
+    } else {
+        eprintln!(
+            "stopped after {} of {} training images; resume with --resume {}",
+            r.samples_done,
+            r.train_samples as u64 * r.epochs as u64,
+            r.checkpoint.as_deref().map(Path::display).map(|d| d.to_string()).unwrap_or_else(|| "(no --out given)".into())
+        );
+    }
+    if json {
+        print_json(&serde_json::to_value(r).expect("report serialises"));
+    }
+}

@@ -72,8 +72,10 @@ pub struct ExcitatoryParams {
     pub e_inh: f32,
     /// The membrane is held at reset this long after a spike (Brian's `refractory`).
     pub refractory_ms: f32,
-    /// A neuron may fire again only this long after its last spike. The authors' threshold is
-    /// `timer > 5 ms` with `dtimer/dt = 0.1`, so the lockout is 50 ms of simulated time.
+    /// A neuron may fire again only this long after its last spike. The authors' threshold adds
+    /// `timer > refrac_e` with `dtimer/dt = 100.0 : ms`, which Brian 1 integrates in SI units:
+    /// the timer gains 100 s per second, so it passes 5 ms after 0.05 ms, less than one step.
+    /// (Brian 2 ports that wrote `0.1 : second` turned this into a 50 ms lockout.)
     pub fire_lockout_ms: f32,
 }
 
@@ -93,7 +95,7 @@ impl Default for ExcitatoryParams {
             e_exc: 0.0,
             e_inh: -100.0,
             refractory_ms: 5.0,
-            fire_lockout_ms: 50.0,
+            fire_lockout_ms: 0.05,
         }
     }
 }

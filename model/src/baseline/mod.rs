@@ -8,3 +8,6 @@ mod state;
 
 pub use network::{BaselineNetwork, PresentationStats};
 pub use state::Workspace;
+
+#[cfg(test)]
+mod tests;

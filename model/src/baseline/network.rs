@@ -1,8 +1,8 @@
 //! The baseline network's learned state (weights, thresholds) and the presentation of an image.
 //!
 //! Order inside one step of `dt` (docs/baseline.md): 1 integrate every neuron (Euler, as Brian
-//! does for these nonlinear equations) and decay conductances; 2 fire and reset excitatory, then
-//! inhibitory neurons; 3 propagate input, E->I and I->E spikes into conductances; 4 learn: the pre
+//! does for these nonlinear equations) and decay conductances; 2 fire, count down refractory
+//! counters and reset, excitatory then inhibitory neurons; 3 propagate input, E->I and I->E spikes into conductances; 4 learn: the pre
 //! rule for every input spike, then the post rule for every excitatory spike.
 
 use super::plasticity::{Frozen, LearningRule, Plastic, Synapses, Traces};
@@ -260,8 +260,6 @@ fn run_attempt<S: Synapses>(
             let dv = (e.v_rest - v) + ws.ge_e[j] * (e.e_exc - v) + ws.gi_e[j] * (e.e_inh - v);
             let free = ws.clamp_e[j] == 0;
             ws.v_e[j] = if free { v + c.k_e * dv } else { v };
-            ws.clamp_e[j] = ws.clamp_e[j].saturating_sub(1);
-            ws.lock_e[j] = ws.lock_e[j].saturating_sub(1);
             ws.ge_e[j] *= c.ge_e_keep;
             ws.gi_e[j] *= c.gi_e_keep;
         }
@@ -270,7 +268,6 @@ fn run_attempt<S: Synapses>(
             let dv = (i.v_rest - v) + ws.ge_i[j] * (i.e_exc - v);
             let free = ws.clamp_i[j] == 0;
             ws.v_i[j] = if free { v + c.k_i * dv } else { v };
-            ws.clamp_i[j] = ws.clamp_i[j].saturating_sub(1);
             ws.ge_i[j] *= c.ge_i_keep;
         }
         // 2. Fire and reset.
@@ -280,6 +277,11 @@ fn run_attempt<S: Synapses>(
             if ws.lock_e[j] == 0 && ws.clamp_e[j] == 0 && ws.v_e[j] > c.thresh_base_e + theta[j] {
                 ws.fired_e.push(j as u32);
             }
+        }
+        // Counters count down the steps after a spike: a neuron is refractory on the `clamp`
+        // steps that follow its spike, and may fire again once `lock` steps have passed.
+        for x in ws.clamp_e.iter_mut().chain(ws.lock_e.iter_mut()) {
+            *x = x.saturating_sub(1);
         }
         for &j in &ws.fired_e {
             let j = j as usize;
@@ -293,6 +295,9 @@ fn run_attempt<S: Synapses>(
             if ws.clamp_i[j] == 0 && ws.v_i[j] > i.v_thresh {
                 ws.fired_i.push(j as u32);
             }
+        }
+        for x in ws.clamp_i.iter_mut() {
+            *x = x.saturating_sub(1);
         }
         for &j in &ws.fired_i {
             ws.v_i[j as usize] = i.v_reset;

@@ -1,0 +1,128 @@
+//! Whole-run properties on the built-in MNIST subset: resuming from a checkpoint reproduces an
+//! uninterrupted run byte for byte, results do not depend on the thread count, and a short
+//! training run learns (accuracy far above the 10 % of chance).
+
+use fspinn_model::data::{self, DatasetKind, Split};
+use fspinn_model::params::BaselineParams;
+use fspinn_model::{checkpoint, RunConfig, Trainer, Variant};
+use std::path::Path;
+
+fn config(neurons: usize, train: usize, test: usize, epochs: u32) -> RunConfig {
+    RunConfig {
+        dataset: DatasetKind::Mnist,
+        variant: Variant::Baseline,
+        neurons,
+        train_samples: train,
+        test_samples: test,
+        label_samples: train,
+        epochs,
+        seed: 3,
+        params: BaselineParams::default(),
+    }
+}
+
+fn run_to_end(mut t: Trainer) -> (Vec<u8>, f64) {
+    let train = data::builtin(Split::Train);
+    let test = data::builtin(Split::Test);
+    while !t.training_done() {
+        t.step(&train);
+    }
+    let acc = t.evaluate(&train, &test).unwrap().test_accuracy;
+    (checkpoint::to_bytes(&t), acc)
+}
+
+fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
+#[test]
+fn resumed_run_equals_uninterrupted_run() {
+    let cfg = config(20, 60, 40, 2);
+    let (whole, acc_whole) = run_to_end(Trainer::new(cfg.clone(), 784).unwrap());
+
+    let train = data::builtin(Split::Train);
+    let mut first = Trainer::new(cfg, 784).unwrap();
+    for _ in 0..77 {
+        first.step(&train); // stops inside the second epoch
+    }
+    let saved = checkpoint::to_bytes(&first);
+    let resumed = checkpoint::from_bytes(&saved, Path::new("mid.ckpt")).unwrap();
+    assert_eq!(resumed.samples_done, 77);
+    let (after, acc_after) = run_to_end(resumed);
+    assert_eq!(acc_whole, acc_after);
+    assert!(whole == after, "checkpoints differ after resume");
+}
+
+#[test]
+fn thread_count_does_not_change_results() {
+    let cfg = config(30, 80, 60, 1);
+    let one = in_pool(1, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
+    let two = in_pool(2, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
+    let three = in_pool(3, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
+    assert_eq!(one.1, two.1);
+    assert!(one.0 == two.0 && two.0 == three.0, "checkpoints differ between thread counts");
+}
+
+#[test]
+fn different_seeds_give_different_networks() {
+    let mut a = config(10, 20, 10, 1);
+    let (bytes_a, _) = run_to_end(Trainer::new(a.clone(), 784).unwrap());
+    a.seed = 4;
+    let (bytes_b, _) = run_to_end(Trainer::new(a, 784).unwrap());
+    assert!(bytes_a != bytes_b);
+}
+
+#[test]
+fn short_training_learns_far_above_chance() {
+    // 1000 real MNIST training images, 300 test images, 100 neurons.
+    let train = data::builtin(Split::Train);
+    let test = data::builtin(Split::Test);
+    let cfg = config(100, train.len(), test.len(), 1);
+    let (_, acc) = run_to_end(Trainer::new(cfg, 784).unwrap());
+    assert!(acc > 0.45, "accuracy {acc} after 1000 images");
+}
+
+#[test]
+fn damaged_checkpoints_are_rejected_with_a_reason() {
+    let cfg = config(5, 10, 10, 1);
+    let t = Trainer::new(cfg, 784).unwrap();
+    let good = checkpoint::to_bytes(&t);
+    let p = Path::new("x.ckpt");
+
+    let err = checkpoint::from_bytes(b"hello world, not a checkpoint", p).err().unwrap();
+    assert!(err.to_string().contains("not an fspinn checkpoint"), "{err}");
+
+    let mut newer = good.clone();
+    newer[8..12].copy_from_slice(&99u32.to_le_bytes());
+    let err = checkpoint::from_bytes(&newer, p).err().unwrap();
+    assert!(err.to_string().contains("version 99 is not supported"), "{err}");
+
+    let err = checkpoint::from_bytes(&good[..good.len() - 10], p).err().unwrap();
+    assert!(err.to_string().contains("truncated"), "{err}");
+
+    let mut flipped = good.clone();
+    let len = flipped.len();
+    flipped.truncate(len - 4 * 5 - 2); // cut into theta, then fix the length field
+    let body_len = (flipped.len() - 20) as u64;
+    flipped[12..20].copy_from_slice(&body_len.to_le_bytes());
+    assert!(checkpoint::from_bytes(&flipped, p).is_err());
+}
+
+#[test]
+fn checkpoint_files_are_written_atomically_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.ckpt");
+    let t = Trainer::new(config(5, 10, 10, 1), 784).unwrap();
+    checkpoint::save(&t, &path).unwrap();
+    checkpoint::save(&t, &path).unwrap(); // overwrite in place
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "no temporary file left behind: {names:?}");
+    let back = checkpoint::load(&path).unwrap();
+    assert_eq!(checkpoint::to_bytes(&back), checkpoint::to_bytes(&t));
+    let err = checkpoint::load(&dir.path().join("missing.ckpt")).err().unwrap();
+    assert!(err.to_string().contains("missing.ckpt"), "{err}");
+}

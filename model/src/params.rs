@@ -110,6 +110,8 @@ pub struct InhibitoryParams {
     pub tau_m_ms: f32,
     pub tau_ge_ms: f32,
     pub e_exc: f32,
+    /// Inhibitory reversal potential; no inhibitory input reaches this layer, so it only bounds v.
+    pub e_inh: f32,
     pub refractory_ms: f32,
     /// Excitatory neuron j to inhibitory neuron j.
     pub w_ei: f32,
@@ -126,6 +128,7 @@ impl Default for InhibitoryParams {
             tau_m_ms: 10.0,
             tau_ge_ms: 1.0,
             e_exc: 0.0,
+            e_inh: -85.0,
             refractory_ms: 2.0,
             w_ei: 10.4,
             w_ie: 17.0,

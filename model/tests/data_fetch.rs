@@ -180,13 +180,25 @@ fn fetch_downloads_verifies_and_skips_present_files() {
         Some(server.url().trim_end_matches('/')),
     )
     .unwrap();
-    assert!(again.is_empty());
+    assert_eq!(again, got);
     assert_eq!(server.hits(), 4);
 
     // a damaged file is replaced, the others are kept
     fs::write(dest.join("t10k-labels-idx1-ubyte.gz"), b"damaged").unwrap();
     let again = fetch(root.path(), DatasetKind::Mnist, Some(&server.url())).unwrap();
-    assert_eq!(again, vec![dest.join("t10k-labels-idx1-ubyte.gz")]);
+    assert_eq!(again, got);
+    assert_eq!(server.hits(), 5);
+
+    // an uncompressed copy counts as present, and its path is returned
+    let raw = dest.join("train-labels-idx1-ubyte");
+    let mut v = Vec::new();
+    flate2::read::GzDecoder::new(fs::File::open(dest.join("train-labels-idx1-ubyte.gz")).unwrap())
+        .read_to_end(&mut v)
+        .unwrap();
+    fs::remove_file(dest.join("train-labels-idx1-ubyte.gz")).unwrap();
+    fs::write(&raw, v).unwrap();
+    let again = fetch(root.path(), DatasetKind::Mnist, Some(&server.url())).unwrap();
+    assert_eq!(again[1], raw);
     assert_eq!(server.hits(), 5);
     assert_eq!(listing(&dest).len(), 4);
 }

@@ -3,6 +3,7 @@
 
 mod decay;
 mod network;
+mod neurons;
 mod plasticity;
 mod state;
 

@@ -5,6 +5,7 @@
 //! counters and reset, excitatory then inhibitory neurons; 3 propagate input, E->I and I->E spikes into conductances; 4 learn: the pre
 //! rule for every input spike, then the post rule for every excitatory spike.
 
+use super::neurons::{fire_excitatory, fire_inhibitory, integrate_excitatory, integrate_inhibitory, ExcStep, InhStep};
 use super::plasticity::{Frozen, LearningRule, Plastic, Synapses, Traces};
 use super::state::Workspace;
 use crate::error::ModelError;
@@ -19,11 +20,11 @@ struct StepConstants {
     ge_e_keep: f32,
     gi_e_keep: f32,
     thresh_base_e: f32,
-    clamp_e: u32,
-    lock_e: u32,
+    clamp_e: f32,
+    lock_e: f32,
     k_i: f32,
     ge_i_keep: f32,
-    clamp_i: u32,
+    clamp_i: f32,
     theta_keep_per_attempt: f32,
 }
 
@@ -38,11 +39,11 @@ impl StepConstants {
             ge_e_keep: 1.0 - dt / p.exc.tau_ge_ms,
             gi_e_keep: 1.0 - dt / p.exc.tau_gi_ms,
             thresh_base_e: p.exc.v_thresh - p.exc.theta_offset,
-            clamp_e: t.steps_for(p.exc.refractory_ms),
-            lock_e: t.steps_for(p.exc.fire_lockout_ms),
+            clamp_e: t.steps_for(p.exc.refractory_ms) as f32,
+            lock_e: t.steps_for(p.exc.fire_lockout_ms) as f32,
             k_i: dt / p.inh.tau_m_ms,
             ge_i_keep: 1.0 - dt / p.inh.tau_ge_ms,
-            clamp_i: t.steps_for(p.inh.refractory_ms),
+            clamp_i: t.steps_for(p.inh.refractory_ms) as f32,
             theta_keep_per_attempt: (-attempt_ms / p.exc.tau_theta_ms as f64).exp() as f32,
         }
     }
@@ -253,55 +254,55 @@ fn run_attempt<S: Synapses>(
         ..Default::default()
     };
     let (e, i) = (&p.exc, &p.inh);
+    let exc_step = ExcStep {
+        k: c.k_e,
+        v_rest: e.v_rest,
+        e_exc: e.e_exc,
+        e_inh: e.e_inh,
+        ge_keep: c.ge_e_keep,
+        gi_keep: c.gi_e_keep,
+        thresh_base: c.thresh_base_e,
+    };
+    let inh_step = InhStep {
+        k: c.k_i,
+        v_rest: i.v_rest,
+        e_exc: i.e_exc,
+        e_inh: i.e_inh,
+        ge_keep: c.ge_i_keep,
+        v_thresh: i.v_thresh,
+    };
     for t in 0..c.steps {
         // 1. Integrate.
-        for j in 0..n {
-            let v = ws.v_e[j];
-            let dv = (e.v_rest - v) + ws.ge_e[j] * (e.e_exc - v) + ws.gi_e[j] * (e.e_inh - v);
-            let free = ws.clamp_e[j] == 0;
-            ws.v_e[j] = if free { v + c.k_e * dv } else { v };
-            ws.ge_e[j] *= c.ge_e_keep;
-            ws.gi_e[j] *= c.gi_e_keep;
-        }
-        for j in 0..n {
-            let v = ws.v_i[j];
-            let dv = (i.v_rest - v) + ws.ge_i[j] * (i.e_exc - v);
-            let free = ws.clamp_i[j] == 0;
-            ws.v_i[j] = if free { v + c.k_i * dv } else { v };
-            ws.ge_i[j] *= c.ge_i_keep;
-        }
-        // 2. Fire and reset.
-        ws.fired_e.clear();
         let theta = syn.theta();
-        for j in 0..n {
-            if ws.lock_e[j] == 0 && ws.clamp_e[j] == 0 && ws.v_e[j] > c.thresh_base_e + theta[j] {
-                ws.fired_e.push(j as u32);
-            }
-        }
-        // Counters count down the steps after a spike: a neuron is refractory on the `clamp`
-        // steps that follow its spike, and may fire again once `lock` steps have passed.
-        for x in ws.clamp_e.iter_mut().chain(ws.lock_e.iter_mut()) {
-            *x = x.saturating_sub(1);
+        let exc_may_fire = integrate_excitatory(
+            &exc_step,
+            &mut ws.v_e,
+            &mut ws.ge_e,
+            &mut ws.gi_e,
+            &mut ws.clamp_e,
+            &mut ws.lock_e,
+            theta,
+        );
+        let inh_may_fire = integrate_inhibitory(&inh_step, &mut ws.v_i, &mut ws.ge_i, &mut ws.clamp_i);
+        // 2. Fire and reset; refractory counters start at steps + 1 (see neurons.rs).
+        ws.fired_e.clear();
+        if exc_may_fire {
+            fire_excitatory(c.thresh_base_e, &ws.v_e, &ws.clamp_e, &ws.lock_e, theta, &mut ws.fired_e);
         }
         for &j in &ws.fired_e {
             let j = j as usize;
             ws.v_e[j] = e.v_reset;
-            ws.clamp_e[j] = c.clamp_e;
-            ws.lock_e[j] = c.lock_e;
+            ws.clamp_e[j] = c.clamp_e + 1.0;
+            ws.lock_e[j] = c.lock_e + 1.0;
             ws.counts[j] += 1;
         }
         ws.fired_i.clear();
-        for j in 0..n {
-            if ws.clamp_i[j] == 0 && ws.v_i[j] > i.v_thresh {
-                ws.fired_i.push(j as u32);
-            }
-        }
-        for x in ws.clamp_i.iter_mut() {
-            *x = x.saturating_sub(1);
+        if inh_may_fire {
+            fire_inhibitory(i.v_thresh, &ws.v_i, &ws.clamp_i, &mut ws.fired_i);
         }
         for &j in &ws.fired_i {
             ws.v_i[j as usize] = i.v_reset;
-            ws.clamp_i[j as usize] = c.clamp_i;
+            ws.clamp_i[j as usize] = c.clamp_i + 1.0;
         }
         // 3. Propagate.
         let inputs = ws.schedule.at(t);

@@ -11,12 +11,12 @@ pub struct Workspace {
     pub(crate) ge_e: Vec<f32>,
     pub(crate) gi_e: Vec<f32>,
     /// Steps left with the membrane clamped at reset.
-    pub(crate) clamp_e: Vec<u32>,
+    pub(crate) clamp_e: Vec<f32>,
     /// Steps left before the neuron may fire again.
-    pub(crate) lock_e: Vec<u32>,
+    pub(crate) lock_e: Vec<f32>,
     pub(crate) v_i: Vec<f32>,
     pub(crate) ge_i: Vec<f32>,
-    pub(crate) clamp_i: Vec<u32>,
+    pub(crate) clamp_i: Vec<f32>,
     pub(crate) fired_e: Vec<u32>,
     pub(crate) fired_i: Vec<u32>,
     /// Excitatory spike count per neuron during the last presentation.
@@ -38,17 +38,13 @@ impl Workspace {
             &mut self.gi_e,
             &mut self.v_i,
             &mut self.ge_i,
-        ] {
-            v.resize(n, 0.0);
-        }
-        for v in [
             &mut self.clamp_e,
             &mut self.lock_e,
             &mut self.clamp_i,
-            &mut self.counts,
         ] {
-            v.resize(n, 0);
+            v.resize(n, 0.0);
         }
+        self.counts.resize(n, 0);
     }
 
     /// Puts every neuron at rest with no synaptic input, as after a long silence.
@@ -59,11 +55,11 @@ impl Workspace {
         self.v_e.fill(v_rest_e);
         self.ge_e.fill(0.0);
         self.gi_e.fill(0.0);
-        self.clamp_e.fill(0);
-        self.lock_e.fill(0);
+        self.clamp_e.fill(0.0);
+        self.lock_e.fill(0.0);
         self.v_i.fill(v_rest_i);
         self.ge_i.fill(0.0);
-        self.clamp_i.fill(0);
+        self.clamp_i.fill(0.0);
         self.counts.fill(0);
         self.fired_e.clear();
         self.fired_i.clear();

@@ -135,3 +135,18 @@ fn invalid_parameters_are_named() {
     let err = BaselineNetwork::from_parts(BaselineParams::default(), 2, 1, vec![0.0], vec![0.0]).unwrap_err();
     assert!(err.to_string().contains("weights hold 1 values"), "{err}");
 }
+
+#[test]
+fn a_large_inhibitory_volley_cannot_push_the_membrane_past_e_inh() {
+    // 40 neurons fire at step 0 and their inhibitory partners at step 1, so the other 10 get
+    // gi = 17 * 40 = 680: forward Euler alone would step to -65 + 0.005 * 680 * (-35) = -184 mV.
+    let mut p = certain_input_params();
+    p.timing.presentation_ms = 1.5;
+    let mut theta = vec![-100.0f32; 40];
+    theta.extend([20.0f32; 10]);
+    let net = BaselineNetwork::from_parts(p, 1, 50, vec![0.0; 50], theta).unwrap();
+    let mut ws = net.workspace();
+    net.infer_image(&mut ws, &[0], &mut Rng::from_seed(0));
+    assert_eq!(ws.counts()[40..], [0; 10]);
+    assert!(ws.v_e[40..].iter().all(|&v| v == -100.0), "{:?}", &ws.v_e[40..]);
+}

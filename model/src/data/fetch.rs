@@ -39,8 +39,8 @@ pub fn default_mirrors(kind: DatasetKind) -> &'static [&'static str] {
 /// Files already present (under any accepted name) and verified are skipped. Each
 /// download goes to a temporary file in the same directory, is checked completely (IDX
 /// structure and SHA-256) and only then renamed into place, so an interrupted or bad
-/// download never leaves a file that looks valid. Returns the paths actually downloaded
-/// (empty if everything was already there).
+/// download never leaves a file that looks valid. Returns the path of each of the four
+/// files now in place and verified (downloaded or already present), in catalogue order.
 pub fn fetch(
     root: &Path,
     kind: DatasetKind,
@@ -53,9 +53,10 @@ pub fn fetch(
         None => default_mirrors(kind).to_vec(),
     };
     let agent = agent();
-    let mut fetched = Vec::new();
+    let mut files = Vec::new();
     for entry in catalog::entries(kind) {
-        if already_present(&dir, kind, entry) {
+        if let Some(present) = already_present(&dir, kind, entry) {
+            files.push(present);
             continue;
         }
         let dest = dir.join(entry.file_name);
@@ -73,19 +74,18 @@ pub fn fetch(
                 detail: failures.join("; "),
             });
         }
-        fetched.push(dest);
+        files.push(dest);
     }
-    Ok(fetched)
+    Ok(files)
 }
 
-/// Whether the file the loader would pick for `entry` exists and verifies.
-fn already_present(dir: &Path, kind: DatasetKind, entry: &CatalogEntry) -> bool {
-    let Ok(path) = find_file(dir, entry.split, entry.role) else {
-        return false;
-    };
+/// The file the loader would pick for `entry`, if it exists and verifies.
+fn already_present(dir: &Path, kind: DatasetKind, entry: &CatalogEntry) -> Option<PathBuf> {
+    let path = find_file(dir, entry.split, entry.role).ok()?;
     read_role(&path, kind, entry.role)
         .and_then(|data| verify(&path, &data, &entry.checksums))
-        .is_ok()
+        .ok()?;
+    Some(path)
 }
 
 fn agent() -> ureq::Agent {

@@ -61,7 +61,10 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
         });
     }
     if bytes.len() < HEADER_LEN {
-        return Err(corrupt(format!("header truncated at {} bytes", bytes.len())));
+        return Err(corrupt(format!(
+            "header truncated at {} bytes",
+            bytes.len()
+        )));
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
     if version != FORMAT_VERSION {
@@ -127,7 +130,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
 }
 
 fn temp_sibling(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(format!(".tmp-{}", std::process::id()));
     path.with_file_name(name)
 }

@@ -146,7 +146,10 @@ mod tests {
         assert_eq!(classify(&[2, 0, 3, 100], &assignments), 1);
         // tie between classes 0 and 1 goes to the lower class.
         assert_eq!(classify(&[2, 0, 1, 0], &assignments), 0);
-        assert_eq!(accuracy(&[2, 0, 3, 100, 4, 4, 0, 0], &[1, 1], &assignments), 0.5);
+        assert_eq!(
+            accuracy(&[2, 0, 3, 100, 4, 4, 0, 0], &[1, 1], &assignments),
+            0.5
+        );
     }
 
     #[test]

@@ -97,7 +97,10 @@ mod tests {
         let expected = 784.0 * steps as f64 * 0.031875;
         let got = s.total() as f64;
         // Standard deviation is sqrt(n p (1 - p)) ~ 221; allow 5 sigma.
-        assert!((got - expected).abs() < 5.0 * 221.0, "got {got}, expected {expected}");
+        assert!(
+            (got - expected).abs() < 5.0 * 221.0,
+            "got {got}, expected {expected}"
+        );
     }
 
     #[test]

@@ -41,8 +41,15 @@ impl Trainer {
     /// A new run with freshly initialised weights.
     pub fn new(config: RunConfig, n_inputs: usize) -> Result<Self, ModelError> {
         let mut rng = Rng::stream(config.seed, StreamPhase::Init, 0, 0);
-        let network = BaselineNetwork::new(config.params.clone(), n_inputs, config.neurons, &mut rng)?;
-        Ok(Self::from_parts(config, network, 0, PresentationStats::default(), None))
+        let network =
+            BaselineNetwork::new(config.params.clone(), n_inputs, config.neurons, &mut rng)?;
+        Ok(Self::from_parts(
+            config,
+            network,
+            0,
+            PresentationStats::default(),
+            None,
+        ))
     }
 
     /// Rebuilds a run from its parts (used when loading a checkpoint).
@@ -96,8 +103,11 @@ impl Trainer {
         let epoch = self.samples_done / k;
         let index = (self.samples_done % k) as usize;
         let mut rng = Rng::stream(self.config.seed, StreamPhase::Train, epoch, index as u64);
-        let stats = self.network.train_image(&mut self.workspace, data.image(index), &mut rng);
-        self.running.push(self.workspace.counts(), data.label(index));
+        let stats = self
+            .network
+            .train_image(&mut self.workspace, data.image(index), &mut rng);
+        self.running
+            .push(self.workspace.counts(), data.label(index));
         self.train_stats.accumulate(&stats);
         self.samples_done += 1;
         stats
@@ -120,7 +130,11 @@ impl Trainer {
             self.config.seed,
             StreamPhase::Label,
         );
-        let assignments = labels::assign(&label_counts, &train.labels()[k - l..k], self.config.neurons);
+        let assignments = labels::assign(
+            &label_counts,
+            &train.labels()[k - l..k],
+            self.config.neurons,
+        );
         self.assignments = Some(assignments.clone());
         let (test_accuracy, test_stats) = test_accuracy(
             &self.network,
@@ -153,5 +167,8 @@ pub fn test_accuracy(
         )));
     }
     let (counts, stats) = evaluate::responses(network, test, 0..samples, seed, StreamPhase::Test);
-    Ok((labels::accuracy(&counts, &test.labels()[..samples], assignments), stats))
+    Ok((
+        labels::accuracy(&counts, &test.labels()[..samples], assignments),
+        stats,
+    ))
 }

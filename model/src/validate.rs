@@ -23,7 +23,11 @@ fn positive(field: &'static str, v: f32) -> Result<(), ModelError> {
 fn euler_stable(field: &'static str, tau: f32, dt: f32) -> Result<(), ModelError> {
     positive(field, tau)?;
     if dt > tau {
-        return Err(invalid(field, tau, "must be at least timing.dt_ms (forward Euler)"));
+        return Err(invalid(
+            field,
+            tau,
+            "must be at least timing.dt_ms (forward Euler)",
+        ));
     }
     Ok(())
 }
@@ -43,14 +47,26 @@ pub fn baseline(p: &BaselineParams, n_inputs: usize, n_neurons: usize) -> Result
     positive("timing.dt_ms", t.dt_ms)?;
     positive("timing.presentation_ms", t.presentation_ms)?;
     if t.presentation_ms < t.dt_ms {
-        return Err(invalid("timing.presentation_ms", t.presentation_ms, "must be at least one step"));
+        return Err(invalid(
+            "timing.presentation_ms",
+            t.presentation_ms,
+            "must be at least one step",
+        ));
     }
     if !(t.rest_ms.is_finite() && t.rest_ms >= 0.0) {
-        return Err(invalid("timing.rest_ms", t.rest_ms, "must be zero or positive"));
+        return Err(invalid(
+            "timing.rest_ms",
+            t.rest_ms,
+            "must be zero or positive",
+        ));
     }
     positive("timing.rate_per_pixel_hz", t.rate_per_pixel_hz)?;
     if t.max_attempts == 0 {
-        return Err(invalid("timing.max_attempts", t.max_attempts, "must be at least 1"));
+        return Err(invalid(
+            "timing.max_attempts",
+            t.max_attempts,
+            "must be at least 1",
+        ));
     }
     euler_stable("exc.tau_m_ms", p.exc.tau_m_ms, t.dt_ms)?;
     euler_stable("exc.tau_ge_ms", p.exc.tau_ge_ms, t.dt_ms)?;

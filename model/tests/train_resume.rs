@@ -64,7 +64,10 @@ fn thread_count_does_not_change_results() {
     let two = in_pool(2, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
     let three = in_pool(3, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
     assert_eq!(one.1, two.1);
-    assert!(one.0 == two.0 && two.0 == three.0, "checkpoints differ between thread counts");
+    assert!(
+        one.0 == two.0 && two.0 == three.0,
+        "checkpoints differ between thread counts"
+    );
 }
 
 #[test]
@@ -93,15 +96,25 @@ fn damaged_checkpoints_are_rejected_with_a_reason() {
     let good = checkpoint::to_bytes(&t);
     let p = Path::new("x.ckpt");
 
-    let err = checkpoint::from_bytes(b"hello world, not a checkpoint", p).err().unwrap();
-    assert!(err.to_string().contains("not an fspinn checkpoint"), "{err}");
+    let err = checkpoint::from_bytes(b"hello world, not a checkpoint", p)
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().contains("not an fspinn checkpoint"),
+        "{err}"
+    );
 
     let mut newer = good.clone();
     newer[8..12].copy_from_slice(&99u32.to_le_bytes());
     let err = checkpoint::from_bytes(&newer, p).err().unwrap();
-    assert!(err.to_string().contains("version 99 is not supported"), "{err}");
+    assert!(
+        err.to_string().contains("version 99 is not supported"),
+        "{err}"
+    );
 
-    let err = checkpoint::from_bytes(&good[..good.len() - 10], p).err().unwrap();
+    let err = checkpoint::from_bytes(&good[..good.len() - 10], p)
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("truncated"), "{err}");
 
     let mut flipped = good.clone();
@@ -119,10 +132,15 @@ fn checkpoint_files_are_written_atomically_and_read_back() {
     let t = Trainer::new(config(5, 10, 10, 1), 784).unwrap();
     checkpoint::save(&t, &path).unwrap();
     checkpoint::save(&t, &path).unwrap(); // overwrite in place
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "no temporary file left behind: {names:?}");
     let back = checkpoint::load(&path).unwrap();
     assert_eq!(checkpoint::to_bytes(&back), checkpoint::to_bytes(&t));
-    let err = checkpoint::load(&dir.path().join("missing.ckpt")).err().unwrap();
+    let err = checkpoint::load(&dir.path().join("missing.ckpt"))
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("missing.ckpt"), "{err}");
 }

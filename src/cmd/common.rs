@@ -51,5 +51,8 @@ pub fn init_threads(threads: usize) -> Result<usize> {
 
 /// Prints `value` as the last line of stdout.
 pub fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string(value).expect("JSON values always serialise"));
+    println!(
+        "{}",
+        serde_json::to_string(value).expect("JSON values always serialise")
+    );
 }

@@ -9,10 +9,14 @@ use std::path::PathBuf;
 #[derive(Subcommand, Debug)]
 pub enum DataCommand {
     /// Verify magic numbers, sizes and SHA-256 of every file.
-    #[command(after_help = "Example:\n  fspinn data check --data-dir ../shared/data\n  FSPINN_DATA=../shared/data fspinn data check --dataset mnist --json")]
+    #[command(
+        after_help = "Example:\n  fspinn data check --data-dir ../shared/data\n  FSPINN_DATA=../shared/data fspinn data check --dataset mnist --json"
+    )]
     Check(DataArgs),
     /// Download the original files from the public mirrors and verify them.
-    #[command(after_help = "Example:\n  fspinn data fetch --data-dir ~/datasets\n  fspinn data fetch --data-dir ~/datasets --dataset mnist --mirror http://127.0.0.1:8000/")]
+    #[command(
+        after_help = "Example:\n  fspinn data fetch --data-dir ~/datasets\n  fspinn data fetch --data-dir ~/datasets --dataset mnist --mirror http://127.0.0.1:8000/"
+    )]
     Fetch(FetchArgs),
 }
 
@@ -39,7 +43,8 @@ pub struct FetchArgs {
 }
 
 fn kinds(only: Option<DatasetKind>) -> Vec<DatasetKind> {
-    only.map(|k| vec![k]).unwrap_or_else(|| vec![DatasetKind::Mnist, DatasetKind::FashionMnist])
+    only.map(|k| vec![k])
+        .unwrap_or_else(|| vec![DatasetKind::Mnist, DatasetKind::FashionMnist])
 }
 
 pub fn run(c: DataCommand) -> Result<()> {
@@ -58,7 +63,9 @@ fn check(a: DataArgs) -> Result<()> {
             Err(e) => {
                 all_ok = false;
                 eprintln!("{kind}: {e}");
-                reports.push(serde_json::json!({"dataset": kind, "ok": false, "problem": e.to_string()}));
+                reports.push(
+                    serde_json::json!({"dataset": kind, "ok": false, "problem": e.to_string()}),
+                );
                 continue;
             }
         };
@@ -70,7 +77,10 @@ fn check(a: DataArgs) -> Result<()> {
                 r.path.display(),
                 r.bytes,
                 r.count,
-                r.problem.as_deref().map(|p| format!(": {p}")).unwrap_or_default()
+                r.problem
+                    .as_deref()
+                    .map(|p| format!(": {p}"))
+                    .unwrap_or_default()
             );
             reports.push(serde_json::json!({
                 "dataset": kind, "path": r.path, "bytes": r.bytes, "sha256": r.sha256,

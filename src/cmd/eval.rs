@@ -39,7 +39,8 @@ pub struct EvalArgs {
 
 pub fn run(a: EvalArgs) -> Result<()> {
     let threads = init_threads(a.threads)?;
-    let mut trainer = checkpoint::load(&a.model).with_context(|| format!("loading model {}", a.model.display()))?;
+    let mut trainer = checkpoint::load(&a.model)
+        .with_context(|| format!("loading model {}", a.model.display()))?;
     if !trainer.training_done() {
         bail!(
             "{}: training stopped after {} of {} images; finish it with `fspinn train --resume {}`",
@@ -52,7 +53,10 @@ pub fn run(a: EvalArgs) -> Result<()> {
     let c = trainer.config.clone();
     let dataset = a.dataset.unwrap_or(c.dataset);
     if dataset != c.dataset {
-        eprintln!("warning: model trained on {}, evaluated on {dataset}", c.dataset);
+        eprintln!(
+            "warning: model trained on {}, evaluated on {dataset}",
+            c.dataset
+        );
     }
     let seed = a.seed.unwrap_or(c.seed);
     let test = a.data.load(dataset, Split::Test, a.test_samples)?;
@@ -64,7 +68,8 @@ pub fn run(a: EvalArgs) -> Result<()> {
             trainer.evaluate(&train_set, &test)?.assignments
         }
     };
-    let (accuracy, stats) = train::test_accuracy(&trainer.network, &assignments, &test, a.test_samples, seed)?;
+    let (accuracy, stats) =
+        train::test_accuracy(&trainer.network, &assignments, &test, a.test_samples, seed)?;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "{dataset}: test accuracy {:.2}% on {} images ({:.1} s, {threads} threads)",

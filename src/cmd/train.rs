@@ -100,11 +100,7 @@ pub struct TrainReport {
     pub params: BaselineParams,
 }
 
-fn pick<T: PartialEq + std::fmt::Debug>(
-    name: &str,
-    given: Option<T>,
-    stored: T,
-) -> Result<T> {
+fn pick<T: PartialEq + std::fmt::Debug>(name: &str, given: Option<T>, stored: T) -> Result<T> {
     match given {
         Some(v) if v != stored => bail!(
             "--{name} {v:?} conflicts with the checkpoint's {stored:?}; a resumed run keeps its settings"
@@ -116,7 +112,8 @@ fn pick<T: PartialEq + std::fmt::Debug>(
 /// The run's configuration: from the command line, or from the checkpoint when resuming.
 fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
     if let Some(path) = &a.resume {
-        let t = checkpoint::load(path).with_context(|| format!("resuming from {}", path.display()))?;
+        let t =
+            checkpoint::load(path).with_context(|| format!("resuming from {}", path.display()))?;
         let c = &t.config;
         pick("dataset", a.dataset, c.dataset)?;
         pick("variant", a.variant, c.variant)?;
@@ -127,7 +124,11 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
         pick("epochs", a.epochs, c.epochs)?;
         pick("seed", a.seed, c.seed)?;
         pick("dt-ms", a.dt_ms, c.params.timing.dt_ms)?;
-        pick("presentation-ms", a.presentation_ms, c.params.timing.presentation_ms)?;
+        pick(
+            "presentation-ms",
+            a.presentation_ms,
+            c.params.timing.presentation_ms,
+        )?;
         let out = a.out.clone().or_else(|| Some(path.clone()));
         return Ok((t, out));
     }
@@ -184,13 +185,19 @@ pub struct RunOptions {
 
 fn save(t: &Trainer, out: &Option<PathBuf>) -> Result<()> {
     if let Some(path) = out {
-        checkpoint::save(t, path).with_context(|| format!("saving checkpoint {}", path.display()))?;
+        checkpoint::save(t, path)
+            .with_context(|| format!("saving checkpoint {}", path.display()))?;
     }
     Ok(())
 }
 
 /// Trains (from wherever `trainer` is), then labels and tests; saves checkpoints on the way.
-pub fn execute(mut trainer: Trainer, train: &Dataset, test: &Dataset, o: &RunOptions) -> Result<TrainReport> {
+pub fn execute(
+    mut trainer: Trainer,
+    train: &Dataset,
+    test: &Dataset,
+    o: &RunOptions,
+) -> Result<TrainReport> {
     trainer.check_data(train)?;
     let total = trainer.config.total_train_samples();
     let bar = samples_bar(total, trainer.samples_done, "train");
@@ -205,7 +212,10 @@ pub fn execute(mut trainer: Trainer, train: &Dataset, test: &Dataset, o: &RunOpt
                 bar.set_message(format!("running acc {:.1}%", acc * 100.0));
             }
         }
-        if o.checkpoint_every > 0 && trainer.samples_done % o.checkpoint_every == 0 && !trainer.training_done() {
+        if o.checkpoint_every > 0
+            && trainer.samples_done % o.checkpoint_every == 0
+            && !trainer.training_done()
+        {
             save(&trainer, &o.out)?;
         }
     }
@@ -234,7 +244,11 @@ pub fn execute(mut trainer: Trainer, train: &Dataset, test: &Dataset, o: &RunOpt
         samples_done: trainer.samples_done,
         test_accuracy: evaluation.as_ref().map(|e| e.test_accuracy),
         train_seconds,
-        train_samples_per_second: if train_seconds > 0.0 { made as f64 / train_seconds } else { 0.0 },
+        train_samples_per_second: if train_seconds > 0.0 {
+            made as f64 / train_seconds
+        } else {
+            0.0
+        },
         eval_seconds,
         threads: o.threads,
         checkpoint: o.out.clone(),
@@ -263,7 +277,11 @@ pub fn print_report(r: &TrainReport, json: bool) {
             "stopped after {} of {} training images; resume with --resume {}",
             r.samples_done,
             r.train_samples as u64 * r.epochs as u64,
-            r.checkpoint.as_deref().map(Path::display).map(|d| d.to_string()).unwrap_or_else(|| "(no --out given)".into())
+            r.checkpoint
+                .as_deref()
+                .map(Path::display)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "(no --out given)".into())
         );
     }
     if json {

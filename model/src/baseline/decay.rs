@@ -15,7 +15,9 @@ impl DecayTable {
         let per_step = dt_ms as f64 / tau_ms as f64;
         // exp(-104) is below the smallest f32 subnormal.
         let len = ((104.0 / per_step).ceil() as usize).clamp(1, 1 << 22);
-        let table = (0..len).map(|k| (-(k as f64) * per_step).exp() as f32).collect();
+        let table = (0..len)
+            .map(|k| (-(k as f64) * per_step).exp() as f32)
+            .collect();
         DecayTable { table }
     }
 

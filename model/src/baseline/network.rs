@@ -5,7 +5,9 @@
 //! counters and reset, excitatory then inhibitory neurons; 3 propagate input, E->I and I->E spikes into conductances; 4 learn: the pre
 //! rule for every input spike, then the post rule for every excitatory spike.
 
-use super::neurons::{fire_excitatory, fire_inhibitory, integrate_excitatory, integrate_inhibitory, ExcStep, InhStep};
+use super::neurons::{
+    fire_excitatory, fire_inhibitory, integrate_excitatory, integrate_inhibitory, ExcStep, InhStep,
+};
 use super::plasticity::{Frozen, LearningRule, Plastic, Synapses, Traces};
 use super::state::Workspace;
 use crate::error::ModelError;
@@ -184,7 +186,12 @@ impl BaselineNetwork {
 
     /// Trains on one image: normalise, present with STDP, repeat louder while too quiet.
     /// The spike counts of the last attempt are left in `ws.counts()`.
-    pub fn train_image(&mut self, ws: &mut Workspace, image: &[u8], rng: &mut Rng) -> PresentationStats {
+    pub fn train_image(
+        &mut self,
+        ws: &mut Workspace,
+        image: &[u8],
+        rng: &mut Rng,
+    ) -> PresentationStats {
         let mut total = PresentationStats::default();
         let timing = self.params.timing.clone();
         for attempt in 0..timing.max_attempts {
@@ -198,7 +205,15 @@ impl BaselineNetwork {
                 updates: 0,
             };
             let intensity = timing.start_intensity + attempt;
-            let mut stats = run_attempt(&self.params, &self.consts, &mut syn, ws, image, intensity, rng);
+            let mut stats = run_attempt(
+                &self.params,
+                &self.consts,
+                &mut syn,
+                ws,
+                image,
+                intensity,
+                rng,
+            );
             stats.weight_updates = syn.updates;
             let keep = self.consts.theta_keep_per_attempt;
             self.theta.iter_mut().for_each(|t| *t *= keep);
@@ -211,7 +226,12 @@ impl BaselineNetwork {
     }
 
     /// Shows one image without learning; spike counts are left in `ws.counts()`.
-    pub fn infer_image(&self, ws: &mut Workspace, image: &[u8], rng: &mut Rng) -> PresentationStats {
+    pub fn infer_image(
+        &self,
+        ws: &mut Workspace,
+        image: &[u8],
+        rng: &mut Rng,
+    ) -> PresentationStats {
         let mut total = PresentationStats::default();
         let timing = &self.params.timing;
         let mut syn = Frozen {
@@ -221,7 +241,15 @@ impl BaselineNetwork {
         };
         for attempt in 0..timing.max_attempts {
             let intensity = timing.start_intensity + attempt;
-            let stats = run_attempt(&self.params, &self.consts, &mut syn, ws, image, intensity, rng);
+            let stats = run_attempt(
+                &self.params,
+                &self.consts,
+                &mut syn,
+                ws,
+                image,
+                intensity,
+                rng,
+            );
             total.accumulate(&stats);
             if stats.exc_spikes >= timing.min_spikes as u64 {
                 break;
@@ -245,7 +273,8 @@ fn run_attempt<S: Synapses>(
     ws.reset(p.exc.v_rest, p.inh.v_rest, n);
     syn.begin();
     let rate = p.timing.rate_per_pixel_hz as f64 * intensity as f64;
-    ws.schedule.fill(image, rate, p.timing.dt_ms as f64, c.steps, rng);
+    ws.schedule
+        .fill(image, rate, p.timing.dt_ms as f64, c.steps, rng);
     let mut stats = PresentationStats {
         attempts: 1,
         input_spikes: ws.schedule.total() as u64,
@@ -283,11 +312,19 @@ fn run_attempt<S: Synapses>(
             &mut ws.lock_e,
             theta,
         );
-        let inh_may_fire = integrate_inhibitory(&inh_step, &mut ws.v_i, &mut ws.ge_i, &mut ws.clamp_i);
+        let inh_may_fire =
+            integrate_inhibitory(&inh_step, &mut ws.v_i, &mut ws.ge_i, &mut ws.clamp_i);
         // 2. Fire and reset; refractory counters start at steps + 1 (see neurons.rs).
         ws.fired_e.clear();
         if exc_may_fire {
-            fire_excitatory(c.thresh_base_e, &ws.v_e, &ws.clamp_e, &ws.lock_e, theta, &mut ws.fired_e);
+            fire_excitatory(
+                c.thresh_base_e,
+                &ws.v_e,
+                &ws.clamp_e,
+                &ws.lock_e,
+                theta,
+                &mut ws.fired_e,
+            );
         }
         for &j in &ws.fired_e {
             let j = j as usize;

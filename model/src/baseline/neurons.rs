@@ -35,7 +35,13 @@ pub(crate) fn integrate_excitatory(
     theta: &[f32],
 ) -> bool {
     let n = v.len();
-    let (ge, gi, clamp, lock, theta) = (&mut ge[..n], &mut gi[..n], &mut clamp[..n], &mut lock[..n], &theta[..n]);
+    let (ge, gi, clamp, lock, theta) = (
+        &mut ge[..n],
+        &mut gi[..n],
+        &mut clamp[..n],
+        &mut lock[..n],
+        &theta[..n],
+    );
     let mut any = 0u32;
     for j in 0..n {
         let c = (clamp[j] - 1.0).max(0.0);
@@ -84,7 +90,12 @@ pub(crate) struct InhStep {
 }
 
 /// Forward-Euler step of the inhibitory neurons; returns whether any may fire this step.
-pub(crate) fn integrate_inhibitory(s: &InhStep, v: &mut [f32], ge: &mut [f32], clamp: &mut [f32]) -> bool {
+pub(crate) fn integrate_inhibitory(
+    s: &InhStep,
+    v: &mut [f32],
+    ge: &mut [f32],
+    clamp: &mut [f32],
+) -> bool {
     let n = v.len();
     let (ge, clamp) = (&mut ge[..n], &mut clamp[..n]);
     let mut any = 0u32;

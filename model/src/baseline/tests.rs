@@ -28,7 +28,11 @@ fn membrane_follows_forward_euler_of_the_conductance_equation() {
         v += k * ((e_rest - v) + ge * (0.0 - v));
         ge = ge * 0.5 + w as f64;
     }
-    assert!((ws.v_e[0] as f64 - v).abs() < 1e-4, "v {} expected {v}", ws.v_e[0]);
+    assert!(
+        (ws.v_e[0] as f64 - v).abs() < 1e-4,
+        "v {} expected {v}",
+        ws.v_e[0]
+    );
     assert!((ws.ge_e[0] as f64 - ge).abs() < 1e-6);
     assert_eq!(ws.counts()[0], 0);
 }
@@ -37,7 +41,8 @@ fn membrane_follows_forward_euler_of_the_conductance_equation() {
 fn lockout_limits_firing_and_inhibition_spares_the_spiking_neuron() {
     let mut p = certain_input_params();
     // Neuron 0's threshold is far below rest: it fires whenever allowed; neuron 1's is unreachable.
-    let net = BaselineNetwork::from_parts(p.clone(), 1, 2, vec![0.0, 0.0], vec![-100.0, 1000.0]).unwrap();
+    let net =
+        BaselineNetwork::from_parts(p.clone(), 1, 2, vec![0.0, 0.0], vec![-100.0, 1000.0]).unwrap();
     let mut ws = net.workspace();
     net.infer_image(&mut ws, &[0], &mut Rng::from_seed(0));
     // Default: only the 5 ms (10-step) clamp: spikes at steps 0, 11, 22, ... < 700.
@@ -89,7 +94,11 @@ fn stdp_matches_the_authors_rule_step_by_step() {
             last_post = Some(t);
         }
     }
-    assert!((net.weights()[0] as f64 - w).abs() < 1e-5, "w {} expected {w}", net.weights()[0]);
+    assert!(
+        (net.weights()[0] as f64 - w).abs() < 1e-5,
+        "w {} expected {w}",
+        net.weights()[0]
+    );
     // theta: three increments, then decay over one 150 ms attempt with tau 1e7 ms.
     let theta = (theta0 as f64 + 3.0 * 0.05) * (-150.0f64 / 1e7).exp();
     assert!((net.theta()[0] as f64 - theta).abs() < 1e-4);
@@ -108,7 +117,8 @@ fn normalisation_makes_every_column_sum_to_the_target() {
 
 #[test]
 fn initial_weights_follow_the_authors_distribution() {
-    let net = BaselineNetwork::new(BaselineParams::default(), 784, 50, &mut Rng::from_seed(1)).unwrap();
+    let net =
+        BaselineNetwork::new(BaselineParams::default(), 784, 50, &mut Rng::from_seed(1)).unwrap();
     let w = net.weights();
     let (lo, hi) = (0.3 * 0.01, 0.3 * 1.01);
     assert!(w.iter().all(|&x| x >= lo as f32 && x < hi as f32));
@@ -132,7 +142,8 @@ fn invalid_parameters_are_named() {
     p.timing.dt_ms = 2.0; // larger than tau_ge = 1 ms
     let err = BaselineNetwork::from_parts(p, 1, 1, vec![0.0], vec![0.0]).unwrap_err();
     assert!(err.to_string().contains("exc.tau_ge_ms"), "{err}");
-    let err = BaselineNetwork::from_parts(BaselineParams::default(), 2, 1, vec![0.0], vec![0.0]).unwrap_err();
+    let err = BaselineNetwork::from_parts(BaselineParams::default(), 2, 1, vec![0.0], vec![0.0])
+        .unwrap_err();
     assert!(err.to_string().contains("weights hold 1 values"), "{err}");
 }
 
@@ -148,5 +159,9 @@ fn a_large_inhibitory_volley_cannot_push_the_membrane_past_e_inh() {
     let mut ws = net.workspace();
     net.infer_image(&mut ws, &[0], &mut Rng::from_seed(0));
     assert_eq!(ws.counts()[40..], [0; 10]);
-    assert!(ws.v_e[40..].iter().all(|&v| v == -100.0), "{:?}", &ws.v_e[40..]);
+    assert!(
+        ws.v_e[40..].iter().all(|&v| v == -100.0),
+        "{:?}",
+        &ws.v_e[40..]
+    );
 }

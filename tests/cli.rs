@@ -1,0 +1,247 @@
+//! End-to-end tests of the `fspinn` binary: help texts, JSON output, resume and thread-count
+//! equivalence through the CLI, and clear errors for bad input. Tests that need the real
+//! datasets read them from $FSPINN_DATA and are skipped (with a note) when it is unset.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fspinn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fspinn"))
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("the fspinn binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn last_json(o: &Output) -> serde_json::Value {
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out.lines().last().expect("stdout has a line");
+    serde_json::from_str(line).expect("last stdout line is JSON")
+}
+
+/// The data root for real-data tests, resolved against the workspace root when relative.
+fn data_root() -> Option<PathBuf> {
+    let v = std::env::var_os("FSPINN_DATA")?;
+    let p = PathBuf::from(v);
+    let p = if p.is_relative() {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+    } else {
+        p
+    };
+    if p.join("mnist").is_dir() {
+        Some(p)
+    } else {
+        panic!("FSPINN_DATA={} has no mnist/ directory", p.display());
+    }
+}
+
+#[test]
+fn every_command_shows_an_example_in_its_help() {
+    for cmd in [
+        &["demo", "--help"][..],
+        &["train", "--help"],
+        &["eval", "--help"],
+        &["data", "check", "--help"],
+        &["data", "fetch", "--help"],
+    ] {
+        let o = fspinn(cmd);
+        assert!(o.status.success());
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains("Example"),
+            "{cmd:?} help lacks an example:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn demo_trains_on_builtin_images_and_reports_json() {
+    let o = fspinn(&["demo", "--neurons", "40", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = last_json(&o);
+    for key in [
+        "dataset",
+        "variant",
+        "neurons",
+        "train_samples",
+        "test_samples",
+        "epochs",
+        "seed",
+        "test_accuracy",
+        "train_seconds",
+        "train_samples_per_second",
+    ] {
+        assert!(j.get(key).is_some(), "JSON lacks {key}: {j}");
+    }
+    let acc = j["test_accuracy"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&acc));
+    assert_eq!(j["neurons"], 40);
+}
+
+#[test]
+fn bad_inputs_give_clear_errors_not_panics() {
+    let o = fspinn(&[
+        "train",
+        "--data-dir",
+        "/nonexistent/fspinn",
+        "--train-samples",
+        "5",
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("/nonexistent/fspinn") && e.contains("does not exist"),
+        "{e}"
+    );
+    assert!(!e.contains("panicked"), "{e}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.ckpt");
+    std::fs::write(&junk, b"not a checkpoint at all").unwrap();
+    let o = fspinn(&["eval", "--model", junk.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("not an fspinn checkpoint"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = fspinn(&["train", "--dataset", "cifar"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("cifar"), "{}", stderr(&o));
+
+    let o = fspinn(&["train", "--dt-ms", "5", "--data-dir", "/tmp"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("exc.tau_ge_ms"), "{}", stderr(&o));
+}
+
+#[test]
+fn cli_resume_and_thread_count_give_identical_checkpoints() {
+    let Some(root) = data_root() else {
+        eprintln!("note: FSPINN_DATA unset, skipping the CLI resume test");
+        return;
+    };
+    let root = root.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let common = [
+        "train",
+        "--data-dir",
+        root,
+        "--neurons",
+        "30",
+        "--train-samples",
+        "60",
+        "--epochs",
+        "2",
+        "--test-samples",
+        "50",
+        "--label-samples",
+        "60",
+        "--seed",
+        "7",
+        "--json",
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = common.to_vec();
+        args.extend_from_slice(extra);
+        let o = fspinn(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        last_json(&o)
+    };
+    let whole = run(&["--out", &path("whole.ckpt"), "--threads", "1"]);
+    let two = run(&["--out", &path("two.ckpt"), "--threads", "2"]);
+    let first = run(&[
+        "--out",
+        &path("part.ckpt"),
+        "--stop-after",
+        "70",
+        "--checkpoint-every",
+        "25",
+    ]);
+    assert_eq!(first["complete"], false);
+    assert!(first["test_accuracy"].is_null());
+    let o = fspinn(&[
+        "train",
+        "--resume",
+        &path("part.ckpt"),
+        "--data-dir",
+        root,
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let resumed = last_json(&o);
+
+    assert_eq!(whole["test_accuracy"], resumed["test_accuracy"]);
+    assert_eq!(whole["test_accuracy"], two["test_accuracy"]);
+    assert_eq!(whole["train_ops"], resumed["train_ops"]);
+    let bytes = |n: &str| std::fs::read(path(n)).unwrap();
+    assert!(
+        bytes("whole.ckpt") == bytes("part.ckpt"),
+        "resumed checkpoint differs"
+    );
+    assert!(
+        bytes("whole.ckpt") == bytes("two.ckpt"),
+        "thread count changed the checkpoint"
+    );
+
+    let o = fspinn(&[
+        "train",
+        "--resume",
+        &path("part.ckpt"),
+        "--neurons",
+        "31",
+        "--data-dir",
+        root,
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("conflicts with the checkpoint"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = fspinn(&[
+        "eval",
+        "--model",
+        &path("whole.ckpt"),
+        "--data-dir",
+        root,
+        "--test-samples",
+        "50",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(last_json(&o)["test_accuracy"], whole["test_accuracy"]);
+}
+
+#[test]
+fn real_mnist_short_training_is_far_above_chance() {
+    let Some(root) = data_root() else {
+        eprintln!("note: FSPINN_DATA unset, skipping the real-data training test");
+        return;
+    };
+    let o = fspinn(&[
+        "train",
+        "--data-dir",
+        root.to_str().unwrap(),
+        "--neurons",
+        "100",
+        "--train-samples",
+        "600",
+        "--label-samples",
+        "600",
+        "--test-samples",
+        "500",
+        "--seed",
+        "2",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let acc = last_json(&o)["test_accuracy"].as_f64().unwrap();
+    assert!(acc > 0.5, "accuracy {acc} after 600 images");
+}

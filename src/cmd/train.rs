@@ -51,6 +51,10 @@ pub struct TrainArgs {
     /// Presentation time per image in ms [default: 350].
     #[arg(long)]
     pub presentation_ms: Option<f32>,
+    /// Override any network parameter, e.g. `--set exc.fire_lockout_ms=50` (see the `params`
+    /// object of the JSON output for the names); repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// Write the checkpoint here (periodically and at the end).
     #[arg(long, value_name = "CKPT")]
     pub out: Option<PathBuf>,
@@ -109,6 +113,23 @@ fn pick<T: PartialEq + std::fmt::Debug>(name: &str, given: Option<T>, stored: T)
     }
 }
 
+/// Applies one `section.field=value` override through the parameters' serde form, so every
+/// field is reachable and unknown names are rejected by `deny_unknown_fields`.
+fn set_param(params: BaselineParams, kv: &str) -> Result<BaselineParams> {
+    let (key, value) = kv
+        .split_once('=')
+        .with_context(|| format!("--set {kv}: expected KEY=VALUE, e.g. exc.theta_plus=0.05"))?;
+    let mut tree = serde_json::to_value(&params)?;
+    let mut slot = &mut tree;
+    for part in key.split('.') {
+        slot = slot
+            .get_mut(part)
+            .with_context(|| format!("--set {kv}: no parameter `{key}` (see `params` in the JSON output)"))?;
+    }
+    *slot = serde_json::from_str(value).with_context(|| format!("--set {kv}: `{value}` is not a number"))?;
+    serde_json::from_value(tree).with_context(|| format!("--set {kv}: invalid value for `{key}`"))
+}
+
 /// The run's configuration: from the command line, or from the checkpoint when resuming.
 fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
     if let Some(path) = &a.resume {
@@ -138,6 +159,9 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
     }
     if let Some(p) = a.presentation_ms {
         params.timing.presentation_ms = p;
+    }
+    for kv in &a.set {
+        params = set_param(params, kv)?;
     }
     let train_samples = a.train_samples.unwrap_or(60_000);
     let config = RunConfig {

@@ -13,12 +13,15 @@ use std::str::FromStr;
 pub enum Variant {
     /// Diehl & Cook 2015 as the authors coded it (f32, inhibitory layer, triplet STDP).
     Baseline,
+    /// FSpiNN: direct lateral inhibition, STDP at post spikes only, cheap rule, fixed point.
+    Fspinn,
 }
 
 impl fmt::Display for Variant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Variant::Baseline => f.write_str("baseline"),
+            Variant::Fspinn => f.write_str("fspinn"),
         }
     }
 }
@@ -28,7 +31,8 @@ impl FromStr for Variant {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "baseline" => Ok(Variant::Baseline),
-            other => Err(format!("unknown variant `{other}`; valid: baseline")),
+            "fspinn" => Ok(Variant::Fspinn),
+            other => Err(format!("unknown variant `{other}`; valid: baseline, fspinn")),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod evaluate;
 pub mod labels;
 pub mod params;
 pub mod poisson;
+pub mod precision;
 pub mod rng;
 pub mod train;
 mod validate;

@@ -175,6 +175,9 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
         seed: a.seed.unwrap_or(0),
         params,
     };
+    if config.variant == Variant::Fspinn {
+        bail!("--variant fspinn: training the FSpiNN variant is not built yet (issue 3); only the memory model (`fspinn memory`) covers it");
+    }
     if config.train_samples == 0 || config.epochs == 0 {
         bail!("--train-samples and --epochs must be at least 1");
     }

@@ -25,6 +25,9 @@ enum Command {
     /// Evaluate a trained checkpoint on a test set.
     #[command(after_help = cmd::eval::EXAMPLES)]
     Eval(cmd::eval::EvalArgs),
+    /// Memory footprint of a network and its saving against the fp32 baseline.
+    #[command(after_help = cmd::memory::EXAMPLES)]
+    Memory(cmd::memory::MemoryArgs),
     /// Check or download the MNIST and Fashion-MNIST files.
     #[command(subcommand)]
     Data(cmd::data::DataCommand),
@@ -36,6 +39,7 @@ fn main() -> Result<()> {
         Command::Demo(a) => cmd::demo::run(a),
         Command::Train(a) => cmd::train::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Memory(a) => cmd::memory::run(a),
         Command::Data(c) => cmd::data::run(c),
     }
 }

@@ -32,7 +32,9 @@ impl FromStr for Variant {
         match s {
             "baseline" => Ok(Variant::Baseline),
             "fspinn" => Ok(Variant::Fspinn),
-            other => Err(format!("unknown variant `{other}`; valid: baseline, fspinn")),
+            other => Err(format!(
+                "unknown variant `{other}`; valid: baseline, fspinn"
+            )),
         }
     }
 }

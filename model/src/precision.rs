@@ -74,9 +74,15 @@ impl FromStr for Precision {
         let bits = s
             .strip_prefix('w')
             .and_then(|b| b.parse::<u8>().ok())
-            .ok_or_else(|| format!("unknown precision `{s}`; valid: fp32, or wB with 2 <= B <= 16 (e.g. w8, w4)"))?;
+            .ok_or_else(|| {
+                format!(
+                    "unknown precision `{s}`; valid: fp32, or wB with 2 <= B <= 16 (e.g. w8, w4)"
+                )
+            })?;
         if !(2..=16).contains(&bits) {
-            return Err(format!("precision `{s}`: weight width must be between 2 and 16 bits"));
+            return Err(format!(
+                "precision `{s}`: weight width must be between 2 and 16 bits"
+            ));
         }
         Ok(Precision::Fixed(FixedFormats::with_weight_bits(bits)))
     }
@@ -92,8 +98,17 @@ mod tests {
             assert_eq!(name.parse::<Precision>().unwrap().to_string(), name);
         }
         assert_eq!("w4".parse::<Precision>().unwrap().weight_bits(), 4);
-        assert!("w1".parse::<Precision>().unwrap_err().contains("between 2 and 16"));
-        assert!("w17".parse::<Precision>().unwrap_err().contains("between 2 and 16"));
-        assert!("int8".parse::<Precision>().unwrap_err().contains("valid: fp32"));
+        assert!("w1"
+            .parse::<Precision>()
+            .unwrap_err()
+            .contains("between 2 and 16"));
+        assert!("w17"
+            .parse::<Precision>()
+            .unwrap_err()
+            .contains("between 2 and 16"));
+        assert!("int8"
+            .parse::<Precision>()
+            .unwrap_err()
+            .contains("valid: fp32"));
     }
 }

@@ -4,4 +4,5 @@ pub mod common;
 pub mod data;
 pub mod demo;
 pub mod eval;
+pub mod memory;
 pub mod train;

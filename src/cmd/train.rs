@@ -122,11 +122,12 @@ fn set_param(params: BaselineParams, kv: &str) -> Result<BaselineParams> {
     let mut tree = serde_json::to_value(&params)?;
     let mut slot = &mut tree;
     for part in key.split('.') {
-        slot = slot
-            .get_mut(part)
-            .with_context(|| format!("--set {kv}: no parameter `{key}` (see `params` in the JSON output)"))?;
+        slot = slot.get_mut(part).with_context(|| {
+            format!("--set {kv}: no parameter `{key}` (see `params` in the JSON output)")
+        })?;
     }
-    *slot = serde_json::from_str(value).with_context(|| format!("--set {kv}: `{value}` is not a number"))?;
+    *slot = serde_json::from_str(value)
+        .with_context(|| format!("--set {kv}: `{value}` is not a number"))?;
     serde_json::from_value(tree).with_context(|| format!("--set {kv}: invalid value for `{key}`"))
 }
 

@@ -34,4 +34,6 @@ pub enum ModelError {
     Resume(String),
     #[error(transparent)]
     Data(#[from] crate::data::DataError),
+    #[error(transparent)]
+    Fixed(#[from] crate::fixed::FixedError),
 }

@@ -1,4 +1,4 @@
-//! The datapath LFSR against hand-worked states, its period, per-channel seeding and draw uniformity.
+//! The datapath LFSR against hand-worked states, its period, channel seeding and draw uniformity.
 
 use fspinn_model::fixed::{channel_seed, Lfsr32};
 
@@ -20,7 +20,13 @@ fn first_states_from_seed_one_match_hand_working() {
     //      0x0000^0x0003 = 0x0003 -> 0xB02C_0003.
     // s4 = 0xB02C_0003: lsb 1; s >> 1 = 0x5816_0001; ^ mask: 0x58^0x80 = 0xD8, 0x16^0x20 = 0x36,
     //      0x0001^0x0003 = 0x0002 -> 0xD836_0002.
-    let expected = [0x8020_0003, 0xC030_0002, 0x6018_0001, 0xB02C_0003, 0xD836_0002];
+    let expected = [
+        0x8020_0003,
+        0xC030_0002,
+        0x6018_0001,
+        0xB02C_0003,
+        0xD836_0002,
+    ];
     let mut lfsr = Lfsr32::new(1);
     assert_eq!(lfsr.state(), 1);
     for want in expected {
@@ -114,7 +120,11 @@ fn channel_seeds_differ_for_784_channels() {
     let k = 0x9E37_79B9u32;
     for a in 1..=N_CHANNELS {
         for b in (a + 1)..=N_CHANNELS {
-            assert_ne!(a.wrapping_mul(k) ^ b.wrapping_mul(k), 1, "channels {a}, {b}");
+            assert_ne!(
+                a.wrapping_mul(k) ^ b.wrapping_mul(k),
+                1,
+                "channels {a}, {b}"
+            );
         }
     }
     // And directly, for ordinary and adversarial run seeds (K and 2K zero out channels 0 and 1).
@@ -222,7 +232,10 @@ fn sixteen_bit_draws_are_roughly_uniform() {
     // barely moves the mean.
     for (bit, &count) in ones.iter().enumerate() {
         let freq = f64::from(count) / f64::from(DRAWS);
-        assert!((freq - 0.5).abs() < 0.01, "bit {bit} set with frequency {freq}");
+        assert!(
+            (freq - 0.5).abs() < 0.01,
+            "bit {bit} set with frequency {freq}"
+        );
     }
     // Chi-square of the 16 bins of the top 4 bits (6250 expected each), 15 degrees of freedom:
     // its 99.9% quantile is 37.7; the bound 60 is loose but fails for lumpy output.

@@ -1,6 +1,6 @@
 //! Errors of the fixed-point module: a bad number format or an unknown rounding-mode name.
 
-/// Why a fixed-point format or a rounding mode was rejected; each variant names the offending field.
+/// Why a fixed-point format or a rounding mode was rejected; each variant names the bad field.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FixedError {
     /// A [`QFormat`](super::QFormat) field is out of the range the datapath supports.

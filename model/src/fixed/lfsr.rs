@@ -1,8 +1,9 @@
-//! The 32-bit Galois LFSR that supplies every random bit of the datapath (Poisson spikes, stochastic rounding).
+//! The 32-bit Galois LFSR that supplies every random bit of the datapath.
 //!
-//! L1, L2 and L3 must draw the same bits in the same order, so the generator is specified down to
-//! the bit: right-shifting Galois form, feedback polynomial x^32 + x^22 + x^2 + x + 1 (a primitive
-//! polynomial, so every non-zero state lies on one cycle of length 2^32 - 1), mask `0x8020_0003`.
+//! Poisson spikes and stochastic rounding in L1, L2 and L3 must see the same bits in the same
+//! order, so the generator is specified down to the bit: right-shifting Galois form, feedback
+//! polynomial x^32 + x^22 + x^2 + x + 1 (primitive, so every non-zero state lies on one cycle of
+//! length 2^32 - 1), mask `0x8020_0003`. Seeding caveats are in `docs/datapath.md`.
 
 /// A 32-bit Galois LFSR, shifting right, with feedback mask [`Lfsr32::MASK`].
 ///
@@ -75,6 +76,10 @@ impl Lfsr32 {
 /// spreads consecutive channels over the whole state space. One 32-bit multiply and XOR per
 /// channel is cheap enough for the host to compute and write into the seed registers; on chip
 /// the product can equally be kept as a running sum (add `0x9E37_79B9` per channel).
+///
+/// Avoid `run_seed == 0`: the step is linear, and with a zero run seed channel `2b - 1`'s seed
+/// steps in one shift to channel `b - 1`'s whenever `b * 0x9E37_79B9` has bit 31 clear, so those
+/// channel pairs draw nearly the same bits (docs/datapath.md, "Random numbers").
 pub fn channel_seed(run_seed: u32, channel: u32) -> u32 {
     let seed = run_seed ^ channel.wrapping_add(1).wrapping_mul(0x9E37_79B9);
     if seed == 0 {

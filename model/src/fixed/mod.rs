@@ -1,4 +1,4 @@
-//! Fixed-point arithmetic of the L1 datapath (formats, rounding, LFSR); the RTL mirrors each function by name.
+//! Fixed-point arithmetic of the L1 datapath (formats, rounding, LFSR); the RTL mirrors it by name.
 //!
 //! Everything the fixed-point network, the cycle model (L2) and the Verilog (L3) compute with
 //! lives here, once: integer formats with saturation ([`QFormat`]), division by a power of two

@@ -30,7 +30,7 @@ pub struct QFormat {
 }
 
 impl QFormat {
-    /// A checked format, so a bad width is reported where it is written rather than where it is used.
+    /// A checked format, so a bad width is reported where it is written, not where it is used.
     pub fn new(bits: u8, frac: u8, signed: bool) -> Result<Self, FixedError> {
         let fmt = QFormat { bits, frac, signed };
         fmt.validate()?;
@@ -77,7 +77,11 @@ impl QFormat {
     /// Largest raw value: `2^(bits-1) - 1` if signed, `2^bits - 1` if unsigned.
     pub fn max_raw(&self) -> i32 {
         debug_assert!(self.validate().is_ok(), "invalid format {self:?}");
-        let magnitude_bits = if self.signed { self.bits - 1 } else { self.bits };
+        let magnitude_bits = if self.signed {
+            self.bits - 1
+        } else {
+            self.bits
+        };
         // magnitude_bits <= 31, so the result is at most 2^31 - 1 = i32::MAX.
         ((1i64 << magnitude_bits) - 1) as i32
     }
@@ -154,16 +158,14 @@ pub fn sat_sub(a: i32, b: i32, fmt: QFormat) -> i32 {
 ///
 /// The product is exact (`i64` holds any product of two `i32`); `shift` is normally the sum of
 /// the operands' fraction bits minus those of `fmt`. Overflow rule: saturate after rounding.
-pub fn mul_shift(
-    a: i32,
-    b: i32,
-    shift: u32,
-    rounding: Rounding,
-    random: u32,
-    fmt: QFormat,
-) -> i32 {
-    fmt.saturate(shift_round(i64::from(a) * i64::from(b), shift, rounding, random))
-        .0
+pub fn mul_shift(a: i32, b: i32, shift: u32, rounding: Rounding, random: u32, fmt: QFormat) -> i32 {
+    fmt.saturate(shift_round(
+        i64::from(a) * i64::from(b),
+        shift,
+        rounding,
+        random,
+    ))
+    .0
 }
 
 /// One step of shift-based exponential decay: `x - shift_round(x, k)`, i.e. `x *= 1 - 2^-k`.

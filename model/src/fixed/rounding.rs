@@ -1,4 +1,4 @@
-//! Division by a power of two under the three rounding modes of the datapath: truncate, nearest, stochastic.
+//! Division by a power of two under the three rounding modes: truncate, nearest, stochastic.
 //!
 //! Every narrowing in the datapath (a product back to its format, a trace decay, a change of
 //! fraction bits) is a right shift, and the rounding mode decides what happens to the discarded

@@ -8,6 +8,8 @@
 use crate::baseline::{BaselineNetwork, PresentationStats};
 use crate::config::RunConfig;
 use crate::error::ModelError;
+use crate::fspinn::FspinnNetwork;
+use crate::network::{Network, NetworkParams};
 use crate::train::Trainer;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -15,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"FSPINNCK";
 /// Bump whenever the body's layout or meaning changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8;
 
 #[derive(Serialize, Deserialize)]
@@ -24,9 +26,23 @@ struct Body {
     n_inputs: u32,
     samples_done: u64,
     train_stats: PresentationStats,
-    weights: Vec<f32>,
-    theta: Vec<f32>,
+    state: LearnedState,
     assignments: Option<Vec<Option<u8>>>,
+}
+
+/// What training changed, per variant.
+#[derive(Serialize, Deserialize)]
+enum LearnedState {
+    Baseline {
+        weights: Vec<f32>,
+        theta: Vec<f32>,
+    },
+    Fspinn {
+        weights: Vec<u16>,
+        theta: Vec<i32>,
+        inhibition: i32,
+        samples_seen: u64,
+    },
 }
 
 /// Encodes a training run as checkpoint bytes.
@@ -36,8 +52,18 @@ pub fn to_bytes(t: &Trainer) -> Vec<u8> {
         n_inputs: t.network.n_inputs() as u32,
         samples_done: t.samples_done,
         train_stats: t.train_stats,
-        weights: t.network.weights().to_vec(),
-        theta: t.network.theta().to_vec(),
+        state: match &t.network {
+            Network::Baseline(n) => LearnedState::Baseline {
+                weights: n.weights().to_vec(),
+                theta: n.theta().to_vec(),
+            },
+            Network::Fspinn(n) => LearnedState::Fspinn {
+                weights: n.weights().to_vec(),
+                theta: n.theta().to_vec(),
+                inhibition: n.inhibition(),
+                samples_seen: n.samples_seen(),
+            },
+        },
         assignments: t.assignments.clone(),
     };
     let encoded = postcard::to_stdvec(&body).expect("in-memory serialisation cannot fail");
@@ -83,13 +109,27 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
         )));
     }
     let body: Body = postcard::from_bytes(body_bytes).map_err(|e| corrupt(e.to_string()))?;
-    let network = BaselineNetwork::from_parts(
-        body.config.params.clone(),
-        body.n_inputs as usize,
-        body.config.neurons,
-        body.weights,
-        body.theta,
-    )
+    let (n_inputs, n) = (body.n_inputs as usize, body.config.neurons);
+    let network = match (body.config.params.clone(), body.state) {
+        (NetworkParams::Baseline(p), LearnedState::Baseline { weights, theta }) => {
+            BaselineNetwork::from_parts(p, n_inputs, n, weights, theta).map(Network::Baseline)
+        }
+        (
+            NetworkParams::Fspinn(p),
+            LearnedState::Fspinn {
+                weights,
+                theta,
+                inhibition,
+                samples_seen,
+            },
+        ) => FspinnNetwork::from_parts(p, n_inputs, n, weights, theta, inhibition, samples_seen)
+            .map(Network::Fspinn),
+        _ => {
+            return Err(corrupt(
+                "parameters and learned state are of different variants".into(),
+            ))
+        }
+    }
     .map_err(|e| corrupt(e.to_string()))?;
     if let Some(a) = &body.assignments {
         if a.len() != body.config.neurons {

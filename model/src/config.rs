@@ -2,7 +2,7 @@
 //! Written into every checkpoint and every JSON result, so any figure can be reproduced.
 
 use crate::data::DatasetKind;
-use crate::params::BaselineParams;
+use crate::network::NetworkParams;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -54,7 +54,8 @@ pub struct RunConfig {
     pub label_samples: usize,
     pub epochs: u32,
     pub seed: u64,
-    pub params: BaselineParams,
+    /// Every parameter of the network; its kind matches `variant`.
+    pub params: NetworkParams,
 }
 
 impl RunConfig {

@@ -1,8 +1,9 @@
 //! Inference over many images in parallel, with results independent of the thread count: every
 //! image draws from its own random stream and results are collected in image order.
 
-use crate::baseline::{BaselineNetwork, PresentationStats};
+use crate::baseline::PresentationStats;
 use crate::data::Dataset;
+use crate::network::Network;
 use crate::rng::{Rng, StreamPhase};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -10,7 +11,7 @@ use std::ops::Range;
 /// Spike counts of every neuron for every image of `range` (`images x n`, row per image), and the
 /// summed presentation statistics.
 pub fn responses(
-    net: &BaselineNetwork,
+    net: &Network,
     data: &Dataset,
     range: Range<usize>,
     seed: u64,

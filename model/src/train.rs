@@ -2,12 +2,13 @@
 //! running totals. Everything needed to continue is in [`Trainer`]'s checkpoint, and every image's
 //! random stream is derived from (seed, epoch, index), so a resumed run draws the same numbers.
 
-use crate::baseline::{BaselineNetwork, PresentationStats, Workspace};
+use crate::baseline::PresentationStats;
 use crate::config::RunConfig;
 use crate::data::Dataset;
 use crate::error::ModelError;
 use crate::evaluate;
 use crate::labels::{self, RunningAccuracy};
+use crate::network::{Network, Workspace};
 use crate::rng::{Rng, StreamPhase};
 
 /// Window of the running training accuracy shown while training.
@@ -26,7 +27,7 @@ pub struct Evaluation {
 #[derive(Clone, Debug)]
 pub struct Trainer {
     pub config: RunConfig,
-    pub network: BaselineNetwork,
+    pub network: Network,
     /// Training presentations completed (over all epochs).
     pub samples_done: u64,
     /// Summed statistics of the training presentations so far.
@@ -41,8 +42,7 @@ impl Trainer {
     /// A new run with freshly initialised weights.
     pub fn new(config: RunConfig, n_inputs: usize) -> Result<Self, ModelError> {
         let mut rng = Rng::stream(config.seed, StreamPhase::Init, 0, 0);
-        let network =
-            BaselineNetwork::new(config.params.clone(), n_inputs, config.neurons, &mut rng)?;
+        let network = Network::new(&config.params, n_inputs, config.neurons, &mut rng)?;
         Ok(Self::from_parts(
             config,
             network,
@@ -55,7 +55,7 @@ impl Trainer {
     /// Rebuilds a run from its parts (used when loading a checkpoint).
     pub fn from_parts(
         config: RunConfig,
-        network: BaselineNetwork,
+        network: Network,
         samples_done: u64,
         train_stats: PresentationStats,
         assignments: Option<Vec<Option<u8>>>,
@@ -154,7 +154,7 @@ impl Trainer {
 
 /// Accuracy of a labelled network on the first `samples` images of `test`.
 pub fn test_accuracy(
-    network: &BaselineNetwork,
+    network: &Network,
     assignments: &[Option<u8>],
     test: &Dataset,
     samples: usize,

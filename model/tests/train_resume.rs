@@ -3,6 +3,7 @@
 //! training run learns (accuracy far above the 10 % of chance).
 
 use fspinn_model::data::{self, DatasetKind, Split};
+use fspinn_model::network::NetworkParams;
 use fspinn_model::params::BaselineParams;
 use fspinn_model::{checkpoint, RunConfig, Trainer, Variant};
 use std::path::Path;
@@ -17,7 +18,7 @@ fn config(neurons: usize, train: usize, test: usize, epochs: u32) -> RunConfig {
         label_samples: train,
         epochs,
         seed: 3,
-        params: BaselineParams::default(),
+        params: NetworkParams::Baseline(BaselineParams::default()),
     }
 }
 

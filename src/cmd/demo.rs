@@ -6,6 +6,7 @@ use super::train::{execute, print_report, RunOptions};
 use anyhow::Result;
 use clap::Args;
 use fspinn_model::data::{self, DatasetKind, Split};
+use fspinn_model::network::NetworkParams;
 use fspinn_model::params::BaselineParams;
 use fspinn_model::{RunConfig, Trainer, Variant};
 
@@ -41,7 +42,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
         label_samples: train.len(),
         epochs: 1,
         seed: a.seed,
-        params: BaselineParams::default(),
+        params: NetworkParams::Baseline(BaselineParams::default()),
     };
     let trainer = Trainer::new(config, train.pixels_per_image())?;
     let opts = RunOptions {

@@ -6,7 +6,12 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use fspinn_model::baseline::PresentationStats;
 use fspinn_model::data::{Dataset, DatasetKind, Split};
+use fspinn_model::fixed::Rounding;
+use fspinn_model::fspinn::FspinnParams;
+use fspinn_model::memory::{InhibitoryStorage, MemoryReport, NetworkShape};
+use fspinn_model::network::NetworkParams;
 use fspinn_model::params::BaselineParams;
+use fspinn_model::precision::Precision;
 use fspinn_model::{checkpoint, RunConfig, Trainer, Variant};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -51,8 +56,20 @@ pub struct TrainArgs {
     /// Presentation time per image in ms [default: 350].
     #[arg(long)]
     pub presentation_ms: Option<f32>,
-    /// Override any network parameter, e.g. `--set exc.fire_lockout_ms=50` (see the `params`
-    /// object of the JSON output for the names); repeatable.
+    /// Number formats: fp32 (baseline), or wB for B-bit weights with the state formats of
+    /// docs/datapath.md (fspinn; e.g. w8, w4) [default: fp32 for baseline, w8 for fspinn].
+    #[arg(long)]
+    pub precision: Option<Precision>,
+    /// Rounding of weight updates in the fixed-point datapath: truncate, nearest, stochastic
+    /// [default: stochastic].
+    #[arg(long)]
+    pub rounding: Option<Rounding>,
+    /// When weights are quantised: `train` (the fixed-point network learns) [default: train].
+    #[arg(long)]
+    pub quantize: Option<String>,
+    /// Override any network parameter, e.g. `--set exc.fire_lockout_ms=50` (baseline) or
+    /// `--set mechanisms.direct_inhibition=false` (fspinn); see the `params` object of the JSON
+    /// output for the names; repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Write the checkpoint here (periodically and at the end).
@@ -98,10 +115,14 @@ pub struct TrainReport {
     pub eval_seconds: f64,
     pub threads: usize,
     pub checkpoint: Option<PathBuf>,
+    pub precision: Precision,
+    pub rounding: Option<Rounding>,
+    /// Storage of the network's weights, state, traces and parameters (docs/memory.md).
+    pub memory_bytes: u64,
     /// Summed over all training presentations of the run.
     pub train_ops: PresentationStats,
     pub test_ops: Option<PresentationStats>,
-    pub params: BaselineParams,
+    pub params: NetworkParams,
 }
 
 fn pick<T: PartialEq + std::fmt::Debug>(name: &str, given: Option<T>, stored: T) -> Result<T> {
@@ -115,7 +136,7 @@ fn pick<T: PartialEq + std::fmt::Debug>(name: &str, given: Option<T>, stored: T)
 
 /// Applies one `section.field=value` override through the parameters' serde form, so every
 /// field is reachable and unknown names are rejected by `deny_unknown_fields`.
-fn set_param(params: BaselineParams, kv: &str) -> Result<BaselineParams> {
+fn set_param<T: Serialize + serde::de::DeserializeOwned>(params: T, kv: &str) -> Result<T> {
     let (key, value) = kv
         .split_once('=')
         .with_context(|| format!("--set {kv}: expected KEY=VALUE, e.g. exc.theta_plus=0.05"))?;
@@ -126,9 +147,58 @@ fn set_param(params: BaselineParams, kv: &str) -> Result<BaselineParams> {
             format!("--set {kv}: no parameter `{key}` (see `params` in the JSON output)")
         })?;
     }
-    *slot = serde_json::from_str(value)
-        .with_context(|| format!("--set {kv}: `{value}` is not a number"))?;
+    *slot = serde_json::from_str(value).with_context(|| {
+        format!("--set {kv}: `{value}` is not a JSON value (number, true, false)")
+    })?;
     serde_json::from_value(tree).with_context(|| format!("--set {kv}: invalid value for `{key}`"))
+}
+
+/// The network parameters the command line asks for.
+fn network_params(a: &TrainArgs, variant: Variant) -> Result<NetworkParams> {
+    if let Some(q) = a.quantize.as_deref().filter(|q| *q != "train") {
+        bail!("--quantize {q}: only `train` (quantisation-aware training) exists so far; post-training quantisation needs a float FSpiNN model, not built yet");
+    }
+    match variant {
+        Variant::Baseline => {
+            if let Some(p) = a.precision.filter(|p| *p != Precision::Fp32) {
+                bail!("--precision {p} with --variant baseline: the baseline runs in fp32; use --variant fspinn for fixed point");
+            }
+            if a.rounding.is_some() {
+                bail!("--rounding applies to the fixed-point datapath (--variant fspinn)");
+            }
+            let mut params = BaselineParams::default();
+            if let Some(dt) = a.dt_ms {
+                params.timing.dt_ms = dt;
+            }
+            if let Some(p) = a.presentation_ms {
+                params.timing.presentation_ms = p;
+            }
+            for kv in &a.set {
+                params = set_param(params, kv)?;
+            }
+            Ok(NetworkParams::Baseline(params))
+        }
+        Variant::Fspinn => {
+            let mut params = FspinnParams::default();
+            match a.precision.unwrap_or(Precision::Fixed(params.formats)) {
+                Precision::Fp32 => bail!("--precision fp32 with --variant fspinn: the FSpiNN network exists in fixed point only so far; use wB (e.g. w8)"),
+                Precision::Fixed(f) => params.formats = f,
+            }
+            if let Some(r) = a.rounding {
+                params.rounding = r;
+            }
+            if let Some(dt) = a.dt_ms {
+                params.dt_ms = dt;
+            }
+            if let Some(p) = a.presentation_ms {
+                params.presentation_ms = p;
+            }
+            for kv in &a.set {
+                params = set_param(params, kv)?;
+            }
+            Ok(NetworkParams::Fspinn(params))
+        }
+    }
 }
 
 /// The run's configuration: from the command line, or from the checkpoint when resuming.
@@ -145,29 +215,23 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
         pick("label-samples", a.label_samples, c.label_samples)?;
         pick("epochs", a.epochs, c.epochs)?;
         pick("seed", a.seed, c.seed)?;
-        pick("dt-ms", a.dt_ms, c.params.timing.dt_ms)?;
-        pick(
-            "presentation-ms",
-            a.presentation_ms,
-            c.params.timing.presentation_ms,
-        )?;
+        if a.dt_ms.is_some()
+            || a.presentation_ms.is_some()
+            || a.precision.is_some()
+            || a.rounding.is_some()
+            || !a.set.is_empty()
+        {
+            bail!("--dt-ms, --presentation-ms, --precision, --rounding and --set cannot change a resumed run");
+        }
         let out = a.out.clone().or_else(|| Some(path.clone()));
         return Ok((t, out));
     }
-    let mut params = BaselineParams::default();
-    if let Some(dt) = a.dt_ms {
-        params.timing.dt_ms = dt;
-    }
-    if let Some(p) = a.presentation_ms {
-        params.timing.presentation_ms = p;
-    }
-    for kv in &a.set {
-        params = set_param(params, kv)?;
-    }
+    let variant = a.variant.unwrap_or(Variant::Baseline);
+    let params = network_params(a, variant)?;
     let train_samples = a.train_samples.unwrap_or(60_000);
     let config = RunConfig {
         dataset: a.dataset.unwrap_or(DatasetKind::Mnist),
-        variant: a.variant.unwrap_or(Variant::Baseline),
+        variant,
         neurons: a.neurons.unwrap_or(100),
         train_samples,
         test_samples: a.test_samples.unwrap_or(10_000),
@@ -176,9 +240,6 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
         seed: a.seed.unwrap_or(0),
         params,
     };
-    if config.variant == Variant::Fspinn {
-        bail!("--variant fspinn: training the FSpiNN variant is not built yet (issue 3); only the memory model (`fspinn memory`) covers it");
-    }
     if config.train_samples == 0 || config.epochs == 0 {
         bail!("--train-samples and --epochs must be at least 1");
     }
@@ -259,6 +320,18 @@ pub fn execute(
     let eval_seconds = eval_start.elapsed().as_secs_f64();
     save(&trainer, &o.out)?;
     let c = &trainer.config;
+    let (precision, rounding) = match &c.params {
+        NetworkParams::Baseline(_) => (Precision::Fp32, None),
+        NetworkParams::Fspinn(p) => (Precision::Fixed(p.formats), Some(p.rounding)),
+    };
+    let memory_bytes = MemoryReport::new(&NetworkShape {
+        variant: c.variant,
+        neurons: c.neurons as u64,
+        inputs: trainer.network.n_inputs() as u64,
+        precision,
+        inhibition: InhibitoryStorage::Scalars,
+    })?
+    .bytes;
     Ok(TrainReport {
         dataset: c.dataset,
         variant: c.variant,
@@ -280,6 +353,9 @@ pub fn execute(
         eval_seconds,
         threads: o.threads,
         checkpoint: o.out.clone(),
+        precision,
+        rounding,
+        memory_bytes,
         train_ops: trainer.train_stats,
         test_ops: evaluation.map(|e| e.test_stats),
         params: c.params.clone(),

@@ -65,6 +65,12 @@ pub struct PresentationStats {
     pub synaptic_ops: u64,
     /// STDP weight updates.
     pub weight_updates: u64,
+    /// Weights rescaled by the per-image normalisation.
+    #[serde(default)]
+    pub normalization_ops: u64,
+    /// Random draws of the input spike generator (fixed-point datapath only).
+    #[serde(default)]
+    pub lfsr_draws: u64,
 }
 
 impl PresentationStats {
@@ -77,6 +83,8 @@ impl PresentationStats {
         self.neuron_updates += o.neuron_updates;
         self.synaptic_ops += o.synaptic_ops;
         self.weight_updates += o.weight_updates;
+        self.normalization_ops += o.normalization_ops;
+        self.lfsr_draws += o.lfsr_draws;
     }
 }
 
@@ -196,6 +204,7 @@ impl BaselineNetwork {
         let timing = self.params.timing.clone();
         for attempt in 0..timing.max_attempts {
             self.normalize();
+            total.normalization_ops += self.weights.len() as u64;
             let mut syn = Plastic {
                 weights: &mut self.weights,
                 theta: &mut self.theta,

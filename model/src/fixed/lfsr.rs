@@ -3,7 +3,8 @@
 //! Poisson spikes and stochastic rounding in L1, L2 and L3 must see the same bits in the same
 //! order, so the generator is specified down to the bit: right-shifting Galois form, feedback
 //! polynomial x^32 + x^22 + x^2 + x + 1 (primitive, so every non-zero state lies on one cycle of
-//! length 2^32 - 1), mask `0x8020_0003`. Seeding caveats are in `docs/datapath.md`.
+//! length 2^32 - 1), mask `0x8020_0003`. The 16-bit draw of the spike generator has a table-driven
+//! fast path ([`Lfsr32::next16`]). Seeding rules and caveats are in `docs/datapath.md`.
 
 /// A 32-bit Galois LFSR, shifting right, with feedback mask [`Lfsr32::MASK`].
 ///
@@ -38,11 +39,7 @@ impl Lfsr32 {
 
     /// One shift: `lsb = s & 1; s >>= 1; if lsb == 1 { s ^= MASK }`.
     pub fn step(&mut self) {
-        let lsb = self.state & 1;
-        self.state >>= 1;
-        if lsb == 1 {
-            self.state ^= Self::MASK;
-        }
+        self.state = shift_once(self.state);
     }
 
     /// A k-bit random draw: advances `k` shifts and returns the low `k` bits of the new state.
@@ -66,25 +63,68 @@ impl Lfsr32 {
             self.state & ((1u32 << k) - 1)
         }
     }
+
+    /// A 16-bit draw: the same result as `next_bits(16)`, from two table look-ups instead of 16
+    /// shifts.
+    ///
+    /// This is the draw of the input spike generator, made for every active channel at every
+    /// time step, so it is the hot loop of the fixed-point model. Sixteen shifts are linear over
+    /// GF(2), so the new state is the XOR of the contributions of the old state's bytes, and for
+    /// this right-shifting form the high two bytes contribute just `s >> 16`:
+    /// `new = (s >> 16) ^ T0[s[7:0]] ^ T1[s[15:8]]`, with `T0`, `T1` two 256-entry tables built at
+    /// compile time from [`step`](Lfsr32::step)'s definition. The RTL computes the same function in
+    /// one clock cycle with the 16-step unrolled XOR network of `next_bits(16)`; the tables are a
+    /// software device only, and the tests check `next16` against 16 single steps.
+    pub fn next16(&mut self) -> u16 {
+        let s = self.state;
+        self.state = (s >> 16)
+            ^ NEXT16_TABLES[0][(s & 0xFF) as usize]
+            ^ NEXT16_TABLES[1][((s >> 8) & 0xFF) as usize];
+        self.state as u16
+    }
 }
 
-/// The seed of input channel `channel` for a run seeded with `run_seed`.
-///
-/// `run_seed ^ (channel + 1) * 0x9E37_79B9` (wrapping 32-bit arithmetic), with a zero result
-/// replaced by 1 (the LFSR lock-up state). The multiplier is odd, so distinct channels get
-/// distinct products and hence distinct seeds; it is 2^32 divided by the golden ratio, which
-/// spreads consecutive channels over the whole state space. One 32-bit multiply and XOR per
-/// channel is cheap enough for the host to compute and write into the seed registers; on chip
-/// the product can equally be kept as a running sum (add `0x9E37_79B9` per channel).
-///
-/// Avoid `run_seed == 0`: the step is linear, and with a zero run seed channel `2b - 1`'s seed
-/// steps in one shift to channel `b - 1`'s whenever `b * 0x9E37_79B9` has bit 31 clear, so those
-/// channel pairs draw nearly the same bits (docs/datapath.md, "Random numbers").
-pub fn channel_seed(run_seed: u32, channel: u32) -> u32 {
-    let seed = run_seed ^ channel.wrapping_add(1).wrapping_mul(0x9E37_79B9);
-    if seed == 0 {
-        1
+/// One shift of the register, shared by [`Lfsr32::step`] and the table construction so that
+/// the two cannot drift apart.
+const fn shift_once(state: u32) -> u32 {
+    let lsb = state & 1;
+    let shifted = state >> 1;
+    if lsb == 1 {
+        shifted ^ Lfsr32::MASK
     } else {
-        seed
+        shifted
     }
+}
+
+/// Sixteen shifts, one at a time: the definition the tables are built from.
+const fn shift16(mut state: u32) -> u32 {
+    let mut i = 0;
+    while i < 16 {
+        state = shift_once(state);
+        i += 1;
+    }
+    state
+}
+
+/// Contributions of the low two bytes of the state to the state 16 shifts later:
+/// `NEXT16_TABLES[k][b] = shift16(b << 8k)`.
+///
+/// Sixteen shifts are linear over GF(2), so `shift16(s)` is the XOR of `shift16` applied to each
+/// byte of `s` in place. The high two bytes need no table: from a state whose low 16 bits are
+/// zero, the 16 bits shifted out are those zeros, so no feedback happens and
+/// `shift16(x) = x >> 16`. Two tables (2 KiB) instead of four halve the look-ups of the hot loop.
+static NEXT16_TABLES: [[u32; 256]; 2] = build_next16_tables();
+
+const fn build_next16_tables() -> [[u32; 256]; 2] {
+    let mut tables = [[0u32; 256]; 2];
+    let mut k = 0;
+    while k < 2 {
+        let mut b = 0;
+        while b < 256 {
+            tables[k][b] = shift16((b as u32) << (8 * k));
+            b += 1;
+        }
+        k += 1;
+    }
+    tables
 }

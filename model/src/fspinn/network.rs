@@ -1,0 +1,497 @@
+//! The FSpiNN network in the integer datapath (layer L1): weights, thresholds and the presentation
+//! of an image, step by step in the order of docs/datapath.md ("Network datapath"):
+//! 1 input spikes from the LFSR generator; 2 leak, refractory count-down and synaptic
+//! accumulation; 3 fire, reset, theta; 4 lateral inhibition; 5 learn at post spikes.
+
+use super::consts::FspinnConsts;
+use super::params::FspinnParams;
+use super::state::FspinnWorkspace;
+use crate::baseline::PresentationStats;
+use crate::error::ModelError;
+use crate::fixed::{decay_shift, sat_add, sat_sub, shift_round, Lfsr32, Rounding};
+use crate::rng::Rng;
+
+/// Marks an input or neuron that has not spiked in this presentation.
+pub(crate) const NEVER: u32 = u32::MAX;
+
+/// Learned state of the FSpiNN network.
+#[derive(Clone, Debug)]
+pub struct FspinnNetwork {
+    params: FspinnParams,
+    consts: FspinnConsts,
+    n_inputs: usize,
+    n_neurons: usize,
+    /// Weight codes, input-major: `weights[i * n + j]`.
+    weights: Vec<u16>,
+    /// Threshold offsets in membrane units.
+    theta: Vec<i32>,
+    /// Current lateral inhibition in membrane units (adapts when mechanism (f) is on).
+    inhibition: i32,
+    /// Training images seen, for the potentiation schedule (e).
+    samples_seen: u64,
+}
+
+/// The mutable side of a presentation, frozen at inference.
+struct Learning<'a> {
+    weights: &'a mut [u16],
+    theta: &'a mut [i32],
+    eta_post_q16: i64,
+    rounding_lfsr: Lfsr32,
+    updates: u64,
+    /// Pending changes when updates are applied per presentation (mechanism (d) off).
+    batch: Option<&'a mut Vec<i32>>,
+}
+
+impl FspinnNetwork {
+    /// A fresh network: weights uniform in [0, init_max), thresholds at 0.
+    pub fn new(
+        params: FspinnParams,
+        n_inputs: usize,
+        n_neurons: usize,
+        rng: &mut Rng,
+    ) -> Result<Self, ModelError> {
+        let consts = FspinnConsts::new(&params)?;
+        let scale = params.init_max as f64 * (consts.w_max + 1) as f64;
+        let weights = (0..n_inputs * n_neurons)
+            .map(|_| ((rng.uniform() * scale) as i64).clamp(0, consts.w_max as i64) as u16)
+            .collect();
+        let inhibition = consts.inhibition;
+        Self::from_parts(
+            params,
+            n_inputs,
+            n_neurons,
+            weights,
+            vec![0; n_neurons],
+            inhibition,
+            0,
+        )
+    }
+
+    /// Rebuilds a network from stored state, checking that the parts fit together.
+    pub fn from_parts(
+        params: FspinnParams,
+        n_inputs: usize,
+        n_neurons: usize,
+        weights: Vec<u16>,
+        theta: Vec<i32>,
+        inhibition: i32,
+        samples_seen: u64,
+    ) -> Result<Self, ModelError> {
+        let consts = FspinnConsts::new(&params)?;
+        if n_neurons == 0 || n_inputs == 0 || n_inputs > u16::MAX as usize + 1 {
+            return Err(ModelError::Shape(format!(
+                "{n_inputs} inputs x {n_neurons} neurons"
+            )));
+        }
+        if weights.len() != n_inputs * n_neurons || theta.len() != n_neurons {
+            return Err(ModelError::Shape(format!(
+                "weights hold {} values and theta {}, expected {} x {} and {}",
+                weights.len(),
+                theta.len(),
+                n_inputs,
+                n_neurons,
+                n_neurons
+            )));
+        }
+        if let Some(w) = weights.iter().find(|&&w| w as i32 > consts.w_max) {
+            return Err(ModelError::Shape(format!(
+                "weight code {w} does not fit {} bits",
+                params.formats.weight_bits
+            )));
+        }
+        Ok(FspinnNetwork {
+            params,
+            consts,
+            n_inputs,
+            n_neurons,
+            weights,
+            theta,
+            inhibition,
+            samples_seen,
+        })
+    }
+
+    pub fn params(&self) -> &FspinnParams {
+        &self.params
+    }
+    pub fn n_inputs(&self) -> usize {
+        self.n_inputs
+    }
+    pub fn n_neurons(&self) -> usize {
+        self.n_neurons
+    }
+    pub fn weights(&self) -> &[u16] {
+        &self.weights
+    }
+    pub fn theta(&self) -> &[i32] {
+        &self.theta
+    }
+    pub fn inhibition(&self) -> i32 {
+        self.inhibition
+    }
+    pub fn samples_seen(&self) -> u64 {
+        self.samples_seen
+    }
+
+    pub fn workspace(&self) -> FspinnWorkspace {
+        FspinnWorkspace::new(self.n_inputs, self.n_neurons)
+    }
+
+    /// Scales each neuron's weight column to sum to 78 (in weight units), once per training
+    /// image: one integer division per neuron, one multiply per weight, rounded to nearest.
+    /// Returns the weights touched.
+    fn normalize(&mut self) -> u64 {
+        let n = self.n_neurons;
+        let mut sums = vec![0i64; n];
+        for row in self.weights.chunks_exact(n) {
+            for (s, &w) in sums.iter_mut().zip(row) {
+                *s += w as i64;
+            }
+        }
+        let target = self.consts.norm_target;
+        let factors: Vec<i64> = sums
+            .iter()
+            .map(|&s| if s > 0 { (target << 16) / s } else { 1 << 16 })
+            .collect();
+        let w_max = self.consts.w_max as i64;
+        for row in self.weights.chunks_exact_mut(n) {
+            for (w, &f) in row.iter_mut().zip(&factors) {
+                *w = shift_round(*w as i64 * f, 16, Rounding::Nearest, 0).clamp(0, w_max) as u16;
+            }
+        }
+        (self.n_inputs * n) as u64
+    }
+
+    /// Trains on one image; the spike counts of the last attempt are left in `ws.counts()`.
+    pub fn train_image(
+        &mut self,
+        ws: &mut FspinnWorkspace,
+        image: &[u8],
+        rng: &mut Rng,
+    ) -> PresentationStats {
+        let mut total = PresentationStats::default();
+        let sample_seed = rng.next_u64() as u32;
+        let p = self.params.clone();
+        let halvings = if p.mechanisms.adaptive_potentiation {
+            (self.samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
+        } else {
+            0
+        };
+        for attempt in 0..p.max_attempts {
+            let mut stats = PresentationStats {
+                normalization_ops: self.normalize(),
+                ..Default::default()
+            };
+            let mut batch = std::mem::take(&mut ws.batch);
+            let per_step = p.mechanisms.per_step_updates;
+            let (st, updates) = {
+                let mut learning = Learning {
+                    weights: &mut self.weights,
+                    theta: &mut self.theta,
+                    eta_post_q16: self.consts.eta_post_q16 >> halvings,
+                    rounding_lfsr: Lfsr32::new(sample_seed.rotate_left(16) ^ 0x9E37_79B9 ^ attempt),
+                    updates: 0,
+                    batch: (!per_step).then_some(&mut batch),
+                };
+                let intensity = p.start_intensity + attempt;
+                let st = run_attempt(
+                    &p,
+                    &self.consts,
+                    self.n_neurons,
+                    self.inhibition,
+                    None,
+                    Some(&mut learning),
+                    ws,
+                    image,
+                    intensity,
+                    sample_seed,
+                );
+                (st, learning.updates)
+            };
+            if !per_step {
+                apply_batch(&mut batch, &mut self.weights, self.consts.w_max);
+            }
+            ws.batch = batch;
+            stats.accumulate(&st);
+            stats.weight_updates += updates;
+            if p.mechanisms.adaptive_inhibition {
+                self.inhibition = adapt_inhibition(
+                    self.inhibition,
+                    st.exc_spikes,
+                    p.target_spikes,
+                    &self.consts,
+                );
+            }
+            total.accumulate(&stats);
+            if st.exc_spikes >= p.min_spikes as u64 {
+                break;
+            }
+        }
+        self.samples_seen += 1;
+        total
+    }
+
+    /// Shows one image without learning; spike counts are left in `ws.counts()`.
+    pub fn infer_image(
+        &self,
+        ws: &mut FspinnWorkspace,
+        image: &[u8],
+        rng: &mut Rng,
+    ) -> PresentationStats {
+        let mut total = PresentationStats::default();
+        let sample_seed = rng.next_u64() as u32;
+        let p = &self.params;
+        for attempt in 0..p.max_attempts {
+            let intensity = p.start_intensity + attempt;
+            let st = run_attempt(
+                p,
+                &self.consts,
+                self.n_neurons,
+                self.inhibition,
+                Some((&self.weights, &self.theta)),
+                None,
+                ws,
+                image,
+                intensity,
+                sample_seed,
+            );
+            total.accumulate(&st);
+            if st.exc_spikes >= p.min_spikes as u64 {
+                break;
+            }
+        }
+        total
+    }
+}
+
+/// (f): after each training presentation, move the inhibition 1/16 of the way up when the layer
+/// fired more than the target, down when fewer (a shift and an add in hardware).
+fn adapt_inhibition(inh: i32, spikes: u64, target: u32, c: &FspinnConsts) -> i32 {
+    let step = (inh >> 4).max(1);
+    let next = match spikes.cmp(&(target as u64)) {
+        std::cmp::Ordering::Greater => inh + step,
+        std::cmp::Ordering::Less => inh - step,
+        std::cmp::Ordering::Equal => inh,
+    };
+    next.clamp(c.v_thresh >> 2, c.v_fmt.max_raw())
+}
+
+fn apply_batch(batch: &mut [i32], weights: &mut [u16], w_max: i32) {
+    for (w, d) in weights.iter_mut().zip(batch.iter_mut()) {
+        if *d != 0 {
+            *w = (*w as i32 + *d).clamp(0, w_max) as u16;
+            *d = 0;
+        }
+    }
+}
+
+/// One attempt at one intensity. Weights and thresholds come from `frozen` (inference) or
+/// `learning` (training); exactly one is given.
+#[allow(clippy::too_many_arguments)]
+fn run_attempt(
+    p: &FspinnParams,
+    c: &FspinnConsts,
+    n: usize,
+    inhibition: i32,
+    frozen: Option<(&[u16], &[i32])>,
+    mut learning: Option<&mut Learning<'_>>,
+    ws: &mut FspinnWorkspace,
+    image: &[u8],
+    intensity: u32,
+    sample_seed: u32,
+) -> PresentationStats {
+    let n_inputs = image.len();
+    ws.reset(n_inputs, n);
+    if let Some(l) = learning.as_mut() {
+        if let Some(b) = l.batch.as_mut() {
+            b.clear();
+            b.resize(n_inputs * n, 0);
+        }
+    }
+    let rate = crate::fixed::rate_q24(p.rate_per_pixel_hz as f64, intensity, p.dt_ms as f64);
+    ws.gen.start(image, rate, sample_seed);
+    let m = &p.mechanisms;
+    let mut stats = PresentationStats {
+        attempts: 1,
+        ..Default::default()
+    };
+    let mut inputs = std::mem::take(&mut ws.inputs);
+    for t in 0..c.steps {
+        // 1. Input spikes of this step.
+        ws.gen.step(&mut inputs);
+        stats.input_spikes += inputs.len() as u64;
+        for &i in &inputs {
+            ws.last_pre[i as usize] = t;
+        }
+        // 2. Leak, refractory count-down, accumulation.
+        let weights: &[u16] = match (&frozen, &learning) {
+            (Some((w, _)), _) => w,
+            (None, Some(l)) => l.weights,
+            _ => unreachable!("run_attempt gets frozen or learning state"),
+        };
+        for j in 0..n {
+            if ws.refractory[j] > 0 {
+                ws.refractory[j] -= 1;
+                continue;
+            }
+            let v = decay_shift(ws.v[j], p.leak_shift, Rounding::Truncate, 0, c.v_fmt);
+            ws.v[j] = v;
+        }
+        for &i in &inputs {
+            let row = &weights[i as usize * n..(i as usize + 1) * n];
+            for j in 0..n {
+                if ws.refractory[j] == 0 {
+                    let add = if c.w_to_v_shift >= 0 {
+                        (row[j] as i32) << c.w_to_v_shift
+                    } else {
+                        (row[j] as i32) >> -c.w_to_v_shift
+                    };
+                    ws.v[j] = sat_add(ws.v[j], add, c.v_fmt);
+                }
+            }
+        }
+        if ws.pending_inhibition > 0 {
+            // (a) off: the inhibitory layer relays last step's spikes now.
+            let k = ws.pending_inhibition as i32;
+            for j in 0..n {
+                let others = k - ws.fired_last[j] as i32;
+                if others > 0 {
+                    ws.v[j] = sat_sub(ws.v[j], inhibition * others, c.v_fmt);
+                }
+            }
+            ws.pending_inhibition = 0;
+        }
+        stats.neuron_updates += n as u64;
+        stats.synaptic_ops += (inputs.len() * n) as u64;
+        // 3. Fire, reset, theta.
+        let theta: &[i32] = match (&frozen, &learning) {
+            (Some((_, th)), _) => th,
+            (None, Some(l)) => l.theta,
+            _ => unreachable!(),
+        };
+        ws.fired.clear();
+        for j in 0..n {
+            if ws.refractory[j] == 0 && ws.v[j] > c.v_thresh + theta[j] {
+                ws.fired.push(j as u32);
+            }
+        }
+        for &j in &ws.fired {
+            let j = j as usize;
+            ws.v[j] = 0;
+            ws.refractory[j] = p.refractory_steps as u8;
+            ws.counts[j] += 1;
+        }
+        if let Some(l) = learning.as_mut() {
+            for &j in &ws.fired {
+                let th = &mut l.theta[j as usize];
+                *th = c.theta_fmt.saturate(*th as i64 + c.theta_plus as i64).0;
+            }
+        }
+        // 4. Lateral inhibition.
+        let k = ws.fired.len() as i32;
+        if k > 0 {
+            if m.direct_inhibition {
+                // Neurons held at reset (refractory, which includes those that just fired) are
+                // not inhibited; a neuron that fired with no refractory period is reset after.
+                for j in 0..n {
+                    if ws.refractory[j] == 0 {
+                        ws.v[j] = sat_sub(ws.v[j], inhibition * k, c.v_fmt);
+                    }
+                }
+                for &j in &ws.fired {
+                    ws.v[j as usize] = 0;
+                }
+            } else {
+                ws.pending_inhibition = k as u32;
+                ws.fired_last.fill(0);
+                for &j in &ws.fired {
+                    ws.fired_last[j as usize] = 1;
+                }
+                stats.inh_spikes += k as u64;
+                stats.neuron_updates += n as u64;
+            }
+        } else if !m.direct_inhibition {
+            stats.neuron_updates += n as u64;
+        }
+        // 5. Learn.
+        if let Some(l) = learning.as_mut() {
+            if !m.post_only_stdp {
+                for &i in &inputs {
+                    depress_row(l, c, ws, i as usize, t, n);
+                }
+            }
+            for &j in &ws.fired {
+                potentiate_column(l, c, ws, j as usize, t, n, p.rounding);
+            }
+        }
+        for &j in &ws.fired {
+            ws.last_post[j as usize] = t;
+        }
+        stats.exc_spikes += ws.fired.len() as u64;
+    }
+    stats.lfsr_draws = ws.gen.draws();
+    ws.inputs = inputs;
+    stats
+}
+
+/// Post-synaptic STDP of FSpiNN: at a spike of neuron j, every input weight moves by
+/// `eta * (x_pre - x_tar)`: inputs that spiked recently grow, the others shrink.
+fn potentiate_column(
+    l: &mut Learning<'_>,
+    c: &FspinnConsts,
+    ws: &FspinnWorkspace,
+    j: usize,
+    t: u32,
+    n: usize,
+    rounding: Rounding,
+) {
+    for i in 0..ws.last_pre.len() {
+        let age = (ws.last_pre[i] != NEVER).then(|| t - ws.last_pre[i]);
+        let diff = (c.trace(age) - c.x_tar) as i64;
+        let random = l.rounding_lfsr.next16() as u32;
+        let delta = shift_round(diff * l.eta_post_q16, 16, rounding, random) as i32;
+        if delta == 0 {
+            continue;
+        }
+        l.updates += 1;
+        let idx = i * n + j;
+        match l.batch.as_mut() {
+            Some(b) => b[idx] += delta,
+            None => {
+                let w = &mut l.weights[idx];
+                *w = (*w as i32 + delta).clamp(0, c.w_max) as u16;
+            }
+        }
+    }
+}
+
+/// (b) off: depression at an input spike, `w -= eta_pre * x_post` over the neurons that spiked.
+fn depress_row(
+    l: &mut Learning<'_>,
+    c: &FspinnConsts,
+    ws: &FspinnWorkspace,
+    i: usize,
+    t: u32,
+    n: usize,
+) {
+    for j in 0..n {
+        if ws.last_post[j] == NEVER {
+            continue;
+        }
+        let x_post = c.trace(Some(t - ws.last_post[j])) as i64;
+        let random = l.rounding_lfsr.next16() as u32;
+        let delta = shift_round(x_post * c.eta_pre_q16, 16, Rounding::Stochastic, random) as i32;
+        if delta == 0 {
+            continue;
+        }
+        l.updates += 1;
+        let idx = i * n + j;
+        match l.batch.as_mut() {
+            Some(b) => b[idx] -= delta,
+            None => {
+                let w = &mut l.weights[idx];
+                *w = (*w as i32 - delta).clamp(0, c.w_max) as u16;
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Parameters of the FSpiNN network: the real-valued design (mV, ms) that `FspinnConsts` turns
+//! into the integers of the datapath, and the switches of every FSpiNN mechanism for ablation.
+//! docs/fspinn.md gives each mechanism's formula and reason.
+
+use crate::fixed::Rounding;
+use crate::precision::FixedFormats;
+use serde::{Deserialize, Serialize};
+
+/// Which FSpiNN mechanisms are on; each can be turned off alone to measure what it contributes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mechanisms {
+    /// (a) A spike lowers every other neuron's potential at once, instead of going through an
+    /// inhibitory neuron layer (off: a layer of N inhibitory neurons relays it one step later).
+    pub direct_inhibition: bool,
+    /// (b) Weights change only at post-synaptic spikes (off: also depression at every input spike).
+    pub post_only_stdp: bool,
+    /// (d) Weight changes are applied in the step they arise (off: accumulated per presentation
+    /// and applied at its end).
+    pub per_step_updates: bool,
+    /// (e) The potentiation factor halves as training advances (off: constant).
+    pub adaptive_potentiation: bool,
+    /// (f) The inhibition strength follows network activity (off: the fixed `inhibition_mv`).
+    pub adaptive_inhibition: bool,
+}
+
+impl Default for Mechanisms {
+    fn default() -> Self {
+        Mechanisms {
+            direct_inhibition: true,
+            post_only_stdp: true,
+            per_step_updates: true,
+            adaptive_potentiation: true,
+            adaptive_inhibition: true,
+        }
+    }
+}
+
+/// The FSpiNN network's design values.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FspinnParams {
+    pub dt_ms: f32,
+    pub presentation_ms: f32,
+    /// Input spike probability per step per pixel unit per intensity step: rate = pixel * intensity
+    /// * this, as in the baseline (1/8 Hz).
+    pub rate_per_pixel_hz: f32,
+    pub start_intensity: u32,
+    pub min_spikes: u32,
+    pub max_attempts: u32,
+    /// Membrane leak: v -= v >> leak_shift every step (tau = 2^shift steps).
+    pub leak_shift: u32,
+    /// Firing threshold above rest, before theta.
+    pub v_thresh_mv: f32,
+    pub refractory_steps: u32,
+    pub theta_plus_mv: f32,
+    /// Lateral inhibition per spike (mV), the start value when it adapts.
+    pub inhibition_mv: f32,
+    /// (f) Target number of excitatory spikes per presentation that the inhibition adapts toward.
+    pub target_spikes: u32,
+    /// Traces halve every this many steps after their spike: x = x_max >> (age / half_life).
+    pub trace_half_life_steps: u32,
+    /// STDP: at a post spike, w += nu_post * (x_pre - x_tar), w in [0, 1).
+    pub nu_post: f32,
+    pub x_tar: f32,
+    /// Depression at input spikes when `post_only_stdp` is off: w -= nu_pre * x_post.
+    pub nu_pre: f32,
+    /// (e) The potentiation factor halves every this many training images.
+    pub potentiation_half_life: u32,
+    /// Initial weights U[0, init_max).
+    pub init_max: f32,
+    pub formats: FixedFormats,
+    pub rounding: Rounding,
+    pub mechanisms: Mechanisms,
+}
+
+impl Default for FspinnParams {
+    fn default() -> Self {
+        FspinnParams {
+            dt_ms: 1.0,
+            presentation_ms: 250.0,
+            rate_per_pixel_hz: 0.125,
+            start_intensity: 2,
+            min_spikes: 5,
+            max_attempts: 16,
+            leak_shift: 7,
+            v_thresh_mv: 13.0,
+            refractory_steps: 5,
+            theta_plus_mv: 0.05,
+            inhibition_mv: 17.5,
+            target_spikes: 12,
+            trace_half_life_steps: 14,
+            nu_post: 0.01,
+            x_tar: 0.25,
+            nu_pre: 0.001,
+            potentiation_half_life: 20_000,
+            init_max: 0.3,
+            formats: FixedFormats::with_weight_bits(8),
+            rounding: Rounding::Stochastic,
+            mechanisms: Mechanisms::default(),
+        }
+    }
+}

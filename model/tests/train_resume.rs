@@ -145,3 +145,40 @@ fn checkpoint_files_are_written_atomically_and_read_back() {
         .unwrap();
     assert!(err.to_string().contains("missing.ckpt"), "{err}");
 }
+
+fn fspinn_config(neurons: usize, train: usize, test: usize, epochs: u32) -> RunConfig {
+    RunConfig {
+        variant: Variant::Fspinn,
+        params: NetworkParams::Fspinn(fspinn_model::fspinn::FspinnParams::default()),
+        ..config(neurons, train, test, epochs)
+    }
+}
+
+#[test]
+fn fspinn_resume_and_thread_count_reproduce_the_run_exactly() {
+    let cfg = fspinn_config(20, 50, 40, 2);
+    let (whole, acc) = in_pool(1, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
+    let (two, acc_two) = in_pool(2, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
+    assert_eq!(acc, acc_two);
+    assert!(whole == two, "thread count changed the FSpiNN checkpoint");
+
+    let train = data::builtin(Split::Train);
+    let mut first = Trainer::new(cfg, 784).unwrap();
+    for _ in 0..63 {
+        first.step(&train);
+    }
+    let resumed = checkpoint::from_bytes(&checkpoint::to_bytes(&first), Path::new("f.ckpt")).unwrap();
+    let (after, acc_after) = run_to_end(resumed);
+    assert_eq!(acc, acc_after);
+    assert!(whole == after, "resumed FSpiNN checkpoint differs");
+}
+
+#[test]
+fn fspinn_short_training_learns_far_above_chance() {
+    let train = data::builtin(Split::Train);
+    let test = data::builtin(Split::Test);
+    let cfg = fspinn_config(100, train.len(), test.len(), 1);
+    let (_, acc) = run_to_end(Trainer::new(cfg, 784).unwrap());
+    // Chance is 10 %; FSpiNN starts slower than the baseline (see docs/results.md).
+    assert!(acc > 0.25, "FSpiNN accuracy {acc} after 1000 images");
+}

@@ -82,7 +82,7 @@ impl FspinnConsts {
                 "must be 4 to 16",
             ));
         }
-        if p.refractory_steps >= 1 << f.refractory_bits {
+        if p.refractory_steps + 1 >= 1 << f.refractory_bits {
             return Err(bad(
                 "refractory_steps",
                 p.refractory_steps.to_string(),

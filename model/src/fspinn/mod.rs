@@ -10,3 +10,6 @@ mod state;
 pub use network::FspinnNetwork;
 pub use params::{FspinnParams, Mechanisms};
 pub use state::FspinnWorkspace;
+
+#[cfg(test)]
+mod tests;

@@ -330,12 +330,9 @@ fn run_attempt(
             _ => unreachable!("run_attempt gets frozen or learning state"),
         };
         for j in 0..n {
-            if ws.refractory[j] > 0 {
-                ws.refractory[j] -= 1;
-                continue;
+            if ws.refractory[j] == 0 {
+                ws.v[j] = decay_shift(ws.v[j], p.leak_shift, Rounding::Truncate, 0, c.v_fmt);
             }
-            let v = decay_shift(ws.v[j], p.leak_shift, Rounding::Truncate, 0, c.v_fmt);
-            ws.v[j] = v;
         }
         for &i in &inputs {
             let row = &weights[i as usize * n..(i as usize + 1) * n];
@@ -378,7 +375,8 @@ fn run_attempt(
         for &j in &ws.fired {
             let j = j as usize;
             ws.v[j] = 0;
-            ws.refractory[j] = p.refractory_steps as u8;
+            // Counted down at the end of every step: held on the `refractory_steps` after this.
+            ws.refractory[j] = p.refractory_steps as u8 + 1;
             ws.counts[j] += 1;
         }
         if let Some(l) = learning.as_mut() {
@@ -426,6 +424,9 @@ fn run_attempt(
         }
         for &j in &ws.fired {
             ws.last_post[j as usize] = t;
+        }
+        for r in ws.refractory.iter_mut() {
+            *r = r.saturating_sub(1);
         }
         stats.exc_spikes += ws.fired.len() as u64;
     }

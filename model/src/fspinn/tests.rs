@@ -1,0 +1,110 @@
+//! Golden values from the datapath's integer recurrences, worked independently of the loop.
+
+use super::*;
+use crate::rng::Rng;
+
+/// Parameters where every input with a non-zero pixel spikes on (almost) every step: the
+/// threshold saturates at 0xFFFF, so only a draw of exactly 0xFFFF misses (checked below).
+fn loud(mut p: FspinnParams) -> FspinnParams {
+    p.rate_per_pixel_hz = 1e9;
+    p.min_spikes = 0;
+    p.mechanisms.adaptive_inhibition = false;
+    p
+}
+
+#[test]
+fn membrane_leaks_by_shift_and_integrates_weights_until_threshold() {
+    let mut p = loud(FspinnParams::default());
+    p.presentation_ms = 100.0; // 100 steps
+    // One input, one neuron, weight code 128 of 8 bits = 0.5 mV = 128 membrane LSBs (Q8.8).
+    let net = FspinnNetwork::from_parts(p, 1, 1, vec![128], vec![0], 0, 0).unwrap();
+    let mut ws = net.workspace();
+    let stats = net.infer_image(&mut ws, &[255], &mut Rng::from_seed(1));
+    assert_eq!(stats.input_spikes, 100, "the loud input spikes every step");
+    // By hand: v' = v - floor(v / 128) + 128 each free step; fire when v > 13 mV = 3328, reset
+    // to 0 and hold 5 steps.
+    let (mut v, mut hold, mut spikes) = (0i32, 0u32, 0u32);
+    for _ in 0..100 {
+        if hold > 0 {
+            hold -= 1;
+        } else {
+            v = v - (v >> 7) + 128;
+            if v > 3328 {
+                spikes += 1;
+                v = 0;
+                hold = 5;
+            }
+        }
+    }
+    assert_eq!(ws.counts(), &[spikes]);
+    assert!(spikes >= 2);
+    assert_eq!(ws.v[0], v);
+}
+
+#[test]
+fn a_spike_inhibits_every_other_neuron_at_once() {
+    let mut p = loud(FspinnParams::default());
+    p.presentation_ms = 1.0;
+    p.v_thresh_mv = 0.25; // neuron 0 (weight 0.5 mV) fires on step 0, neuron 1 (0.125 mV) not
+    let net = FspinnNetwork::from_parts(p.clone(), 1, 2, vec![128, 32], vec![0, 0], 256 * 17, 0).unwrap();
+    let mut ws = net.workspace();
+    net.infer_image(&mut ws, &[255], &mut Rng::from_seed(1));
+    assert_eq!(ws.counts(), &[1, 0]);
+    assert_eq!(ws.v, vec![0, 32 - 17 * 256], "neuron 1: +0.125 mV input, -17 mV inhibition");
+
+    // With the inhibitory layer (mechanism (a) off) the same spike arrives one step later.
+    p.mechanisms.direct_inhibition = false;
+    let net = FspinnNetwork::from_parts(p, 1, 2, vec![128, 32], vec![0, 0], 256 * 17, 0).unwrap();
+    net.infer_image(&mut ws, &[255], &mut Rng::from_seed(1));
+    assert_eq!(ws.v, vec![0, 32]);
+}
+
+#[test]
+fn post_spike_moves_each_weight_by_eta_times_trace_minus_target() {
+    let mut p = loud(FspinnParams::default());
+    p.presentation_ms = 1.0;
+    p.v_thresh_mv = 0.0;
+    p.rounding = crate::fixed::Rounding::Truncate;
+    p.mechanisms.adaptive_potentiation = false;
+    p.nu_post = 0.5; // large, so the change is many LSBs
+    p.x_tar = 0.25;
+    // Two inputs: input 0 spikes (pixel 255), input 1 never (pixel 0); one neuron fires at step 0.
+    // Normalisation first scales the column (40 + 40) toward 78 * 256 = 19968 codes: 9984 each,
+    // which saturates at the 8-bit maximum 255.
+    let mut net = FspinnNetwork::from_parts(p, 2, 1, vec![40, 40], vec![0], 0, 0).unwrap();
+    let mut ws = net.workspace();
+    net.train_image(&mut ws, &[255, 0], &mut Rng::from_seed(3));
+    assert_eq!(ws.counts(), &[1]);
+    // By hand: eta = 0.5 * 2^8 * 2^16 / 255 = 32896.25 -> 32896 (Q16); x_tar = 0.25 * 255 -> 64.
+    // Input 0: trace 255, diff 191: floor(191 * 32896 / 65536) = floor(95.87) = 95 -> 255 + 95
+    // saturates at 255. Input 1: trace 0, diff -64: floor(-64 * 32896 / 65536) = floor(-32.125)
+    // = -33 -> 255 - 33 = 222.
+    assert_eq!(net.weights(), &[255, 222]);
+    // theta grew by 0.05 mV = round(12.8) = 13 LSBs.
+    assert_eq!(net.theta(), &[13]);
+}
+
+#[test]
+fn trace_halves_every_half_life() {
+    let c = super::consts::FspinnConsts::new(&FspinnParams::default()).unwrap();
+    assert_eq!(c.trace(None), 0);
+    assert_eq!(c.trace(Some(0)), 255);
+    assert_eq!(c.trace(Some(13)), 255);
+    assert_eq!(c.trace(Some(14)), 127);
+    assert_eq!(c.trace(Some(28)), 63);
+    assert_eq!(c.trace(Some(14 * 8)), 0);
+}
+
+#[test]
+fn impossible_formats_are_rejected_with_the_field_name() {
+    let mut p = FspinnParams::default();
+    p.formats.weight_bits = 1;
+    let e = FspinnNetwork::new(p, 784, 10, &mut Rng::from_seed(0)).unwrap_err();
+    assert!(e.to_string().contains("formats.weight_bits"), "{e}");
+    let mut p = FspinnParams::default();
+    p.refractory_steps = 15; // a 4-bit counter holds 0..=15 and starts at steps + 1
+    let e = FspinnNetwork::new(p, 784, 10, &mut Rng::from_seed(0)).unwrap_err();
+    assert!(e.to_string().contains("refractory_steps"), "{e}");
+    let e = FspinnNetwork::from_parts(FspinnParams::default(), 1, 1, vec![256], vec![0], 0, 0).unwrap_err();
+    assert!(e.to_string().contains("does not fit 8 bits"), "{e}");
+}

@@ -116,14 +116,17 @@ fn fmix32_matches_hand_working() {
 
 #[test]
 fn input_seed_matches_definition() {
-    // input_seed(s, c) = fmix32(s ^ fmix32(c + 1)), 0 -> 1; fmix32(1) = 0x514E_28B7 (above).
-    // Channel 0, s = fmix32(1): fmix32(0) = 0, replaced by 1.
-    assert_eq!(input_seed(0x514E_28B7, 0), 1);
-    // Channel 0, s = fmix32(1) ^ 1: fmix32(1) = 0x514E_28B7.
-    assert_eq!(input_seed(0x514E_28B6, 0), 0x514E_28B7);
-    // Channel u32::MAX: c + 1 wraps to 0, fmix32(0) = 0, so the seed is fmix32(s).
-    assert_eq!(input_seed(1, u32::MAX), 0x514E_28B7);
-    assert_eq!(input_seed(0, u32::MAX), 1);
+    // input_seed(s, c) = fmix32(s ^ fmix32(c + 0x9E37_79B9)), 0 -> 1; fmix32(0) = 0 and
+    // fmix32(1) = 0x514E_28B7 (above). Channel 0x61C8_8647 wraps c + 0x9E37_79B9 to 0
+    // (0x61C8_8647 + 0x9E37_79B9 = 0x1_0000_0000), channel 0x61C8_8648 to 1.
+    // c + K = 0, s = 1: fmix32(1 ^ 0) = 0x514E_28B7.
+    assert_eq!(input_seed(1, 0x61C8_8647), 0x514E_28B7);
+    // c + K = 0, s = 0: fmix32(0) = 0, replaced by 1.
+    assert_eq!(input_seed(0, 0x61C8_8647), 1);
+    // c + K = 1, s = fmix32(1): fmix32(0x514E_28B7 ^ 0x514E_28B7) = 0 -> 1.
+    assert_eq!(input_seed(0x514E_28B7, 0x61C8_8648), 1);
+    // c + K = 1, s = fmix32(1) ^ 1: fmix32(1) = 0x514E_28B7.
+    assert_eq!(input_seed(0x514E_28B6, 0x61C8_8648), 0x514E_28B7);
 }
 
 /// The inverse of the odd number `m` modulo 2^32, by Newton's iteration (each step doubles the
@@ -151,12 +154,14 @@ fn input_seeds_of_784_channels_are_distinct_for_every_sample_seed() {
     for x in [0, 1, 2, 0x514E_28B7, 0xDEAD_BEEF, u32::MAX] {
         assert_eq!(fmix32(fmix32_inverse(x)), x);
     }
-    // Before the 0 -> 1 substitution, seeds are fmix32(s ^ F_c) with F_c = fmix32(c + 1): distinct
+    // Before the 0 -> 1 substitution, seeds are fmix32(s ^ F_c) with F_c = fmix32(c + K): distinct
     // F_c (fmix32 is a bijection) give distinct seeds for every s. The substitution merges
     // channels a and b only if one pre-seed is 0 and the other 1, i.e. s = F_a and
     // s ^ F_b = fmix32^-1(1), i.e. F_a ^ F_b = fmix32^-1(1). No pair does, so no sample seed can
     // give two of the first 784 channels the same seed.
-    let f: Vec<u32> = (0..N_CHANNELS).map(|c| fmix32(c + 1)).collect();
+    let f: Vec<u32> = (0..N_CHANNELS)
+        .map(|c| fmix32(c.wrapping_add(0x9E37_79B9)))
+        .collect();
     let one_pre = fmix32_inverse(1);
     for a in 0..f.len() {
         for b in (a + 1)..f.len() {
@@ -175,11 +180,13 @@ fn input_seeds_of_784_channels_are_distinct_for_every_sample_seed() {
 #[test]
 fn no_channel_seed_is_within_64_shifts_of_another() {
     // The flaw of the former linear seeding: for run seed 0, 198 channel pairs sat one shift
-    // apart on the LFSR cycle. Here every seed is stepped 64 times and all 65 states of all 784
+    // apart on the LFSR cycle (and fmix32(s ^ fmix32(c + 1)) still put 3 pairs of sample seed 0
+    // within 64 shifts). Here every seed is stepped 64 times and all 65 states of all 784
     // channels must be distinct: a shared state would put two seeds within 64 shifts of each
     // other. For seeds placed at random the expected number of such pairs is
-    // 784 * 783 * 64 / 2^32 = 0.009.
-    for s in [0, 1, u32::MAX] {
+    // 784 * 783 * 2 * 64 / 2 / 2^32 = 0.009. Seeds with few bit transitions are the ones where
+    // doubling relations could survive the XOR with the sample seed.
+    for s in [0, 1, 2, u32::MAX, 0xFFFF_0000, 0x0000_FFFF, 0x8000_0000] {
         let mut owner: HashMap<u32, u32> = HashMap::new();
         for c in 0..N_CHANNELS {
             let mut lfsr = Lfsr32::new(input_seed(s, c));
@@ -449,51 +456,77 @@ fn same_seed_repeats_and_other_seeds_differ() {
     }
 }
 
+/// Spike trains of `steps` steps as one bit set per channel (bit t of word t / 64).
+fn spike_bitsets(gen: &mut SpikeGenerator, steps: usize) -> Vec<Vec<u64>> {
+    let mut sets = vec![vec![0u64; steps.div_ceil(64)]; gen.channels()];
+    let mut out = Vec::new();
+    for t in 0..steps {
+        gen.step(&mut out);
+        for &c in &out {
+            sets[c as usize][t / 64] |= 1 << (t % 64);
+        }
+    }
+    sets
+}
+
+/// Steps at which both channels spiked, over the first `words` words of their bit sets.
+fn coincidences(a: &[u64], b: &[u64], words: usize) -> u64 {
+    a[..words]
+        .iter()
+        .zip(&b[..words])
+        .map(|(x, y)| u64::from((x & y).count_ones()))
+        .sum()
+}
+
 #[test]
 fn equal_pixels_give_uncorrelated_spike_trains() {
-    // All 784 channels at threshold 128 * 2^15 >> 8 = 16,384, p = 1/4, for n = 100,000 steps.
-    // Independent channels coincide at a step with probability p^2 = 1/16: expected
-    // n p^2 = 6250 coincidences per adjacent pair, sigma = sqrt(n p^2 (1 - p^2)) =
-    // sqrt(5859.4) = 76.5. Each channel's count: n p = 25,000, sigma = sqrt(n p (1 - p)) = 136.9.
-    // Sample seed 0 is the case the former linear seeding got wrong.
+    // All 784 channels at threshold 128 * 2^15 >> 8 = 16,384, p = 1/4. Independent channels
+    // coincide at a step with probability p^2 = 1/16, so over n steps a pair's coincidences are
+    // Binomial(n, 1/16): mean n/16, sigma = sqrt(n * (1/16) * (15/16)).
+    //  - Adjacent pairs, n = 100,000: mean 6250, sigma = sqrt(5859.4) = 76.5, bound 5 sigma.
+    //  - All 306,936 pairs, n = 20,480 (320 words): mean 1280, sigma = sqrt(1200) = 34.6, bound
+    //    7 sigma (a normal tail of 2.6e-12 per pair, 8e-7 for all of them). Two seeds one shift
+    //    apart, as the former linear seeding made them, coincide when bits 16..14 of one state
+    //    are 0, i.e. with probability 1/8: 2560, 37 sigma out.
+    // Each channel's count over 100,000 steps: mean n p = 25,000, sigma = sqrt(n p (1 - p)) =
+    // 136.9, bound 5 sigma. Sample seed 0 is the case the former seedings got wrong.
     const STEPS: usize = 100_000;
-    let (p, n) = (0.25, STEPS as f64);
-    let (pair_mean, pair_sigma) = (n * p * p, (n * p * p * (1.0 - p * p)).sqrt());
-    let (single_mean, single_sigma) = (n * p, (n * p * (1.0 - p)).sqrt());
+    const ALL_PAIRS_WORDS: usize = 320;
+    let binomial = |n: f64, p: f64| (n * p, (n * p * (1.0 - p)).sqrt());
+    let (single_mean, single_sigma) = binomial(STEPS as f64, 0.25);
+    let (adjacent_mean, adjacent_sigma) = binomial(STEPS as f64, 1.0 / 16.0);
+    let (pair_mean, pair_sigma) = binomial((ALL_PAIRS_WORDS * 64) as f64, 1.0 / 16.0);
     for seed in [0, 1] {
         let mut gen = SpikeGenerator::new(784);
         gen.start(&[128; 784], 1 << 15, seed);
         assert!(gen.thresholds().iter().all(|&t| t == 16_384));
-        let mut counts = vec![0u64; 784];
-        let mut both = vec![0u64; 783];
-        let mut differ = vec![false; 783];
-        let mut fired = vec![false; 784];
-        let mut out = Vec::new();
-        for _ in 0..STEPS {
-            gen.step(&mut out);
-            fired.fill(false);
-            for &c in &out {
-                fired[c as usize] = true;
-                counts[c as usize] += 1;
-            }
-            for c in 0..783 {
-                both[c] += u64::from(fired[c] && fired[c + 1]);
-                differ[c] |= fired[c] != fired[c + 1];
-            }
-        }
-        for (c, &k) in counts.iter().enumerate() {
+        let sets = spike_bitsets(&mut gen, STEPS);
+        let words = sets[0].len();
+        for (c, set) in sets.iter().enumerate() {
+            let k = coincidences(set, set, words);
             assert!(
                 (k as f64 - single_mean).abs() <= 5.0 * single_sigma,
                 "seed {seed}, channel {c}: {k} spikes"
             );
         }
-        for (c, &k) in both.iter().enumerate() {
-            assert!(differ[c], "seed {seed}: channels {c}, {} identical", c + 1);
+        for c in 0..783 {
+            assert_ne!(sets[c], sets[c + 1], "seed {seed}: channels {c}, {}", c + 1);
+            let k = coincidences(&sets[c], &sets[c + 1], words);
             assert!(
-                (k as f64 - pair_mean).abs() <= 5.0 * pair_sigma,
-                "seed {seed}: channels {c}, {}: {k} coincidences, expected {pair_mean}",
+                (k as f64 - adjacent_mean).abs() <= 5.0 * adjacent_sigma,
+                "seed {seed}: channels {c}, {}: {k} coincidences, expected {adjacent_mean}",
                 c + 1
             );
+        }
+        for a in 0..784 {
+            for b in (a + 1)..784 {
+                let k = coincidences(&sets[a], &sets[b], ALL_PAIRS_WORDS);
+                assert!(
+                    (k as f64 - pair_mean).abs() <= 7.0 * pair_sigma,
+                    "seed {seed}: channels {a}, {b}: {k} coincidences in {} steps",
+                    ALL_PAIRS_WORDS * 64
+                );
+            }
         }
     }
 }

@@ -104,7 +104,7 @@ impl FspinnConsts {
             return Err(bad(
                 "leak_shift",
                 p.leak_shift.to_string(),
-                "leak_shift must be 1 to 16, trace_half_life_steps and max_attempts at least 1",
+                "leak_shift must be 1 to 16, theta_decay_shift 1 to 32, trace_half_life_steps and max_attempts at least 1",
             ));
         }
         let vfrac = f.membrane_bits - 8;

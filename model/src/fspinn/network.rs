@@ -211,6 +211,11 @@ impl FspinnNetwork {
             if !per_step {
                 apply_batch(&mut batch, &mut self.weights, self.consts.w_max);
             }
+            let mut decay_lfsr = Lfsr32::new(sample_seed ^ 0x3C6E_F372 ^ attempt.rotate_left(8));
+            for th in self.theta.iter_mut() {
+                let r = decay_lfsr.next16() as u32 | (decay_lfsr.next16() as u32) << 16;
+                *th = decay_shift(*th, p.theta_decay_shift, Rounding::Stochastic, r, self.consts.theta_fmt);
+            }
             ws.batch = batch;
             stats.accumulate(&st);
             stats.weight_updates += updates;

@@ -54,6 +54,10 @@ pub struct FspinnParams {
     pub v_thresh_mv: f32,
     pub refractory_steps: u32,
     pub theta_plus_mv: f32,
+    /// Threshold decay after every training attempt: theta -= theta >> theta_decay_shift,
+    /// stochastically rounded (15: tau = 32768 attempts of 250 ms = 8.2e6 ms, near the baseline's
+    /// 1e7 ms).
+    pub theta_decay_shift: u32,
     /// Lateral inhibition per spike (mV), the start value when it adapts.
     pub inhibition_mv: f32,
     /// (f) Target number of excitatory spikes per presentation that the inhibition adapts toward.
@@ -87,6 +91,7 @@ impl Default for FspinnParams {
             v_thresh_mv: 13.0,
             refractory_steps: 5,
             theta_plus_mv: 0.05,
+            theta_decay_shift: 15,
             inhibition_mv: 17.5,
             target_spikes: 12,
             trace_half_life_steps: 14,

@@ -17,6 +17,8 @@ pub enum NetworkParams {
 }
 
 /// A network of either variant.
+// A run holds one network, so the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Network {
     Baseline(BaselineNetwork),

@@ -52,7 +52,15 @@ fn next16_from_seed_one_matches_hand_working() {
 
 #[test]
 fn next16_equals_sixteen_steps_on_edge_and_structured_states() {
-    for state in [1, 2, 0x8000_0000, 0xFFFF_FFFF, 0xFFFF_0000, 0x0000_FFFF, 0x8020_0003] {
+    for state in [
+        1,
+        2,
+        0x8000_0000,
+        0xFFFF_FFFF,
+        0xFFFF_0000,
+        0x0000_FFFF,
+        0x8020_0003,
+    ] {
         assert_next16_is_sixteen_steps(state);
     }
     // Every byte value in every byte position exercises each table entry (and the untabled
@@ -360,11 +368,7 @@ fn inactive_channels_do_not_disturb_the_others() {
 
 /// The generator written out from the definitions, one channel at a time, with 16 single shifts
 /// per draw: what L2 and L3 are checked against, rebuilt without `next16` or `SpikeGenerator`.
-fn reference_spikes(
-    pixels: &[u8],
-    rates: &[(u32, usize)],
-    seed: u32,
-) -> (Vec<Vec<u16>>, u64) {
+fn reference_spikes(pixels: &[u8], rates: &[(u32, usize)], seed: u32) -> (Vec<Vec<u16>>, u64) {
     let mut lfsrs: Vec<Lfsr32> = (0..pixels.len() as u32)
         .map(|c| Lfsr32::new(input_seed(seed, c)))
         .collect();
@@ -398,7 +402,10 @@ fn generator_matches_reference_on_an_mnist_image_with_a_louder_repeat() {
 
     let mut gen = SpikeGenerator::new(784);
     gen.start(image, r2, seed);
-    let active = image.iter().filter(|&&p| spike_threshold(p, r2) > 0).count() as u64;
+    let active = image
+        .iter()
+        .filter(|&&p| spike_threshold(p, r2) > 0)
+        .count() as u64;
     let mut out = Vec::new();
     for (t, expected) in want.iter().enumerate() {
         if t == 700 {

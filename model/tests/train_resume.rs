@@ -167,7 +167,8 @@ fn fspinn_resume_and_thread_count_reproduce_the_run_exactly() {
     for _ in 0..63 {
         first.step(&train);
     }
-    let resumed = checkpoint::from_bytes(&checkpoint::to_bytes(&first), Path::new("f.ckpt")).unwrap();
+    let resumed =
+        checkpoint::from_bytes(&checkpoint::to_bytes(&first), Path::new("f.ckpt")).unwrap();
     let (after, acc_after) = run_to_end(resumed);
     assert_eq!(acc, acc_after);
     assert!(whole == after, "resumed FSpiNN checkpoint differs");

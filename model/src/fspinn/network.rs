@@ -214,7 +214,13 @@ impl FspinnNetwork {
             let mut decay_lfsr = Lfsr32::new(sample_seed ^ 0x3C6E_F372 ^ attempt.rotate_left(8));
             for th in self.theta.iter_mut() {
                 let r = decay_lfsr.next16() as u32 | (decay_lfsr.next16() as u32) << 16;
-                *th = decay_shift(*th, p.theta_decay_shift, Rounding::Stochastic, r, self.consts.theta_fmt);
+                *th = decay_shift(
+                    *th,
+                    p.theta_decay_shift,
+                    Rounding::Stochastic,
+                    r,
+                    self.consts.theta_fmt,
+                );
             }
             ws.batch = batch;
             stats.accumulate(&st);
@@ -341,14 +347,14 @@ fn run_attempt(
         }
         for &i in &inputs {
             let row = &weights[i as usize * n..(i as usize + 1) * n];
-            for j in 0..n {
-                if ws.refractory[j] == 0 {
+            for ((v, &r), &w) in ws.v.iter_mut().zip(&ws.refractory).zip(row) {
+                if r == 0 {
                     let add = if c.w_to_v_shift >= 0 {
-                        (row[j] as i32) << c.w_to_v_shift
+                        (w as i32) << c.w_to_v_shift
                     } else {
-                        (row[j] as i32) >> -c.w_to_v_shift
+                        (w as i32) >> -c.w_to_v_shift
                     };
-                    ws.v[j] = sat_add(ws.v[j], add, c.v_fmt);
+                    *v = sat_add(*v, add, c.v_fmt);
                 }
             }
         }
@@ -372,8 +378,8 @@ fn run_attempt(
             _ => unreachable!(),
         };
         ws.fired.clear();
-        for j in 0..n {
-            if ws.refractory[j] == 0 && ws.v[j] > c.v_thresh + theta[j] {
+        for (j, ((&v, &r), &th)) in ws.v.iter().zip(&ws.refractory).zip(theta).enumerate() {
+            if r == 0 && v > c.v_thresh + th {
                 ws.fired.push(j as u32);
             }
         }

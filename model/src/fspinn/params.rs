@@ -55,8 +55,8 @@ pub struct FspinnParams {
     pub refractory_steps: u32,
     pub theta_plus_mv: f32,
     /// Threshold decay after every training attempt: theta -= theta >> theta_decay_shift,
-    /// stochastically rounded (15: tau = 32768 attempts of 250 ms = 8.2e6 ms, near the baseline's
-    /// 1e7 ms).
+    /// stochastically rounded (12: tau = 4096 attempts of 250 ms = 1.0e6 ms; the baseline's
+    /// 1e7 ms lets theta settle near 100 mV at N = 100, beyond this membrane's range).
     pub theta_decay_shift: u32,
     /// Lateral inhibition per spike (mV), the start value when it adapts.
     pub inhibition_mv: f32,
@@ -91,7 +91,7 @@ impl Default for FspinnParams {
             v_thresh_mv: 13.0,
             refractory_steps: 5,
             theta_plus_mv: 0.05,
-            theta_decay_shift: 15,
+            theta_decay_shift: 12,
             inhibition_mv: 17.5,
             target_spikes: 12,
             trace_half_life_steps: 14,

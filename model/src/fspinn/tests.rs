@@ -16,7 +16,7 @@ fn loud(mut p: FspinnParams) -> FspinnParams {
 fn membrane_leaks_by_shift_and_integrates_weights_until_threshold() {
     let mut p = loud(FspinnParams::default());
     p.presentation_ms = 100.0; // 100 steps
-    // One input, one neuron, weight code 128 of 8 bits = 0.5 mV = 128 membrane LSBs (Q8.8).
+                               // One input, one neuron, weight code 128 of 8 bits = 0.5 mV = 128 membrane LSBs (Q8.8).
     let net = FspinnNetwork::from_parts(p, 1, 1, vec![128], vec![0], 0, 0).unwrap();
     let mut ws = net.workspace();
     let stats = net.infer_image(&mut ws, &[255], &mut Rng::from_seed(1));
@@ -46,11 +46,16 @@ fn a_spike_inhibits_every_other_neuron_at_once() {
     let mut p = loud(FspinnParams::default());
     p.presentation_ms = 1.0;
     p.v_thresh_mv = 0.25; // neuron 0 (weight 0.5 mV) fires on step 0, neuron 1 (0.125 mV) not
-    let net = FspinnNetwork::from_parts(p.clone(), 1, 2, vec![128, 32], vec![0, 0], 256 * 17, 0).unwrap();
+    let net =
+        FspinnNetwork::from_parts(p.clone(), 1, 2, vec![128, 32], vec![0, 0], 256 * 17, 0).unwrap();
     let mut ws = net.workspace();
     net.infer_image(&mut ws, &[255], &mut Rng::from_seed(1));
     assert_eq!(ws.counts(), &[1, 0]);
-    assert_eq!(ws.v, vec![0, 32 - 17 * 256], "neuron 1: +0.125 mV input, -17 mV inhibition");
+    assert_eq!(
+        ws.v,
+        vec![0, 32 - 17 * 256],
+        "neuron 1: +0.125 mV input, -17 mV inhibition"
+    );
 
     // With the inhibitory layer (mechanism (a) off) the same spike arrives one step later.
     p.mechanisms.direct_inhibition = false;
@@ -101,10 +106,14 @@ fn impossible_formats_are_rejected_with_the_field_name() {
     p.formats.weight_bits = 1;
     let e = FspinnNetwork::new(p, 784, 10, &mut Rng::from_seed(0)).unwrap_err();
     assert!(e.to_string().contains("formats.weight_bits"), "{e}");
-    let mut p = FspinnParams::default();
-    p.refractory_steps = 15; // a 4-bit counter holds 0..=15 and starts at steps + 1
+    // A 4-bit counter holds 0..=15 and starts at steps + 1.
+    let p = FspinnParams {
+        refractory_steps: 15,
+        ..Default::default()
+    };
     let e = FspinnNetwork::new(p, 784, 10, &mut Rng::from_seed(0)).unwrap_err();
     assert!(e.to_string().contains("refractory_steps"), "{e}");
-    let e = FspinnNetwork::from_parts(FspinnParams::default(), 1, 1, vec![256], vec![0], 0, 0).unwrap_err();
+    let e = FspinnNetwork::from_parts(FspinnParams::default(), 1, 1, vec![256], vec![0], 0, 0)
+        .unwrap_err();
     assert!(e.to_string().contains("does not fit 8 bits"), "{e}");
 }

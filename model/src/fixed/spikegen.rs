@@ -79,7 +79,7 @@ fn mix64(mut z: u64) -> u64 {
 /// parallel workers take samples in any order and lets a resumed run redraw exactly the spikes
 /// of an uninterrupted one. For a fixed prefix, distinct values of a part give distinct `h`
 /// (every step is a bijection); the 32-bit truncation makes two samples of one 60,000-image
-/// epoch share a seed with probability about 0.4 (birthday bound), which only repeats input
+/// epoch share a seed with probability about 1/3 (birthday bound), which only repeats input
 /// noise, never an image.
 pub fn sample_seed(run_seed: u64, phase: u64, epoch: u64, index: u64) -> u32 {
     let mut h = mix64(run_seed.wrapping_add(SPLITMIX_GAMMA));

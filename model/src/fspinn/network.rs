@@ -8,11 +8,24 @@ use super::params::FspinnParams;
 use super::state::FspinnWorkspace;
 use crate::baseline::PresentationStats;
 use crate::error::ModelError;
-use crate::fixed::{decay_shift, sat_add, sat_sub, shift_round, Lfsr32, Rounding};
+use crate::fixed::{decay_shift, input_seed, sat_add, sat_sub, shift_round, Lfsr32, Rounding};
 use crate::rng::Rng;
 
 /// Marks an input or neuron that has not spiked in this presentation.
 pub(crate) const NEVER: u32 = u32::MAX;
+/// The learning unit's LFSRs are seeded like input channels with these channel numbers (plus
+/// the attempt), far above any input channel, so that every stream of a sample is hashed apart.
+const ROUNDING_STREAM: u32 = 0x0001_0000;
+const DECAY_STREAM: u32 = 0x0002_0000;
+
+/// The threshold decay shift: as configured, or derived from the network size (docs/fspinn.md).
+pub fn theta_decay_shift(p: &FspinnParams, n_neurons: usize) -> u32 {
+    p.theta_decay_shift.unwrap_or_else(|| {
+        let ratio = p.theta_target_mv as f64 * n_neurons as f64
+            / (p.theta_plus_mv as f64 * p.target_spikes.max(1) as f64);
+        ratio.log2().round().clamp(1.0, 32.0) as u32
+    })
+}
 
 /// Learned state of the FSpiNN network.
 #[derive(Clone, Debug)]
@@ -189,11 +202,10 @@ impl FspinnNetwork {
                     weights: &mut self.weights,
                     theta: &mut self.theta,
                     eta_post_q16: self.consts.eta_post_q16 >> halvings,
-                    rounding_lfsr: Lfsr32::new(sample_seed.rotate_left(16) ^ 0x9E37_79B9 ^ attempt),
+                    rounding_lfsr: Lfsr32::new(input_seed(sample_seed, ROUNDING_STREAM + attempt)),
                     updates: 0,
                     batch: (!per_step).then_some(&mut batch),
                 };
-                let intensity = p.start_intensity + attempt;
                 let st = run_attempt(
                     &p,
                     &self.consts,
@@ -203,7 +215,7 @@ impl FspinnNetwork {
                     Some(&mut learning),
                     ws,
                     image,
-                    intensity,
+                    attempt,
                     sample_seed,
                 );
                 (st, learning.updates)
@@ -211,16 +223,11 @@ impl FspinnNetwork {
             if !per_step {
                 apply_batch(&mut batch, &mut self.weights, self.consts.w_max);
             }
-            let mut decay_lfsr = Lfsr32::new(sample_seed ^ 0x3C6E_F372 ^ attempt.rotate_left(8));
+            let mut decay_lfsr = Lfsr32::new(input_seed(sample_seed, DECAY_STREAM + attempt));
+            let decay = theta_decay_shift(&p, self.n_neurons);
             for th in self.theta.iter_mut() {
                 let r = decay_lfsr.next16() as u32 | (decay_lfsr.next16() as u32) << 16;
-                *th = decay_shift(
-                    *th,
-                    p.theta_decay_shift,
-                    Rounding::Stochastic,
-                    r,
-                    self.consts.theta_fmt,
-                );
+                *th = decay_shift(*th, decay, Rounding::Stochastic, r, self.consts.theta_fmt);
             }
             ws.batch = batch;
             stats.accumulate(&st);
@@ -253,7 +260,6 @@ impl FspinnNetwork {
         let sample_seed = rng.next_u64() as u32;
         let p = &self.params;
         for attempt in 0..p.max_attempts {
-            let intensity = p.start_intensity + attempt;
             let st = run_attempt(
                 p,
                 &self.consts,
@@ -263,7 +269,7 @@ impl FspinnNetwork {
                 None,
                 ws,
                 image,
-                intensity,
+                attempt,
                 sample_seed,
             );
             total.accumulate(&st);
@@ -308,9 +314,10 @@ fn run_attempt(
     mut learning: Option<&mut Learning<'_>>,
     ws: &mut FspinnWorkspace,
     image: &[u8],
-    intensity: u32,
+    attempt: u32,
     sample_seed: u32,
 ) -> PresentationStats {
+    let intensity = p.start_intensity + attempt;
     let n_inputs = image.len();
     ws.reset(n_inputs, n);
     if let Some(l) = learning.as_mut() {
@@ -320,7 +327,13 @@ fn run_attempt(
         }
     }
     let rate = crate::fixed::rate_q24(p.rate_per_pixel_hz as f64, intensity, p.dt_ms as f64);
-    ws.gen.start(image, rate, sample_seed);
+    // The first attempt seeds every channel; a louder repeat only raises the thresholds and the
+    // channels' LFSR streams continue where they stopped.
+    if attempt == 0 {
+        ws.gen.start(image, rate, sample_seed);
+    } else {
+        ws.gen.reseed_intensity(image, rate);
+    }
     let m = &p.mechanisms;
     let mut stats = PresentationStats {
         attempts: 1,

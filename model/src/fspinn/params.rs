@@ -54,10 +54,14 @@ pub struct FspinnParams {
     pub v_thresh_mv: f32,
     pub refractory_steps: u32,
     pub theta_plus_mv: f32,
-    /// Threshold decay after every training attempt: theta -= theta >> theta_decay_shift,
-    /// stochastically rounded (12: tau = 4096 attempts of 250 ms = 1.0e6 ms; the baseline's
-    /// 1e7 ms lets theta settle near 100 mV at N = 100, beyond this membrane's range).
-    pub theta_decay_shift: u32,
+    /// Threshold decay after every training attempt: theta -= theta >> shift, stochastically
+    /// rounded. `None` derives the shift from the network size (mechanism (f)'s companion, see
+    /// docs/fspinn.md): theta settles near `theta_plus * (target_spikes / N) * 2^shift`, so the
+    /// shift that keeps it near `theta_target_mv` is `round(log2(theta_target_mv * N /
+    /// (theta_plus_mv * target_spikes)))`.
+    pub theta_decay_shift: Option<u32>,
+    /// Where the derived decay lets a typical neuron's threshold offset settle.
+    pub theta_target_mv: f32,
     /// Lateral inhibition per spike (mV), the start value when it adapts.
     pub inhibition_mv: f32,
     /// (f) Target number of excitatory spikes per presentation that the inhibition adapts toward.
@@ -91,7 +95,8 @@ impl Default for FspinnParams {
             v_thresh_mv: 13.0,
             refractory_steps: 5,
             theta_plus_mv: 0.05,
-            theta_decay_shift: 12,
+            theta_decay_shift: None,
+            theta_target_mv: 25.0,
             inhibition_mv: 17.5,
             target_spikes: 12,
             trace_half_life_steps: 14,

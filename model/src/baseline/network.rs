@@ -12,6 +12,7 @@ use super::plasticity::{Frozen, LearningRule, Plastic, Synapses, Traces};
 use super::state::Workspace;
 use crate::error::ModelError;
 use crate::params::BaselineParams;
+use crate::presentation::repeat_while_quiet;
 use crate::rng::Rng;
 
 /// Per-step constants derived from the parameters.
@@ -200,11 +201,9 @@ impl BaselineNetwork {
         image: &[u8],
         rng: &mut Rng,
     ) -> PresentationStats {
-        let mut total = PresentationStats::default();
         let timing = self.params.timing.clone();
-        for attempt in 0..timing.max_attempts {
+        repeat_while_quiet(timing.max_attempts, timing.min_spikes, |attempt| {
             self.normalize();
-            total.normalization_ops += self.weights.len() as u64;
             let mut syn = Plastic {
                 weights: &mut self.weights,
                 theta: &mut self.theta,
@@ -224,14 +223,11 @@ impl BaselineNetwork {
                 rng,
             );
             stats.weight_updates = syn.updates;
+            stats.normalization_ops = self.weights.len() as u64;
             let keep = self.consts.theta_keep_per_attempt;
             self.theta.iter_mut().for_each(|t| *t *= keep);
-            total.accumulate(&stats);
-            if stats.exc_spikes >= timing.min_spikes as u64 {
-                break;
-            }
-        }
-        total
+            stats
+        })
     }
 
     /// Shows one image without learning; spike counts are left in `ws.counts()`.
@@ -241,16 +237,15 @@ impl BaselineNetwork {
         image: &[u8],
         rng: &mut Rng,
     ) -> PresentationStats {
-        let mut total = PresentationStats::default();
         let timing = &self.params.timing;
         let mut syn = Frozen {
             weights: &self.weights,
             theta: &self.theta,
             n: self.n_neurons,
         };
-        for attempt in 0..timing.max_attempts {
+        repeat_while_quiet(timing.max_attempts, timing.min_spikes, |attempt| {
             let intensity = timing.start_intensity + attempt;
-            let stats = run_attempt(
+            run_attempt(
                 &self.params,
                 &self.consts,
                 &mut syn,
@@ -258,13 +253,8 @@ impl BaselineNetwork {
                 image,
                 intensity,
                 rng,
-            );
-            total.accumulate(&stats);
-            if stats.exc_spikes >= timing.min_spikes as u64 {
-                break;
-            }
-        }
-        total
+            )
+        })
     }
 }
 

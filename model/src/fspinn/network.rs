@@ -9,6 +9,7 @@ use super::state::FspinnWorkspace;
 use crate::baseline::PresentationStats;
 use crate::error::ModelError;
 use crate::fixed::{decay_shift, input_seed, sat_add, sat_sub, shift_round, Lfsr32, Rounding};
+use crate::presentation::repeat_while_quiet;
 use crate::rng::Rng;
 
 /// Marks an input or neuron that has not spiked in this presentation.
@@ -182,7 +183,6 @@ impl FspinnNetwork {
         image: &[u8],
         rng: &mut Rng,
     ) -> PresentationStats {
-        let mut total = PresentationStats::default();
         let sample_seed = rng.next_u64() as u32;
         let p = self.params.clone();
         let halvings = if p.mechanisms.adaptive_potentiation {
@@ -190,7 +190,7 @@ impl FspinnNetwork {
         } else {
             0
         };
-        for attempt in 0..p.max_attempts {
+        let total = repeat_while_quiet(p.max_attempts, p.min_spikes, |attempt| {
             let mut stats = PresentationStats {
                 normalization_ops: self.normalize(),
                 ..Default::default()
@@ -240,11 +240,8 @@ impl FspinnNetwork {
                     &self.consts,
                 );
             }
-            total.accumulate(&stats);
-            if st.exc_spikes >= p.min_spikes as u64 {
-                break;
-            }
-        }
+            stats
+        });
         self.samples_seen += 1;
         total
     }
@@ -256,11 +253,10 @@ impl FspinnNetwork {
         image: &[u8],
         rng: &mut Rng,
     ) -> PresentationStats {
-        let mut total = PresentationStats::default();
         let sample_seed = rng.next_u64() as u32;
         let p = &self.params;
-        for attempt in 0..p.max_attempts {
-            let st = run_attempt(
+        repeat_while_quiet(p.max_attempts, p.min_spikes, |attempt| {
+            run_attempt(
                 p,
                 &self.consts,
                 self.n_neurons,
@@ -271,13 +267,8 @@ impl FspinnNetwork {
                 image,
                 attempt,
                 sample_seed,
-            );
-            total.accumulate(&st);
-            if st.exc_spikes >= p.min_spikes as u64 {
-                break;
-            }
-        }
-        total
+            )
+        })
     }
 }
 

@@ -2,20 +2,11 @@
 //! equivalence through the CLI, and clear errors for bad input. Tests that need the real
 //! datasets read them from $FSPINN_DATA and are skipped (with a note) when it is unset.
 
+mod common;
+
+use common::{fspinn, stderr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn fspinn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fspinn"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the fspinn binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 fn last_json(o: &Output) -> serde_json::Value {
     let out = String::from_utf8_lossy(&o.stdout);

@@ -1,22 +1,8 @@
 //! `fspinn memory` end to end: the JSON it prints, the table, and its errors for bad input.
 
-use std::process::{Command, Output};
+mod common;
 
-fn fspinn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fspinn"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the fspinn binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{fspinn, stderr, stdout};
 
 #[test]
 fn json_is_the_last_stdout_line_and_has_every_key() {

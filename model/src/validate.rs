@@ -81,3 +81,19 @@ pub fn baseline(p: &BaselineParams, n_inputs: usize, n_neurons: usize) -> Result
     positive("syn.norm_total", p.syn.norm_total)?;
     Ok(())
 }
+
+/// Checks that stored weights and thresholds fit an `n_inputs` x `n_neurons` network, for every
+/// variant (a checkpoint could hold anything).
+pub fn state_shape(
+    weights: usize,
+    theta: usize,
+    n_inputs: usize,
+    n_neurons: usize,
+) -> Result<(), ModelError> {
+    if weights != n_inputs * n_neurons || theta != n_neurons {
+        return Err(ModelError::Shape(format!(
+            "weights hold {weights} values and theta {theta}, expected {n_inputs} x {n_neurons} and {n_neurons}"
+        )));
+    }
+    Ok(())
+}

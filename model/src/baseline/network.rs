@@ -127,16 +127,7 @@ impl BaselineNetwork {
         theta: Vec<f32>,
     ) -> Result<Self, ModelError> {
         crate::validate::baseline(&params, n_inputs, n_neurons)?;
-        if weights.len() != n_inputs * n_neurons || theta.len() != n_neurons {
-            return Err(ModelError::Shape(format!(
-                "weights hold {} values and theta {}, expected {} x {} and {}",
-                weights.len(),
-                theta.len(),
-                n_inputs,
-                n_neurons,
-                n_neurons
-            )));
-        }
+        crate::validate::state_shape(weights.len(), theta.len(), n_inputs, n_neurons)?;
         let consts = StepConstants::new(&params);
         let rule = LearningRule::new(&params);
         Ok(BaselineNetwork {

@@ -97,16 +97,7 @@ impl FspinnNetwork {
                 "{n_inputs} inputs x {n_neurons} neurons"
             )));
         }
-        if weights.len() != n_inputs * n_neurons || theta.len() != n_neurons {
-            return Err(ModelError::Shape(format!(
-                "weights hold {} values and theta {}, expected {} x {} and {}",
-                weights.len(),
-                theta.len(),
-                n_inputs,
-                n_neurons,
-                n_neurons
-            )));
-        }
+        crate::validate::state_shape(weights.len(), theta.len(), n_inputs, n_neurons)?;
         if let Some(w) = weights.iter().find(|&&w| w as i32 > consts.w_max) {
             return Err(ModelError::Shape(format!(
                 "weight code {w} does not fit {} bits",

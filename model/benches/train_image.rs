@@ -1,18 +1,19 @@
-//! Criterion benchmarks: one training presentation and one inference of an MNIST image, at the
-//! network sizes of the acceptance figures (N = 100 and 400).
+//! Criterion benchmarks: one training presentation and one inference of an MNIST image, for the
+//! f32 baseline and the FSpiNN integer datapath (8-bit weights), at N = 100 and 400.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use fspinn_model::baseline::BaselineNetwork;
 use fspinn_model::data::{self, Split};
+use fspinn_model::fspinn::FspinnParams;
+use fspinn_model::network::{Network, NetworkParams};
 use fspinn_model::params::BaselineParams;
 use fspinn_model::rng::{Rng, StreamPhase};
 use std::hint::black_box;
 
 /// A network trained on 200 images first, so spiking resembles mid-training, not the start.
-fn warmed_network(n: usize) -> BaselineNetwork {
+fn warmed_network(params: &NetworkParams, n: usize) -> Network {
     let train = data::builtin(Split::Train);
     let mut rng = Rng::stream(1, StreamPhase::Init, 0, 0);
-    let mut net = BaselineNetwork::new(BaselineParams::default(), 784, n, &mut rng).unwrap();
+    let mut net = Network::new(params, 784, n, &mut rng).unwrap();
     let mut ws = net.workspace();
     for i in 0..200 {
         let mut r = Rng::stream(1, StreamPhase::Train, 0, i as u64);
@@ -23,33 +24,39 @@ fn warmed_network(n: usize) -> BaselineNetwork {
 
 fn bench(c: &mut Criterion) {
     let train = data::builtin(Split::Train);
-    let mut group = c.benchmark_group("baseline");
-    group.sample_size(30);
-    for n in [100usize, 400] {
-        let base = warmed_network(n);
-        group.bench_with_input(BenchmarkId::new("train_image", n), &n, |b, _| {
-            let mut net = base.clone();
-            let mut ws = net.workspace();
-            let mut i = 200u64;
-            b.iter(|| {
-                let idx = (i % 1000) as usize;
-                let mut r = Rng::stream(1, StreamPhase::Train, 0, i);
-                i += 1;
-                black_box(net.train_image(&mut ws, train.image(idx), &mut r))
+    let variants = [
+        ("baseline", NetworkParams::Baseline(BaselineParams::default())),
+        ("fspinn_w8", NetworkParams::Fspinn(FspinnParams::default())),
+    ];
+    for (name, params) in &variants {
+        let mut group = c.benchmark_group(*name);
+        group.sample_size(30);
+        for n in [100usize, 400] {
+            let base = warmed_network(params, n);
+            group.bench_with_input(BenchmarkId::new("train_image", n), &n, |b, _| {
+                let mut net = base.clone();
+                let mut ws = net.workspace();
+                let mut i = 200u64;
+                b.iter(|| {
+                    let idx = (i % 1000) as usize;
+                    let mut r = Rng::stream(1, StreamPhase::Train, 0, i);
+                    i += 1;
+                    black_box(net.train_image(&mut ws, train.image(idx), &mut r))
+                });
             });
-        });
-        group.bench_with_input(BenchmarkId::new("infer_image", n), &n, |b, _| {
-            let mut ws = base.workspace();
-            let mut i = 0u64;
-            b.iter(|| {
-                let idx = (i % 1000) as usize;
-                let mut r = Rng::stream(1, StreamPhase::Test, 0, i);
-                i += 1;
-                black_box(base.infer_image(&mut ws, train.image(idx), &mut r))
+            group.bench_with_input(BenchmarkId::new("infer_image", n), &n, |b, _| {
+                let mut ws = base.workspace();
+                let mut i = 0u64;
+                b.iter(|| {
+                    let idx = (i % 1000) as usize;
+                    let mut r = Rng::stream(1, StreamPhase::Test, 0, i);
+                    i += 1;
+                    black_box(base.infer_image(&mut ws, train.image(idx), &mut r))
+                });
             });
-        });
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, bench);

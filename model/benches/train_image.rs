@@ -25,7 +25,10 @@ fn warmed_network(params: &NetworkParams, n: usize) -> Network {
 fn bench(c: &mut Criterion) {
     let train = data::builtin(Split::Train);
     let variants = [
-        ("baseline", NetworkParams::Baseline(BaselineParams::default())),
+        (
+            "baseline",
+            NetworkParams::Baseline(BaselineParams::default()),
+        ),
         ("fspinn_w8", NetworkParams::Fspinn(FspinnParams::default())),
     ];
     for (name, params) in &variants {

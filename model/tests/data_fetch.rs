@@ -1,9 +1,11 @@
 //! `fetch` against a local HTTP server on 127.0.0.1: good files land verified, bad ones leave nothing behind.
 
+mod common;
+
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
@@ -110,19 +112,6 @@ fn respond(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     stream.flush()
 }
 
-fn data_root() -> Option<PathBuf> {
-    let Some(v) = std::env::var_os("FSPINN_DATA").filter(|v| !v.is_empty()) else {
-        eprintln!("note: FSPINN_DATA is not set; skipping the download of real files");
-        return None;
-    };
-    let p = PathBuf::from(v);
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let found = [p.clone(), workspace.join(&p)]
-        .into_iter()
-        .find(|c| c.join("mnist").is_dir());
-    Some(found.unwrap_or_else(|| panic!("FSPINN_DATA={} has no mnist/ directory", p.display())))
-}
-
 fn listing(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
         .map(|rd| {
@@ -148,7 +137,9 @@ fn tiny_images_gz() -> Vec<u8> {
 
 #[test]
 fn fetch_downloads_verifies_and_skips_present_files() {
-    let Some(real) = data_root() else { return };
+    let Some(real) = common::data_root("the download of real files") else {
+        return;
+    };
     let src = real.join("mnist");
     let server = Server::start(&src);
     let root = tempfile::tempdir().unwrap();

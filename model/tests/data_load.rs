@@ -1,9 +1,10 @@
 //! Real MNIST / Fashion-MNIST from `FSPINN_DATA`: counts, first labels, checks, and accepted copies.
 //! Skipped (with a note) when `FSPINN_DATA` is unset.
 
+mod common;
+
 use std::fs;
 use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::time::Instant;
 
 use flate2::read::GzDecoder;
@@ -11,23 +12,8 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use fspinn_model::data::{check, load, locate, DatasetKind, LoadOptions, Split};
 
-/// The data root from `FSPINN_DATA`; a relative path may be relative to the
-/// current directory or to the workspace root (CI sets `../shared/data`).
-fn data_root() -> Option<PathBuf> {
-    let Some(v) = std::env::var_os("FSPINN_DATA").filter(|v| !v.is_empty()) else {
-        eprintln!("note: FSPINN_DATA is not set; skipping tests on the real datasets");
-        return None;
-    };
-    let p = PathBuf::from(v);
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let found = [p.clone(), workspace.join(&p)]
-        .into_iter()
-        .find(|c| c.join("mnist").is_dir());
-    Some(found.unwrap_or_else(|| panic!("FSPINN_DATA={} has no mnist/ directory", p.display())))
-}
-
 fn first_labels(kind: DatasetKind, split: Split, n: usize) -> (usize, Vec<u8>) {
-    let root = data_root().unwrap();
+    let root = common::data_root("tests on the real datasets").unwrap();
     let dir = locate(Some(&root), kind).unwrap();
     let start = Instant::now();
     let ds = load(&dir, kind, split, &LoadOptions::default()).unwrap();
@@ -43,7 +29,7 @@ fn first_labels(kind: DatasetKind, split: Split, n: usize) -> (usize, Vec<u8>) {
 
 #[test]
 fn mnist_loads_with_known_counts_and_labels() {
-    if data_root().is_none() {
+    if common::data_root("tests on the real datasets").is_none() {
         return;
     }
     assert_eq!(
@@ -58,7 +44,7 @@ fn mnist_loads_with_known_counts_and_labels() {
 
 #[test]
 fn fashion_mnist_loads_with_known_counts_and_labels() {
-    if data_root().is_none() {
+    if common::data_root("tests on the real datasets").is_none() {
         return;
     }
     assert_eq!(
@@ -73,7 +59,9 @@ fn fashion_mnist_loads_with_known_counts_and_labels() {
 
 #[test]
 fn mnist_pixel_statistics_match_provenance() {
-    let Some(root) = data_root() else { return };
+    let Some(root) = common::data_root("tests on the real datasets") else {
+        return;
+    };
     let ds = load(
         &root.join("mnist"),
         DatasetKind::Mnist,
@@ -89,7 +77,9 @@ fn mnist_pixel_statistics_match_provenance() {
 
 #[test]
 fn check_passes_on_the_originals() {
-    let Some(root) = data_root() else { return };
+    let Some(root) = common::data_root("tests on the real datasets") else {
+        return;
+    };
     for kind in DatasetKind::ALL {
         let reports = check(&root.join(kind.dir_name()), kind);
         assert_eq!(reports.len(), 4);
@@ -104,7 +94,9 @@ fn check_passes_on_the_originals() {
 
 #[test]
 fn limit_applies_after_verification() {
-    let Some(root) = data_root() else { return };
+    let Some(root) = common::data_root("tests on the real datasets") else {
+        return;
+    };
     let opts = LoadOptions {
         limit: Some(3),
         verify_checksum: true,
@@ -123,7 +115,9 @@ fn limit_applies_after_verification() {
 /// accepted through the checksum of the decompressed content; damaged ones are not.
 #[test]
 fn uncompressed_and_recompressed_copies_verify() {
-    let Some(root) = data_root() else { return };
+    let Some(root) = common::data_root("tests on the real datasets") else {
+        return;
+    };
     let src = root.join("mnist");
     let tmp = tempfile::tempdir().unwrap();
     let raw = |name: &str| {

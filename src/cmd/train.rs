@@ -96,14 +96,9 @@ pub struct TrainArgs {
 /// What a run produced; printed as JSON.
 #[derive(Serialize)]
 pub struct TrainReport {
-    pub dataset: DatasetKind,
-    pub variant: Variant,
-    pub neurons: usize,
-    pub train_samples: usize,
-    pub test_samples: usize,
-    pub label_samples: usize,
-    pub epochs: u32,
-    pub seed: u64,
+    /// The run's configuration (dataset, variant, sizes, seed, every parameter), as top-level keys.
+    #[serde(flatten)]
+    pub config: RunConfig,
     /// False when --stop-after ended the run early.
     pub complete: bool,
     pub samples_done: u64,
@@ -122,7 +117,6 @@ pub struct TrainReport {
     /// Summed over all training presentations of the run.
     pub train_ops: PresentationStats,
     pub test_ops: Option<PresentationStats>,
-    pub params: NetworkParams,
 }
 
 fn pick<T: PartialEq + std::fmt::Debug>(name: &str, given: Option<T>, stored: T) -> Result<T> {
@@ -333,14 +327,7 @@ pub fn execute(
     })?
     .bytes;
     Ok(TrainReport {
-        dataset: c.dataset,
-        variant: c.variant,
-        neurons: c.neurons,
-        train_samples: c.train_samples,
-        test_samples: c.test_samples,
-        label_samples: c.label_samples,
-        epochs: c.epochs,
-        seed: c.seed,
+        config: c.clone(),
         complete,
         samples_done: trainer.samples_done,
         test_accuracy: evaluation.as_ref().map(|e| e.test_accuracy),
@@ -358,7 +345,6 @@ pub fn execute(
         memory_bytes,
         train_ops: trainer.train_stats,
         test_ops: evaluation.map(|e| e.test_stats),
-        params: c.params.clone(),
     })
 }
 
@@ -367,20 +353,20 @@ pub fn print_report(r: &TrainReport, json: bool) {
     if r.complete {
         eprintln!(
             "{} {} N={}: {} training images in {:.1} s ({:.0}/s), test accuracy {:.2}% on {} images",
-            r.dataset,
-            r.variant,
-            r.neurons,
+            r.config.dataset,
+            r.config.variant,
+            r.config.neurons,
             r.samples_done,
             r.train_seconds,
             r.train_samples_per_second,
             r.test_accuracy.unwrap_or(0.0) * 100.0,
-            r.test_samples
+            r.config.test_samples
         );
     } else {
         eprintln!(
             "stopped after {} of {} training images; resume with --resume {}",
             r.samples_done,
-            r.train_samples as u64 * r.epochs as u64,
+            r.config.total_train_samples(),
             r.checkpoint
                 .as_deref()
                 .map(Path::display)

@@ -7,8 +7,12 @@ use crate::fixed::QFormat;
 
 /// Integer constants and formats of the FSpiNN datapath (docs/datapath.md, "Network datapath").
 #[derive(Clone, Debug)]
-pub(crate) struct FspinnConsts {
+pub struct FspinnConsts {
     pub steps: u32,
+    /// Membrane leak per step: `v -= v >> leak_shift`.
+    pub leak_shift: u32,
+    /// Steps a neuron is held after the step it fired in.
+    pub refractory_steps: u32,
     /// Membrane potential relative to rest, signed, 8 integer bits (mV).
     pub v_fmt: QFormat,
     /// Adaptive threshold offset, unsigned, same fraction as the membrane.
@@ -116,6 +120,8 @@ impl FspinnConsts {
         let trace_max = (1i32 << t) - 1;
         Ok(FspinnConsts {
             steps: (p.presentation_ms / p.dt_ms).round() as u32,
+            leak_shift: p.leak_shift,
+            refractory_steps: p.refractory_steps,
             v_fmt,
             theta_fmt,
             w_max: w_fmt.max_raw(),

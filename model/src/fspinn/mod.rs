@@ -3,11 +3,15 @@
 //! weights and state, LFSR input spikes. docs/fspinn.md explains each mechanism.
 
 mod consts;
+mod datapath;
 mod network;
 mod params;
 mod state;
 
-pub use network::FspinnNetwork;
+pub use consts::FspinnConsts;
+pub use network::{
+    theta_decay_shift, FspinnNetwork, StepObserver, DECAY_STREAM, NEVER, ROUNDING_STREAM,
+};
 pub use params::{FspinnParams, Mechanisms};
 pub use state::FspinnWorkspace;
 

@@ -8,16 +8,28 @@ use super::params::FspinnParams;
 use super::state::FspinnWorkspace;
 use crate::baseline::PresentationStats;
 use crate::error::ModelError;
-use crate::fixed::{decay_shift, input_seed, sat_add, sat_sub, shift_round, Lfsr32, Rounding};
+use crate::fixed::{input_seed, Lfsr32, Rounding};
 use crate::presentation::repeat_while_quiet;
 use crate::rng::Rng;
 
 /// Marks an input or neuron that has not spiked in this presentation.
-pub(crate) const NEVER: u32 = u32::MAX;
+pub const NEVER: u32 = u32::MAX;
 /// The learning unit's LFSRs are seeded like input channels with these channel numbers (plus
 /// the attempt), far above any input channel, so that every stream of a sample is hashed apart.
-const ROUNDING_STREAM: u32 = 0x0001_0000;
-const DECAY_STREAM: u32 = 0x0002_0000;
+pub const ROUNDING_STREAM: u32 = 0x0001_0000;
+/// See [`ROUNDING_STREAM`]: the stream of the threshold decay after a training attempt.
+pub const DECAY_STREAM: u32 = 0x0002_0000;
+
+/// Watches a presentation step by step: the cycle model's verifier (`fspinn sim --verify`)
+/// records what L1 does and compares it with what the accelerator model did.
+pub trait StepObserver {
+    /// After step `t` of `attempt`: the input channels that spiked and the neurons that fired,
+    /// both ascending.
+    fn step(&mut self, attempt: u32, t: u32, inputs: &[u16], fired: &[u32]);
+    /// A learning update wrote `value` to the weight from `input` to `neuron` at step `t`
+    /// (every non-zero change, in the order the datapath applies them).
+    fn weight_write(&mut self, attempt: u32, t: u32, input: usize, neuron: usize, value: u16);
+}
 
 /// The threshold decay shift: as configured, or derived from the network size (docs/fspinn.md).
 pub fn theta_decay_shift(p: &FspinnParams, n_neurons: usize) -> u32 {
@@ -137,6 +149,21 @@ impl FspinnNetwork {
     pub fn samples_seen(&self) -> u64 {
         self.samples_seen
     }
+    /// The integer constants of the datapath, for the cycle model.
+    pub fn consts(&self) -> &FspinnConsts {
+        &self.consts
+    }
+    /// The potentiation factor (Q16) of the next training image: `eta_post` halved by
+    /// mechanism (e) once per `potentiation_half_life` images seen, at most three times.
+    pub fn potentiation_factor(&self) -> i64 {
+        let p = &self.params;
+        let halvings = if p.mechanisms.adaptive_potentiation {
+            (self.samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
+        } else {
+            0
+        };
+        self.consts.eta_post_q16 >> halvings
+    }
 
     pub fn workspace(&self) -> FspinnWorkspace {
         FspinnWorkspace::new(self.n_inputs, self.n_neurons)
@@ -153,15 +180,11 @@ impl FspinnNetwork {
                 *s += w as i64;
             }
         }
-        let target = self.consts.norm_target;
-        let factors: Vec<i64> = sums
-            .iter()
-            .map(|&s| if s > 0 { (target << 16) / s } else { 1 << 16 })
-            .collect();
-        let w_max = self.consts.w_max as i64;
+        let c = &self.consts;
+        let factors: Vec<i64> = sums.iter().map(|&s| c.norm_factor(s)).collect();
         for row in self.weights.chunks_exact_mut(n) {
             for (w, &f) in row.iter_mut().zip(&factors) {
-                *w = shift_round(*w as i64 * f, 16, Rounding::Nearest, 0).clamp(0, w_max) as u16;
+                *w = c.normalize_weight(*w, f);
             }
         }
         (self.n_inputs * n) as u64
@@ -175,12 +198,20 @@ impl FspinnNetwork {
         rng: &mut Rng,
     ) -> PresentationStats {
         let sample_seed = rng.next_u64() as u32;
+        self.train_sample(ws, image, sample_seed, None)
+    }
+
+    /// Trains on one image with the given sample seed (the host's part of the contract: the cycle
+    /// model and the RTL receive the same seed), reporting every step to `observer`.
+    pub fn train_sample(
+        &mut self,
+        ws: &mut FspinnWorkspace,
+        image: &[u8],
+        sample_seed: u32,
+        mut observer: Option<&mut dyn StepObserver>,
+    ) -> PresentationStats {
         let p = self.params.clone();
-        let halvings = if p.mechanisms.adaptive_potentiation {
-            (self.samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
-        } else {
-            0
-        };
+        let eta_post_q16 = self.potentiation_factor();
         let total = repeat_while_quiet(p.max_attempts, p.min_spikes, |attempt| {
             let mut stats = PresentationStats {
                 normalization_ops: self.normalize(),
@@ -192,7 +223,7 @@ impl FspinnNetwork {
                 let mut learning = Learning {
                     weights: &mut self.weights,
                     theta: &mut self.theta,
-                    eta_post_q16: self.consts.eta_post_q16 >> halvings,
+                    eta_post_q16,
                     rounding_lfsr: Lfsr32::new(input_seed(sample_seed, ROUNDING_STREAM + attempt)),
                     updates: 0,
                     batch: (!per_step).then_some(&mut batch),
@@ -208,6 +239,7 @@ impl FspinnNetwork {
                     image,
                     attempt,
                     sample_seed,
+                    observer.as_mut().map(|o| &mut **o as &mut dyn StepObserver),
                 );
                 (st, learning.updates)
             };
@@ -218,18 +250,15 @@ impl FspinnNetwork {
             let decay = theta_decay_shift(&p, self.n_neurons);
             for th in self.theta.iter_mut() {
                 let r = decay_lfsr.next16() as u32 | (decay_lfsr.next16() as u32) << 16;
-                *th = decay_shift(*th, decay, Rounding::Stochastic, r, self.consts.theta_fmt);
+                *th = self.consts.decay_theta(*th, decay, r);
             }
             ws.batch = batch;
             stats.accumulate(&st);
             stats.weight_updates += updates;
             if p.mechanisms.adaptive_inhibition {
-                self.inhibition = adapt_inhibition(
-                    self.inhibition,
-                    st.exc_spikes,
-                    p.target_spikes,
-                    &self.consts,
-                );
+                self.inhibition =
+                    self.consts
+                        .adapt_inhibition(self.inhibition, st.exc_spikes, p.target_spikes);
             }
             stats
         });
@@ -245,6 +274,17 @@ impl FspinnNetwork {
         rng: &mut Rng,
     ) -> PresentationStats {
         let sample_seed = rng.next_u64() as u32;
+        self.infer_sample(ws, image, sample_seed, None)
+    }
+
+    /// Shows one image without learning, with the given sample seed, reporting every step.
+    pub fn infer_sample(
+        &self,
+        ws: &mut FspinnWorkspace,
+        image: &[u8],
+        sample_seed: u32,
+        mut observer: Option<&mut dyn StepObserver>,
+    ) -> PresentationStats {
         let p = &self.params;
         repeat_while_quiet(p.max_attempts, p.min_spikes, |attempt| {
             run_attempt(
@@ -258,21 +298,10 @@ impl FspinnNetwork {
                 image,
                 attempt,
                 sample_seed,
+                observer.as_mut().map(|o| &mut **o as &mut dyn StepObserver),
             )
         })
     }
-}
-
-/// (f): after each training presentation, move the inhibition 1/16 of the way up when the layer
-/// fired more than the target, down when fewer (a shift and an add in hardware).
-fn adapt_inhibition(inh: i32, spikes: u64, target: u32, c: &FspinnConsts) -> i32 {
-    let step = (inh >> 4).max(1);
-    let next = match spikes.cmp(&(target as u64)) {
-        std::cmp::Ordering::Greater => inh + step,
-        std::cmp::Ordering::Less => inh - step,
-        std::cmp::Ordering::Equal => inh,
-    };
-    next.clamp(c.v_thresh >> 2, c.v_fmt.max_raw())
 }
 
 fn apply_batch(batch: &mut [i32], weights: &mut [u16], w_max: i32) {
@@ -298,6 +327,7 @@ fn run_attempt(
     image: &[u8],
     attempt: u32,
     sample_seed: u32,
+    mut observer: Option<&mut dyn StepObserver>,
 ) -> PresentationStats {
     let intensity = p.start_intensity + attempt;
     let n_inputs = image.len();
@@ -337,30 +367,22 @@ fn run_attempt(
         };
         for j in 0..n {
             if ws.refractory[j] == 0 {
-                ws.v[j] = decay_shift(ws.v[j], p.leak_shift, Rounding::Truncate, 0, c.v_fmt);
+                ws.v[j] = c.leak(ws.v[j]);
             }
         }
         for &i in &inputs {
             let row = &weights[i as usize * n..(i as usize + 1) * n];
             for ((v, &r), &w) in ws.v.iter_mut().zip(&ws.refractory).zip(row) {
                 if r == 0 {
-                    let add = if c.w_to_v_shift >= 0 {
-                        (w as i32) << c.w_to_v_shift
-                    } else {
-                        (w as i32) >> -c.w_to_v_shift
-                    };
-                    *v = sat_add(*v, add, c.v_fmt);
+                    *v = c.integrate(*v, w);
                 }
             }
         }
         if ws.pending_inhibition > 0 {
             // (a) off: the inhibitory layer relays last step's spikes now.
-            let k = ws.pending_inhibition as i32;
+            let k = ws.pending_inhibition;
             for j in 0..n {
-                let others = k - ws.fired_last[j] as i32;
-                if others > 0 {
-                    ws.v[j] = sat_sub(ws.v[j], inhibition * others, c.v_fmt);
-                }
+                ws.v[j] = c.relay_inhibition(ws.v[j], inhibition, k, ws.fired_last[j] != 0);
             }
             ws.pending_inhibition = 0;
         }
@@ -374,21 +396,20 @@ fn run_attempt(
         };
         ws.fired.clear();
         for (j, ((&v, &r), &th)) in ws.v.iter().zip(&ws.refractory).zip(theta).enumerate() {
-            if r == 0 && v > c.v_thresh + th {
+            if c.fires(v, r, th) {
                 ws.fired.push(j as u32);
             }
         }
         for &j in &ws.fired {
             let j = j as usize;
             ws.v[j] = 0;
-            // Counted down at the end of every step: held on the `refractory_steps` after this.
-            ws.refractory[j] = p.refractory_steps as u8 + 1;
+            ws.refractory[j] = c.refractory_start();
             ws.counts[j] += 1;
         }
         if let Some(l) = learning.as_mut() {
             for &j in &ws.fired {
                 let th = &mut l.theta[j as usize];
-                *th = c.theta_fmt.saturate(*th as i64 + c.theta_plus as i64).0;
+                *th = c.bump_theta(*th);
             }
         }
         // 4. Lateral inhibition.
@@ -399,7 +420,7 @@ fn run_attempt(
                 // not inhibited; a neuron that fired with no refractory period is reset after.
                 for j in 0..n {
                     if ws.refractory[j] == 0 {
-                        ws.v[j] = sat_sub(ws.v[j], inhibition * k, c.v_fmt);
+                        ws.v[j] = c.inhibit(ws.v[j], inhibition, k as u32);
                     }
                 }
                 for &j in &ws.fired {
@@ -421,12 +442,15 @@ fn run_attempt(
         if let Some(l) = learning.as_mut() {
             if !m.post_only_stdp {
                 for &i in &inputs {
-                    depress_row(l, c, ws, i as usize, t, n);
+                    depress_row(l, c, ws, i as usize, t, n, &mut observer, attempt);
                 }
             }
             for &j in &ws.fired {
-                potentiate_column(l, c, ws, j as usize, t, n, p.rounding);
+                potentiate_column(l, c, ws, j as usize, t, n, p.rounding, &mut observer, attempt);
             }
+        }
+        if let Some(o) = observer.as_deref_mut() {
+            o.step(attempt, t, &inputs, &ws.fired);
         }
         for &j in &ws.fired {
             ws.last_post[j as usize] = t;
@@ -443,6 +467,7 @@ fn run_attempt(
 
 /// Post-synaptic STDP of FSpiNN: at a spike of neuron j, every input weight moves by
 /// `eta * (x_pre - x_tar)`: inputs that spiked recently grow, the others shrink.
+#[allow(clippy::too_many_arguments)]
 fn potentiate_column(
     l: &mut Learning<'_>,
     c: &FspinnConsts,
@@ -451,12 +476,13 @@ fn potentiate_column(
     t: u32,
     n: usize,
     rounding: Rounding,
+    observer: &mut Option<&mut dyn StepObserver>,
+    attempt: u32,
 ) {
     for i in 0..ws.last_pre.len() {
         let age = (ws.last_pre[i] != NEVER).then(|| t - ws.last_pre[i]);
-        let diff = (c.trace(age) - c.x_tar) as i64;
         let random = l.rounding_lfsr.next16() as u32;
-        let delta = shift_round(diff * l.eta_post_q16, 16, rounding, random) as i32;
+        let delta = c.potentiation(age, l.eta_post_q16, rounding, random);
         if delta == 0 {
             continue;
         }
@@ -466,13 +492,17 @@ fn potentiate_column(
             Some(b) => b[idx] += delta,
             None => {
                 let w = &mut l.weights[idx];
-                *w = (*w as i32 + delta).clamp(0, c.w_max) as u16;
+                *w = c.apply_delta(*w, delta);
+                if let Some(o) = observer.as_deref_mut() {
+                    o.weight_write(attempt, t, i, j, *w);
+                }
             }
         }
     }
 }
 
 /// (b) off: depression at an input spike, `w -= eta_pre * x_post` over the neurons that spiked.
+#[allow(clippy::too_many_arguments)]
 fn depress_row(
     l: &mut Learning<'_>,
     c: &FspinnConsts,
@@ -480,14 +510,15 @@ fn depress_row(
     i: usize,
     t: u32,
     n: usize,
+    observer: &mut Option<&mut dyn StepObserver>,
+    attempt: u32,
 ) {
     for j in 0..n {
         if ws.last_post[j] == NEVER {
             continue;
         }
-        let x_post = c.trace(Some(t - ws.last_post[j])) as i64;
         let random = l.rounding_lfsr.next16() as u32;
-        let delta = shift_round(x_post * c.eta_pre_q16, 16, Rounding::Stochastic, random) as i32;
+        let delta = c.depression(t - ws.last_post[j], random);
         if delta == 0 {
             continue;
         }
@@ -497,7 +528,10 @@ fn depress_row(
             Some(b) => b[idx] -= delta,
             None => {
                 let w = &mut l.weights[idx];
-                *w = (*w as i32 - delta).clamp(0, c.w_max) as u16;
+                *w = c.apply_delta(*w, -delta);
+                if let Some(o) = observer.as_deref_mut() {
+                    o.weight_write(attempt, t, i, j, *w);
+                }
             }
         }
     }

@@ -1,0 +1,131 @@
+//! The per-neuron and per-synapse operations of the FSpiNN datapath, each a small pure function
+//! over raw integers. The fixed-point network (L1) and the cycle model (L2) both call these and
+//! nothing else for arithmetic, so the two cannot compute differently; the RTL (L3) implements
+//! each as a combinational block of the same name. docs/datapath.md, "Network datapath", is the
+//! written contract.
+
+use super::consts::FspinnConsts;
+use crate::fixed::{decay_shift, sat_add, sat_sub, shift_round, Rounding};
+
+impl FspinnConsts {
+    /// Step 2, leak of a neuron that is not refractory: `v - floor(v / 2^leak_shift)`.
+    #[inline]
+    pub fn leak(&self, v: i32) -> i32 {
+        decay_shift(v, self.leak_shift, Rounding::Truncate, 0, self.v_fmt)
+    }
+
+    /// Step 2, one synaptic accumulation: the weight code moved to membrane units, added with
+    /// saturation.
+    #[inline]
+    pub fn integrate(&self, v: i32, weight: u16) -> i32 {
+        let add = if self.w_to_v_shift >= 0 {
+            (weight as i32) << self.w_to_v_shift
+        } else {
+            (weight as i32) >> -self.w_to_v_shift
+        };
+        sat_add(v, add, self.v_fmt)
+    }
+
+    /// Step 2 with mechanism (a) off: the inhibitory layer relays the previous step's `k_prev`
+    /// spikes, all but the neuron's own (`fired_prev`).
+    #[inline]
+    pub fn relay_inhibition(&self, v: i32, inhibition: i32, k_prev: u32, fired_prev: bool) -> i32 {
+        let others = k_prev as i32 - fired_prev as i32;
+        if others > 0 {
+            sat_sub(v, inhibition * others, self.v_fmt)
+        } else {
+            v
+        }
+    }
+
+    /// Step 3: a free neuron fires when its potential exceeds the threshold plus its offset.
+    #[inline]
+    pub fn fires(&self, v: i32, refractory: u8, theta: i32) -> bool {
+        refractory == 0 && v > self.v_thresh + theta
+    }
+
+    /// The refractory count a neuron takes when it fires: counted down at the end of every step,
+    /// so it is held for `refractory_steps` steps after this one.
+    #[inline]
+    pub fn refractory_start(&self) -> u8 {
+        (self.refractory_steps + 1) as u8
+    }
+
+    /// Step 3 in training: the threshold offset of a neuron that fired grows by `theta_plus`.
+    #[inline]
+    pub fn bump_theta(&self, theta: i32) -> i32 {
+        self.theta_fmt.saturate(theta as i64 + self.theta_plus as i64).0
+    }
+
+    /// Step 4 (mechanism (a) on): a free neuron loses `inhibition` per neuron that fired.
+    #[inline]
+    pub fn inhibit(&self, v: i32, inhibition: i32, fired: u32) -> i32 {
+        sat_sub(v, inhibition * fired as i32, self.v_fmt)
+    }
+
+    /// Step 5, potentiation at a post spike: the change of one input weight from that input's
+    /// trace (`age` steps since its spike, `None` if it has not spiked), with the potentiation
+    /// factor `eta_post_q16` of this image and one 16-bit draw for stochastic rounding.
+    #[inline]
+    pub fn potentiation(
+        &self,
+        pre_age: Option<u32>,
+        eta_post_q16: i64,
+        rounding: Rounding,
+        random: u32,
+    ) -> i32 {
+        let diff = (self.trace(pre_age) - self.x_tar) as i64;
+        shift_round(diff * eta_post_q16, 16, rounding, random) as i32
+    }
+
+    /// Step 5 with mechanism (b) off: the depression of one weight at an input spike, from the
+    /// post trace of a neuron that spiked `post_age` steps ago (always stochastically rounded).
+    #[inline]
+    pub fn depression(&self, post_age: u32, random: u32) -> i32 {
+        let x_post = self.trace(Some(post_age)) as i64;
+        shift_round(x_post * self.eta_pre_q16, 16, Rounding::Stochastic, random) as i32
+    }
+
+    /// A weight after a change, clamped to the code range.
+    #[inline]
+    pub fn apply_delta(&self, weight: u16, delta: i32) -> u16 {
+        (weight as i32 + delta).clamp(0, self.w_max) as u16
+    }
+
+    /// Normalisation, per neuron: the Q16 factor that scales a column summing to `sum` to the
+    /// target (2^16, i.e. unchanged, for an all-zero column).
+    #[inline]
+    pub fn norm_factor(&self, sum: i64) -> i64 {
+        if sum > 0 {
+            (self.norm_target << 16) / sum
+        } else {
+            1 << 16
+        }
+    }
+
+    /// Normalisation, per weight: `min(w_max, round_nearest(w * factor / 2^16))`.
+    #[inline]
+    pub fn normalize_weight(&self, weight: u16, factor: i64) -> u16 {
+        shift_round(weight as i64 * factor, 16, Rounding::Nearest, 0).clamp(0, self.w_max as i64)
+            as u16
+    }
+
+    /// After a training attempt: the threshold offset decays by `theta >> shift`, stochastically
+    /// rounded with a 32-bit draw.
+    #[inline]
+    pub fn decay_theta(&self, theta: i32, shift: u32, random: u32) -> i32 {
+        decay_shift(theta, shift, Rounding::Stochastic, random, self.theta_fmt)
+    }
+
+    /// (f): after each training attempt, move the inhibition 1/16 of the way up when the layer
+    /// fired more than the target, down when fewer (a shift and an add in hardware).
+    pub fn adapt_inhibition(&self, inhibition: i32, spikes: u64, target: u32) -> i32 {
+        let step = (inhibition >> 4).max(1);
+        let next = match spikes.cmp(&(target as u64)) {
+            std::cmp::Ordering::Greater => inhibition + step,
+            std::cmp::Ordering::Less => inhibition - step,
+            std::cmp::Ordering::Equal => inhibition,
+        };
+        next.clamp(self.v_thresh >> 2, self.v_fmt.max_raw())
+    }
+}

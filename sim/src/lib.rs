@@ -8,3 +8,18 @@
 pub mod counter;
 pub mod dram;
 pub mod energy;
+pub mod accel;
+pub mod config;
+pub mod counters;
+pub mod error;
+pub mod events;
+pub mod layout;
+pub mod spikegen;
+pub mod sram;
+pub mod verify;
+pub mod waves;
+pub mod weight_port;
+
+pub use accel::{Accelerator, SampleOutcome};
+pub use config::HwConfig;
+pub use error::SimError;

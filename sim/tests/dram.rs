@@ -77,7 +77,10 @@ fn run_one(d: &mut DramChannel, now: u64, req: DramRequest) -> u64 {
             assert!(d.ready(cycle), "ready in the completion cycle");
             return cycle;
         }
-        assert!(!d.ready(cycle), "not ready while outstanding (cycle {cycle})");
+        assert!(
+            !d.ready(cycle),
+            "not ready while outstanding (cycle {cycle})"
+        );
         cycle += 1;
         assert!(cycle < now + 10_000, "no response");
     }
@@ -89,7 +92,8 @@ fn row_hit_read_is_blocked_until_exactly_its_latency() {
     // Open bank 0 row 0.
     let c = run_one(&mut d, 0, rd(0, 32, 1));
     // Hit read issued in the completion cycle of the previous one.
-    d.request(c, rd(64, 32, 2)).expect("accepted in the completion cycle");
+    d.request(c, rd(64, 32, 2))
+        .expect("accepted in the completion cycle");
     let due = c + T_CL + T_BURST;
     for now in c + 1..due {
         assert_eq!(d.tick(now), None, "cycle {now} is before the latency");
@@ -123,9 +127,15 @@ fn row_miss_from_closed_bank_adds_t_rcd() {
     for now in 0..issue {
         assert_eq!(d.tick(now), None);
     }
-    assert_eq!(run_one(&mut d, issue, rd(0, 32, 1)), issue + T_RCD + T_CL + T_BURST);
+    assert_eq!(
+        run_one(&mut d, issue, rd(0, 32, 1)),
+        issue + T_RCD + T_CL + T_BURST
+    );
     let c = d.counters();
-    assert_eq!((c.activates, c.precharges, c.row_misses, c.row_hits), (1, 0, 1, 0));
+    assert_eq!(
+        (c.activates, c.precharges, c.row_misses, c.row_hits),
+        (1, 0, 1, 0)
+    );
     assert_eq!(d.open_row(0), Some(0));
 }
 
@@ -137,7 +147,10 @@ fn row_conflict_adds_t_rp_and_counts_a_precharge() {
     let done = run_one(&mut d, c, rd(4096, 32, 2));
     assert_eq!(done, c + T_RP + T_RCD + T_CL + T_BURST);
     let k = d.counters();
-    assert_eq!((k.activates, k.precharges, k.row_misses, k.row_hits), (2, 1, 2, 0));
+    assert_eq!(
+        (k.activates, k.precharges, k.row_misses, k.row_hits),
+        (2, 1, 2, 0)
+    );
     assert_eq!(d.open_row(0), Some(1));
 }
 
@@ -155,7 +168,11 @@ fn multi_burst_read_streams_at_t_burst() {
 
 #[test]
 fn multi_burst_with_one_cycle_bursts_is_limited_by_the_command_slot() {
-    let mut d = DramChannel::new(DramConfig { t_burst: 1, ..cfg() }).expect("valid");
+    let mut d = DramChannel::new(DramConfig {
+        t_burst: 1,
+        ..cfg()
+    })
+    .expect("valid");
     // ACT@0, WR@3, 4, 5, 6 (one command per cycle), data of the last ends at 6 + t_cwl + 1.
     assert_eq!(run_one(&mut d, 0, wr(0, 128, 1)), 6 + T_CWL + 1);
     assert_eq!(d.counters().writes, 4);
@@ -179,7 +196,10 @@ fn unaligned_request_spanning_two_bursts_costs_two_bursts() {
     let done = run_one(&mut d, 0, rd(30, 4, 1));
     assert_eq!(done, T_RCD + T_BURST + T_CL + T_BURST);
     let k = d.counters();
-    assert_eq!((k.reads, k.read_bytes, k.row_hits, k.row_misses), (2, 4, 1, 1));
+    assert_eq!(
+        (k.reads, k.read_bytes, k.row_hits, k.row_misses),
+        (2, 4, 1, 1)
+    );
 
     // Unaligned but inside one burst: one burst only (row hit).
     let done2 = run_one(&mut d, done, rd(40, 10, 2));
@@ -255,10 +275,7 @@ fn rows_in_different_banks_stay_open_together() {
     assert_eq!((k.row_hits, k.row_misses, k.precharges), (2, 2, 0));
 
     // With a single bank the same addresses are two rows of one bank and conflict.
-    let one_bank = DramConfig {
-        banks: 1,
-        ..cfg()
-    };
+    let one_bank = DramConfig { banks: 1, ..cfg() };
     let mut d = DramChannel::new(one_bank).expect("valid");
     let c1 = run_one(&mut d, 0, rd(0, 32, 1));
     let c2 = run_one(&mut d, c1, rd(1024, 32, 2));
@@ -341,7 +358,12 @@ fn scripted_sequence_counters_match_hand_computation() {
     let got: Vec<(u64, bool, u64)> = resps.iter().map(|r| (r.tag, r.write, r.cycle)).collect();
     assert_eq!(
         got,
-        vec![(10, false, 11), (11, true, 20), (12, false, 34), (13, false, 46)]
+        vec![
+            (10, false, 11),
+            (11, true, 20),
+            (12, false, 34),
+            (13, false, 46)
+        ]
     );
     assert_eq!(
         d.counters(),
@@ -384,7 +406,12 @@ fn scripted_sequence_trace_lines() {
     // Command cycles strictly increase (one command per cycle).
     let cycles: Vec<u64> = text
         .lines()
-        .map(|l| l.split(',').next().and_then(|c| c.parse().ok()).expect("cycle"))
+        .map(|l| {
+            l.split(',')
+                .next()
+                .and_then(|c| c.parse().ok())
+                .expect("cycle")
+        })
         .collect();
     assert!(cycles.windows(2).all(|w| w[0] < w[1]), "{cycles:?}");
 }

@@ -133,14 +133,20 @@ pub struct DramResponse {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DramError {
     /// A transaction is still outstanding (check `ready(now)` first).
-    #[error("DRAM channel busy: one transaction is still outstanding (issue only when ready() is true)")]
+    #[error(
+        "DRAM channel busy: one transaction is still outstanding (issue only when ready() is true)"
+    )]
     Busy,
     /// A request for zero bytes, which has no bursts and so no defined completion.
     #[error("DRAM request of zero bytes: bytes must be at least 1")]
     ZeroLength,
     /// The byte range does not lie inside the channel.
     #[error("DRAM request [{addr:#x}, {addr:#x} + {bytes}) exceeds the channel capacity of {capacity} bytes")]
-    OutOfRange { addr: u64, bytes: u32, capacity: u64 },
+    OutOfRange {
+        addr: u64,
+        bytes: u32,
+        capacity: u64,
+    },
     /// A request at a cycle before the previous transaction completed: time went backwards.
     #[error("DRAM request at cycle {now} is before cycle {earliest}, when the previous transaction completed (cycles must not go backwards)")]
     TimeWentBackwards { now: u64, earliest: u64 },

@@ -25,7 +25,9 @@ fn base() -> DramConfig {
 fn rejected(edit: impl FnOnce(&mut DramConfig), field: &str, value: &str) -> DramConfigError {
     let mut cfg = base();
     edit(&mut cfg);
-    let err = cfg.validate().expect_err("configuration should be rejected");
+    let err = cfg
+        .validate()
+        .expect_err("configuration should be rejected");
     assert_eq!(err.field(), Some(field), "{err}");
     let msg = err.to_string();
     assert!(
@@ -108,7 +110,11 @@ fn capacity_must_be_positive_multiple_of_rows_times_banks() {
     rejected(|c| c.capacity_bytes = 0, "capacity_bytes", "0");
     let err = rejected(|c| c.capacity_bytes = 1024 * 6, "capacity_bytes", "6144");
     assert!(err.to_string().contains("= 4096 bytes"), "{err}");
-    rejected(|c| c.capacity_bytes = u64::MAX, "capacity_bytes", &u64::MAX.to_string());
+    rejected(
+        |c| c.capacity_bytes = u64::MAX,
+        "capacity_bytes",
+        &u64::MAX.to_string(),
+    );
 }
 
 #[test]

@@ -1,0 +1,260 @@
+//! Unit tests of configuration checking and of the channel's error paths; the timing rules are
+//! tested end to end in `sim/tests/dram.rs`.
+
+use super::*;
+use std::io;
+
+fn base() -> DramConfig {
+    DramConfig {
+        kind: DramKind::Lpddr4,
+        bus_bits: 64,
+        burst_length: 4,
+        banks: 4,
+        row_bytes: 1024,
+        capacity_bytes: 1 << 20,
+        t_rcd: 3,
+        t_cl: 4,
+        t_cwl: 2,
+        t_rp: 5,
+        t_burst: 2,
+    }
+}
+
+/// Applies `edit` to the base configuration and returns the validation error, checking that
+/// it names `field` both in `field()` and in the message prefix `dram.<field> = <value>`.
+fn rejected(edit: impl FnOnce(&mut DramConfig), field: &str, value: &str) -> DramConfigError {
+    let mut cfg = base();
+    edit(&mut cfg);
+    let err = cfg
+        .validate()
+        .expect_err("configuration should be rejected");
+    assert_eq!(err.field(), Some(field), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!("dram.{field} = {value}: ")),
+        "message {msg:?} does not start with dram.{field} = {value}"
+    );
+    // A channel must refuse the same configuration with the same error.
+    assert_eq!(DramChannel::new(cfg).expect_err("new must validate"), err);
+    err
+}
+
+#[test]
+fn base_config_is_valid_and_burst_bytes_is_bus_times_length() {
+    let cfg = base();
+    assert_eq!(cfg.validate(), Ok(()));
+    assert_eq!(cfg.burst_bytes(), 32);
+    let wide = DramConfig {
+        bus_bits: 1024,
+        burst_length: 64,
+        row_bytes: 8192,
+        capacity_bytes: 8192 * 4,
+        ..base()
+    };
+    assert_eq!(wide.validate(), Ok(()));
+    assert_eq!(wide.burst_bytes(), 8192);
+}
+
+#[test]
+fn bus_bits_must_be_power_of_two_in_range() {
+    let err = rejected(|c| c.bus_bits = 12, "bus_bits", "12");
+    assert_eq!(
+        err.to_string(),
+        "dram.bus_bits = 12: must be a power of two from 8 to 1024"
+    );
+    rejected(|c| c.bus_bits = 0, "bus_bits", "0");
+    rejected(|c| c.bus_bits = 4, "bus_bits", "4");
+    rejected(|c| c.bus_bits = 2048, "bus_bits", "2048");
+    rejected(|c| c.bus_bits = u32::MAX, "bus_bits", "4294967295");
+}
+
+#[test]
+fn burst_length_must_be_power_of_two_in_range() {
+    rejected(|c| c.burst_length = 0, "burst_length", "0");
+    rejected(|c| c.burst_length = 3, "burst_length", "3");
+    let err = rejected(|c| c.burst_length = 128, "burst_length", "128");
+    assert!(err.to_string().contains("from 1 to 64"), "{err}");
+}
+
+#[test]
+fn banks_must_be_1_to_64() {
+    rejected(|c| c.banks = 0, "banks", "0");
+    let err = rejected(|c| c.banks = 65, "banks", "65");
+    assert_eq!(err.to_string(), "dram.banks = 65: must be from 1 to 64");
+    // Not a power of two is fine: the mapping uses a modulo.
+    let three = DramConfig {
+        banks: 3,
+        capacity_bytes: 3 * 1024 * 8,
+        ..base()
+    };
+    assert_eq!(three.validate(), Ok(()));
+}
+
+#[test]
+fn row_bytes_must_be_power_of_two_and_hold_a_burst() {
+    let err = rejected(|c| c.row_bytes = 16, "row_bytes", "16");
+    assert!(err.to_string().contains("32 bytes"), "{err}");
+    rejected(|c| c.row_bytes = 1000, "row_bytes", "1000");
+    rejected(|c| c.row_bytes = 0, "row_bytes", "0");
+    // Exactly one burst per row is allowed.
+    let one = DramConfig {
+        row_bytes: 32,
+        capacity_bytes: 32 * 4,
+        ..base()
+    };
+    assert_eq!(one.validate(), Ok(()));
+}
+
+#[test]
+fn capacity_must_be_positive_multiple_of_rows_times_banks() {
+    rejected(|c| c.capacity_bytes = 0, "capacity_bytes", "0");
+    let err = rejected(|c| c.capacity_bytes = 1024 * 6, "capacity_bytes", "6144");
+    assert!(err.to_string().contains("= 4096 bytes"), "{err}");
+    rejected(
+        |c| c.capacity_bytes = u64::MAX,
+        "capacity_bytes",
+        &u64::MAX.to_string(),
+    );
+}
+
+#[test]
+fn every_timing_must_be_at_least_one_cycle() {
+    rejected(|c| c.t_rcd = 0, "t_rcd", "0");
+    rejected(|c| c.t_cl = 0, "t_cl", "0");
+    rejected(|c| c.t_cwl = 0, "t_cwl", "0");
+    rejected(|c| c.t_rp = 0, "t_rp", "0");
+    let err = rejected(|c| c.t_burst = 0, "t_burst", "0");
+    assert_eq!(
+        err.to_string(),
+        "dram.t_burst = 0: must be at least 1 accelerator cycle"
+    );
+}
+
+#[test]
+fn kind_names_are_lowercase_everywhere() {
+    for (kind, name) in [
+        (DramKind::Lpddr4, "lpddr4"),
+        (DramKind::Ddr3, "ddr3"),
+        (DramKind::Hbm2, "hbm2"),
+    ] {
+        assert_eq!(kind.to_string(), name);
+        assert_eq!(name.parse::<DramKind>(), Ok(kind));
+        assert_eq!(
+            serde_json::to_string(&kind).expect("serialize"),
+            format!("\"{name}\"")
+        );
+    }
+    let err = "DDR3".parse::<DramKind>().expect_err("names are lowercase");
+    assert_eq!(err.field(), Some("kind"));
+    assert!(err.to_string().starts_with("dram.kind = \"DDR3\""), "{err}");
+}
+
+#[test]
+fn toml_round_trip_and_rejections() {
+    let text = toml::to_string(&base()).expect("serialize");
+    assert!(text.contains("kind = \"lpddr4\""), "{text}");
+    assert_eq!(DramConfig::from_toml_str(&text), Ok(base()));
+
+    let unknown = format!("{text}t_ras = 7\n");
+    let err = DramConfig::from_toml_str(&unknown).expect_err("unknown key");
+    assert_eq!(err.field(), None);
+    assert!(err.to_string().contains("t_ras"), "{err}");
+
+    let bad = text.replace("banks = 4", "banks = 0");
+    assert_ne!(bad, text);
+    let err = DramConfig::from_toml_str(&bad).expect_err("invalid value");
+    assert_eq!(err.field(), Some("banks"));
+}
+
+#[test]
+fn rejected_requests_change_nothing() {
+    let mut d = DramChannel::new(base()).expect("valid");
+    let req = |addr, bytes| DramRequest {
+        write: false,
+        addr,
+        bytes,
+        tag: 0,
+    };
+    assert_eq!(d.request(0, req(0, 0)), Err(DramError::ZeroLength));
+    assert_eq!(
+        d.request(0, req((1 << 20) - 1, 2)),
+        Err(DramError::OutOfRange {
+            addr: (1 << 20) - 1,
+            bytes: 2,
+            capacity: 1 << 20
+        })
+    );
+    assert_eq!(
+        d.request(0, req(u64::MAX, 1)),
+        Err(DramError::OutOfRange {
+            addr: u64::MAX,
+            bytes: 1,
+            capacity: 1 << 20
+        })
+    );
+    assert_eq!(d.counters(), &DramCounters::default());
+    assert!(d.ready(0));
+    assert_eq!(d.pending_completion(), None);
+    assert_eq!(d.open_row(0), None);
+}
+
+#[test]
+fn schedule_beyond_u64_cycles_is_an_error_not_a_panic() {
+    let mut d = DramChannel::new(base()).expect("valid");
+    let now = u64::MAX - 5;
+    let req = DramRequest {
+        write: true,
+        addr: 0,
+        bytes: 1,
+        tag: 1,
+    };
+    assert_eq!(d.request(now, req), Err(DramError::CycleOverflow { now }));
+    assert_eq!(d.counters(), &DramCounters::default());
+    // A request that fits just below the limit is accepted (closed bank, one write burst:
+    // bound = 1 * (t_rp + t_rcd + t_burst + 1) + max(t_cl, t_cwl) + t_burst = 11 + 6).
+    let now = u64::MAX - 17;
+    assert_eq!(d.request(now, req), Ok(()));
+    assert_eq!(d.pending_completion(), Some(now + 3 + 2 + 2));
+}
+
+/// A sink that fails every write, standing in for a full disk.
+struct Failing;
+
+impl io::Write for Failing {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        Err(io::Error::other("disk full"))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Err(io::Error::other("disk full"))
+    }
+}
+
+#[test]
+fn trace_write_error_is_reported_by_flush_and_does_not_stop_the_model() {
+    let mut d = DramChannel::new(base()).expect("valid");
+    d.set_trace(Box::new(Failing));
+    let req = DramRequest {
+        write: false,
+        addr: 0,
+        bytes: 32,
+        tag: 9,
+    };
+    assert_eq!(d.request(0, req), Ok(()));
+    let resp = (0..=9).find_map(|now| d.tick(now));
+    assert_eq!(
+        resp,
+        Some(DramResponse {
+            tag: 9,
+            write: false,
+            cycle: 9
+        })
+    );
+    let err = d.flush_trace().expect_err("the failing sink must surface");
+    assert_eq!(err.to_string(), "disk full");
+}
+
+#[test]
+fn flush_without_trace_is_ok() {
+    let mut d = DramChannel::new(base()).expect("valid");
+    assert!(d.flush_trace().is_ok());
+}

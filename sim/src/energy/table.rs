@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::EnergyError;
 
 /// The default table's text, compiled in so estimates work without any file next to the binary.
-const DEFAULT_45NM: &str = include_str!("../../energy/default-45nm.toml");
+pub(crate) const DEFAULT_45NM: &str = include_str!("../../energy/default-45nm.toml");
 /// How errors and reports name the embedded default table.
-const DEFAULT_ORIGIN: &str = "default-45nm.toml";
+pub(crate) const DEFAULT_ORIGIN: &str = "default-45nm.toml";
 
 /// A validated energy table: per-action energies and leakage powers, each with its source.
 ///

@@ -19,12 +19,18 @@ struct Node<'a> {
     bytes: u64,
     pj_per_bit: f64,
     keys: Vec<&'a str>,
+    sources: Vec<&'a str>,
 }
 
 impl Node<'_> {
     fn label(&self) -> String {
-        let keys: Vec<String> = self.keys.iter().map(|k| format!("`{k}`")).collect();
-        format!("{} ({} B)", keys.join("/"), self.bytes)
+        let keys: Vec<String> = self
+            .keys
+            .iter()
+            .zip(&self.sources)
+            .map(|(k, s)| format!("`{k}` [{s}]"))
+            .collect();
+        format!("{} B: {}", self.bytes, keys.join(" / "))
     }
 }
 
@@ -45,11 +51,13 @@ pub(crate) fn read_pj_per_bit(points: &BTreeMap<String, SramPoint>, bytes: u64) 
                 let n = last.keys.len() as f64;
                 last.pj_per_bit = (last.pj_per_bit * n + per_bit) / (n + 1.0);
                 last.keys.push(key);
+                last.sources.push(&p.source);
             }
             _ => nodes.push(Node {
                 bytes: p.bytes,
                 pj_per_bit: per_bit,
                 keys: vec![key],
+                sources: vec![&p.source],
             }),
         }
     }

@@ -28,18 +28,34 @@ enum Command {
     /// Memory footprint of a network and its saving against the fp32 baseline.
     #[command(after_help = cmd::memory::EXAMPLES)]
     Memory(cmd::memory::MemoryArgs),
+    /// Cycle-accurate accelerator model: cycles, memory accesses, energy, waveforms, L1 check.
+    #[command(after_help = cmd::sim::EXAMPLES)]
+    Sim(cmd::sim::SimArgs),
+    /// Energy per sample on the modelled accelerator, as a table per component.
+    #[command(after_help = cmd::sim::ENERGY_EXAMPLES)]
+    Energy(cmd::sim::SimArgs),
     /// Check or download the MNIST and Fashion-MNIST files.
     #[command(subcommand)]
     Data(cmd::data::DataCommand),
 }
 
 fn main() -> Result<()> {
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
+    // Whether --variant was typed (a model's own mode must not be contradicted silently).
+    if let Command::Sim(a) | Command::Energy(a) = &mut cli.command {
+        let sub = matches.subcommand().map(|(_, m)| m);
+        a.variant_given = sub.is_some_and(|m| {
+            m.value_source("variant") == Some(clap::parser::ValueSource::CommandLine)
+        });
+    }
     match cli.command {
         Command::Demo(a) => cmd::demo::run(a),
         Command::Train(a) => cmd::train::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Memory(a) => cmd::memory::run(a),
+        Command::Sim(a) => cmd::sim::run(a),
+        Command::Energy(a) => cmd::sim::run_energy(a),
         Command::Data(c) => cmd::data::run(c),
     }
 }

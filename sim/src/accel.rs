@@ -143,7 +143,9 @@ impl Accelerator {
             Vec::new()
         } else {
             (0..pes)
-                .map(|p| SramBank::new(format!("isram{p}"), ns.depth, ns.word_bits, ns.read_latency))
+                .map(|p| {
+                    SramBank::new(format!("isram{p}"), ns.depth, ns.word_bits, ns.read_latency)
+                })
                 .collect()
         };
         let groups = n.div_ceil(pes);
@@ -238,9 +240,7 @@ impl Accelerator {
     }
 
     pub fn thetas(&self) -> Vec<i32> {
-        (0..self.n)
-            .map(|j| self.state_of(j).theta)
-            .collect()
+        (0..self.n).map(|j| self.state_of(j).theta).collect()
     }
 
     fn state_of(&self, j: usize) -> NeuronState {
@@ -313,7 +313,11 @@ impl Accelerator {
             );
         }
         self.weights.commit();
-        for b in self.neuron_banks.iter_mut().chain(self.inhibitory_banks.iter_mut()) {
+        for b in self
+            .neuron_banks
+            .iter_mut()
+            .chain(self.inhibitory_banks.iter_mut())
+        {
             b.commit();
         }
         self.ctr.cycle(&self.activity, self.phase);
@@ -509,11 +513,7 @@ impl Accelerator {
             self.ctr.rf_write(RegFile::InputSpikeFifo, new);
             self.set(
                 Unit::SpikeGen,
-                if drew {
-                    Activity::Busy
-                } else {
-                    Activity::Idle
-                },
+                if drew { Activity::Busy } else { Activity::Idle },
             );
             self.end_cycle();
         }
@@ -627,11 +627,12 @@ impl Accelerator {
                 }
                 let done = arrived && applied == s;
                 if done {
-                    for p in 0..self.pes {
+                    for (p, st) in states.iter_mut().enumerate() {
                         let Some(j) = self.neuron(a, p) else { continue };
-                        let st = &mut states[p];
                         if relay > 0 {
-                            st.v = self.consts.relay_inhibition(st.v, inh, relay, self.fired[j]);
+                            st.v = self
+                                .consts
+                                .relay_inhibition(st.v, inh, relay, self.fired[j]);
                             self.ctr.op(Unit::PeArray, Op::Sub16, 1);
                         }
                         self.ctr.op(Unit::PeArray, Op::Cmp16, 1);
@@ -663,7 +664,8 @@ impl Accelerator {
                 }
                 if k >= delay && requested < s && self.weights.can_read() {
                     let i = inputs[requested] as usize;
-                    self.weights.read_chunk(layout.chunk(i, a), requested as u32);
+                    self.weights
+                        .read_chunk(layout.chunk(i, a), requested as u32);
                     self.ctr.rf_read(RegFile::InputSpikeFifo, 1);
                     requested += 1;
                 }
@@ -698,7 +700,9 @@ impl Accelerator {
                 let a = k - lat;
                 for p in 0..self.pes {
                     if let Some(j) = self.neuron(a, p) {
-                        self.inhibitory_banks[p].tick(now).expect("inhibitory read on time");
+                        self.inhibitory_banks[p]
+                            .tick(now)
+                            .expect("inhibitory read on time");
                         self.inhibitory_banks[p].write(a as u32, self.fired[j] as u64);
                         self.ctr.op(Unit::PeArray, Op::Cmp16, 1);
                     }
@@ -723,7 +727,9 @@ impl Accelerator {
         let layout = self.weights.layout().clone();
         let rounding = self.params.rounding;
         if !self.params.mechanisms.post_only_stdp {
-            let spiked: Vec<usize> = (0..self.n).filter(|&j| self.last_post[j] != NEVER).collect();
+            let spiked: Vec<usize> = (0..self.n)
+                .filter(|&j| self.last_post[j] != NEVER)
+                .collect();
             if !spiked.is_empty() && !inputs.is_empty() {
                 self.phase = "depress";
                 let mut synapses = Vec::with_capacity(inputs.len() * spiked.len());
@@ -851,7 +857,11 @@ impl Accelerator {
                 },
             );
             self.end_cycle();
-            if next == synapses.len() && held.is_none() && in_flight.is_empty() && self.weights.quiet() {
+            if next == synapses.len()
+                && held.is_none()
+                && in_flight.is_empty()
+                && self.weights.quiet()
+            {
                 break;
             }
         }
@@ -881,7 +891,8 @@ impl Accelerator {
                     received += 1;
                 }
                 if requested < self.inputs && self.weights.can_read() {
-                    self.weights.read_chunk(layout.chunk(requested, a), requested as u32);
+                    self.weights
+                        .read_chunk(layout.chunk(requested, a), requested as u32);
                     requested += 1;
                 }
                 self.weights.issue(now);
@@ -915,11 +926,13 @@ impl Accelerator {
                             self.ctr.op(Unit::PeArray, Op::Mul32x32, 1);
                         }
                     }
-                    self.weights.write_chunk(layout.chunk(d.tag as usize, a), words);
+                    self.weights
+                        .write_chunk(layout.chunk(d.tag as usize, a), words);
                     received += 1;
                 }
                 if requested < self.inputs && self.weights.can_read() {
-                    self.weights.read_chunk(layout.chunk(requested, a), requested as u32);
+                    self.weights
+                        .read_chunk(layout.chunk(requested, a), requested as u32);
                     requested += 1;
                 }
                 self.weights.issue(now);

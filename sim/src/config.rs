@@ -203,6 +203,9 @@ impl HwConfig {
 
     /// Bytes of on-chip weight SRAM.
     pub fn weight_sram_bytes(&self) -> u64 {
-        self.weight_sram.banks as u64 * self.weight_sram.depth as u64 * self.weight_sram.word_bits as u64 / 8
+        self.weight_sram.banks as u64
+            * self.weight_sram.depth as u64
+            * self.weight_sram.word_bits as u64
+            / 8
     }
 }

@@ -5,17 +5,18 @@
 //! clock cycle in the order written in `docs/architecture.md`, and every memory access and
 //! operation is counted for the energy model.
 
-pub mod counter;
-pub mod dram;
-pub mod energy;
 pub mod accel;
 pub mod config;
+pub mod counter;
 pub mod counters;
+pub mod dram;
+pub mod energy;
 pub mod error;
 pub mod events;
 pub mod layout;
 pub mod spikegen;
 pub mod sram;
+pub mod usage;
 pub mod verify;
 pub mod waves;
 pub mod weight_port;

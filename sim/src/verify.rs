@@ -90,7 +90,11 @@ impl Verification {
             match (e.steps.get(k), a.steps.get(k)) {
                 (Some(x), Some(y)) => {
                     self.spikes_compared += (x.fired.len() + x.inputs.len()) as u64;
-                    if x.attempt != y.attempt || x.t != y.t || x.inputs != y.inputs || x.fired != y.fired {
+                    if x.attempt != y.attempt
+                        || x.t != y.t
+                        || x.inputs != y.inputs
+                        || x.fired != y.fired
+                    {
                         self.push(Mismatch {
                             sample,
                             kind: "step".into(),

@@ -66,7 +66,13 @@ pub struct Waves {
 fn bits(v: u64, width: u32) -> Vec<Value> {
     (0..width)
         .rev()
-        .map(|b| if (v >> b) & 1 == 1 { Value::V1 } else { Value::V0 })
+        .map(|b| {
+            if (v >> b) & 1 == 1 {
+                Value::V1
+            } else {
+                Value::V0
+            }
+        })
         .collect()
 }
 
@@ -102,7 +108,11 @@ impl Waves {
         out.add_module("out")?;
         let spikes = out.add_wire(16, "spikes_fired")?;
         out.upscope()?;
-        let ports = |out: &mut vcd::Writer<Box<dyn Write>>, banks: &[SramBank], scope: &str, prefix: &str| -> std::io::Result<Vec<Port>> {
+        let ports = |out: &mut vcd::Writer<Box<dyn Write>>,
+                     banks: &[SramBank],
+                     scope: &str,
+                     prefix: &str|
+         -> std::io::Result<Vec<Port>> {
             out.add_module(scope)?;
             let mut v = Vec::new();
             for (k, b) in banks.iter().enumerate() {
@@ -149,7 +159,12 @@ impl Waves {
         Ok(())
     }
 
-    fn port(out: &mut vcd::Writer<Box<dyn Write>>, p: &mut Port, a: PortActivity, wbits: u32) -> std::io::Result<()> {
+    fn port(
+        out: &mut vcd::Writer<Box<dyn Write>>,
+        p: &mut Port,
+        a: PortActivity,
+        wbits: u32,
+    ) -> std::io::Result<()> {
         if p.last == Some(a) {
             return Ok(());
         }
@@ -195,7 +210,15 @@ impl Waves {
             return;
         }
         // Write errors end recording silently here and surface in `finish`.
-        let _ = self.sample_inner(cycle, phase, timestep, activity, weights, neuron_banks, fired);
+        let _ = self.sample_inner(
+            cycle,
+            phase,
+            timestep,
+            activity,
+            weights,
+            neuron_banks,
+            fired,
+        );
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -69,7 +69,15 @@ fn run(cfg: &HwConfig, p: FspinnParams, storage: u32, train: bool, images: usize
     let mut ws = l1.workspace();
     let mut v = Verification::default();
     for k in 0..images {
-        v.run_sample(k as u64, &mut acc, &mut l1, &mut ws, data.image(k), 1000 + k as u32, train);
+        v.run_sample(
+            k as u64,
+            &mut acc,
+            &mut l1,
+            &mut ws,
+            data.image(k),
+            1000 + k as u32,
+            train,
+        );
     }
     assert!(v.spikes_compared > 0);
     v

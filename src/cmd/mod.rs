@@ -5,4 +5,5 @@ pub mod data;
 pub mod demo;
 pub mod eval;
 pub mod memory;
+pub mod sim;
 pub mod train;

@@ -54,7 +54,9 @@ impl FspinnConsts {
     /// Step 3 in training: the threshold offset of a neuron that fired grows by `theta_plus`.
     #[inline]
     pub fn bump_theta(&self, theta: i32) -> i32 {
-        self.theta_fmt.saturate(theta as i64 + self.theta_plus as i64).0
+        self.theta_fmt
+            .saturate(theta as i64 + self.theta_plus as i64)
+            .0
     }
 
     /// Step 4 (mechanism (a) on): a free neuron loses `inhibition` per neuron that fired.

@@ -446,7 +446,17 @@ fn run_attempt(
                 }
             }
             for &j in &ws.fired {
-                potentiate_column(l, c, ws, j as usize, t, n, p.rounding, &mut observer, attempt);
+                potentiate_column(
+                    l,
+                    c,
+                    ws,
+                    j as usize,
+                    t,
+                    n,
+                    p.rounding,
+                    &mut observer,
+                    attempt,
+                );
             }
         }
         if let Some(o) = observer.as_deref_mut() {

@@ -1,0 +1,107 @@
+//! Turns the accelerator's counters into the energy model's input: one component per SRAM
+//! bank, per register file, per logic unit and, when the weights live off chip, the DRAM.
+
+use crate::accel::Accelerator;
+use crate::counters::{Op, RegFile, Unit};
+use crate::energy::{ComponentKind, ComponentUsage, Usage};
+use crate::sram::SramBank;
+use std::collections::BTreeMap;
+
+fn sram(bank: &SramBank) -> ComponentUsage {
+    ComponentUsage {
+        name: bank.name().to_string(),
+        kind: ComponentKind::Sram {
+            bytes: bank.depth() as u64 * bank.word_bits() as u64 / 8,
+            word_bits: bank.word_bits(),
+        },
+        actions: BTreeMap::from([
+            ("read".to_string(), bank.reads),
+            ("write".to_string(), bank.writes),
+        ]),
+    }
+}
+
+/// Bits to hold a step number or "never" (one more code than the steps).
+fn step_bits(steps: u32) -> u32 {
+    32 - steps.leading_zeros() + 1
+}
+
+/// Width and entries of each register file for this accelerator.
+pub fn regfile_shape(acc: &Accelerator, rf: RegFile) -> (u32, u64) {
+    let inputs = acc.config().spike_generator.inputs as u64;
+    let n = acc.neurons() as u64;
+    let pes = acc.config().pe_array.pes;
+    let steps = acc.consts().steps;
+    match rf {
+        RegFile::Pixels => (8, inputs),
+        RegFile::Thresholds => (16, inputs),
+        RegFile::InputLfsrs => (32, inputs),
+        RegFile::PreTimes => (step_bits(steps), inputs),
+        RegFile::PostTimes => (step_bits(steps), n),
+        RegFile::InputSpikeFifo => (32 - (inputs as u32).leading_zeros(), inputs),
+        RegFile::SpikeBuffer => (pes, n.div_ceil(pes as u64)),
+    }
+}
+
+/// Everything the energy model needs from the counters so far.
+pub fn usage(acc: &Accelerator) -> Usage {
+    let ctr = acc.counters();
+    let mut components = Vec::new();
+    for unit in Unit::ALL {
+        let mut actions = BTreeMap::new();
+        for op in Op::ALL {
+            let c = ctr.op_count(unit, op);
+            if c > 0 {
+                actions.insert(op.name().to_string(), c);
+            }
+        }
+        components.push(ComponentUsage {
+            name: unit.name().to_string(),
+            kind: ComponentKind::Logic,
+            actions,
+        });
+    }
+    for rf in RegFile::ALL {
+        let (word_bits, entries) = regfile_shape(acc, rf);
+        let a = ctr.regfiles[rf as usize];
+        components.push(ComponentUsage {
+            name: rf.name().to_string(),
+            kind: ComponentKind::RegisterFile {
+                bits: word_bits as u64 * entries,
+                word_bits,
+            },
+            actions: BTreeMap::from([
+                ("read".to_string(), a.reads),
+                ("write".to_string(), a.writes),
+            ]),
+        });
+    }
+    let port = acc.weight_port();
+    for b in port.banks() {
+        components.push(sram(b));
+    }
+    for b in acc.neuron_banks().iter().chain(acc.inhibitory_banks()) {
+        components.push(sram(b));
+    }
+    if !acc.layout().on_chip {
+        let d = port.dram().counters();
+        components.push(ComponentUsage {
+            name: "dram".to_string(),
+            kind: ComponentKind::Dram {
+                kind: acc.config().dram.kind.to_string(),
+            },
+            actions: BTreeMap::from([
+                ("read_bytes".to_string(), d.read_bytes),
+                ("write_bytes".to_string(), d.write_bytes),
+                ("activate".to_string(), d.activates),
+                ("precharge".to_string(), d.precharges),
+            ]),
+        });
+    }
+    Usage {
+        components,
+        cycles: ctr.cycles,
+        clock_mhz: acc.config().clock_mhz,
+        synaptic_ops: ctr.synaptic_ops,
+    }
+}

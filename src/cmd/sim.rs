@@ -1,0 +1,460 @@
+//! `fspinn sim` and `fspinn energy`: the cycle-accurate accelerator model (L2) on real images,
+//! with its counters, energy estimate, waveforms, DRAM command trace and, with `--verify`, a
+//! comparison of every spike and weight against the fixed-point model (L1).
+
+use super::common::{print_json, DataArgs};
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use fspinn_model::data::{builtin, Dataset, DatasetKind, Split};
+use fspinn_model::fspinn::{FspinnNetwork, FspinnParams};
+use fspinn_model::network::Network;
+use fspinn_model::precision::{FixedFormats, Precision};
+use fspinn_model::rng::{Rng, StreamPhase};
+use fspinn_model::{checkpoint, labels};
+use fspinn_sim::energy::{EnergyReport, EnergyTable};
+use fspinn_sim::verify::Verification;
+use fspinn_sim::waves::Waves;
+use fspinn_sim::{Accelerator, HwConfig};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub const EXAMPLES: &str = "Examples:
+  fspinn sim --config small --builtin --samples 5 --verify --json
+  fspinn sim --config sim/configs/small.toml --model n400.ckpt --dataset mnist --samples 100 --json
+  fspinn sim --config small --variant baseline --builtin --samples 2 --train --json
+  fspinn sim --config large --builtin --samples 1 --vcd run.vcd --dram-trace run.trace";
+
+pub const ENERGY_EXAMPLES: &str = "Examples:
+  fspinn energy --config small --builtin --samples 5
+  fspinn energy --config small --variant baseline --builtin --samples 2 --train
+  fspinn energy --config small --builtin --energy-table my-28nm.toml";
+
+/// Which network runs on the accelerator when no model is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HwVariant {
+    /// FSpiNN: direct inhibition, STDP at post spikes only, B-bit weights.
+    Fspinn,
+    /// Baseline-equivalent: inhibitory layer, STDP at pre and post spikes, 32-bit weight words.
+    Baseline,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SimArgs {
+    /// Hardware config: a TOML file, or `small` / `large` for the shipped sim/configs.
+    #[arg(long, value_name = "HW.toml", default_value = "small")]
+    pub config: String,
+    /// FSpiNN checkpoint (`fspinn train --variant fspinn --out`); default: fresh weights.
+    #[arg(long, value_name = "CKPT")]
+    pub model: Option<PathBuf>,
+    /// Network mode of a fresh network (a model's mode follows from its mechanisms).
+    #[arg(long, value_enum, default_value_t = HwVariant::Fspinn)]
+    pub variant: HwVariant,
+    #[arg(skip)]
+    pub variant_given: bool,
+    /// Weights `wB` (B-bit codes); default w8 for fspinn, 16-bit codes in 32-bit words for
+    /// baseline.
+    #[arg(long)]
+    pub precision: Option<Precision>,
+    /// Excitatory neurons of a fresh network [default: the config's `neurons`].
+    #[arg(long)]
+    pub neurons: Option<usize>,
+    /// Dataset (test split, or train split with --train).
+    #[arg(long, default_value = "mnist")]
+    pub dataset: DatasetKind,
+    /// Use the built-in MNIST subset instead of a data directory.
+    #[arg(long)]
+    pub builtin: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Images to present.
+    #[arg(long, default_value_t = 10)]
+    pub samples: usize,
+    /// Index of the first image.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Learn on chip (training split) instead of inference (test split).
+    #[arg(long)]
+    pub train: bool,
+    /// Run the fixed-point model (L1) beside and compare every spike and weight.
+    #[arg(long)]
+    pub verify: bool,
+    /// Write waveforms of the first --vcd-cycles cycles to this VCD file.
+    #[arg(long, value_name = "FILE")]
+    pub vcd: Option<PathBuf>,
+    #[arg(long, default_value_t = 200_000)]
+    pub vcd_cycles: u64,
+    /// Write the DRAM command trace (DRAMPower format) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub dram_trace: Option<PathBuf>,
+    /// Energy entries overriding the default 45 nm table.
+    #[arg(long, value_name = "TABLE.toml")]
+    pub energy_table: Option<PathBuf>,
+    /// Seed of the input spikes (and of fresh weights) [default: the model's seed, else 1].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Print one JSON object as the last line of stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Loads a config by path or shipped name.
+pub fn load_config(spec: &str) -> Result<HwConfig> {
+    if let Some(cfg) = HwConfig::builtin(spec) {
+        return Ok(cfg);
+    }
+    let path = Path::new(spec);
+    if !path.exists() {
+        bail!("hardware config `{spec}` not found (a TOML file, or `small` / `large`)");
+    }
+    Ok(HwConfig::load(path)?)
+}
+
+/// The network, its label assignment (from a trained model) and the weight storage width.
+struct Setup {
+    net: FspinnNetwork,
+    assignments: Option<Vec<Option<u8>>>,
+    storage_bits: u32,
+    seed: u64,
+    variant: &'static str,
+}
+
+fn setup(a: &SimArgs, cfg: &HwConfig) -> Result<Setup> {
+    let inputs = cfg.spike_generator.inputs as usize;
+    if let Some(path) = &a.model {
+        let trainer =
+            checkpoint::load(path).with_context(|| format!("loading model {}", path.display()))?;
+        let Network::Fspinn(net) = trainer.network else {
+            bail!(
+                "{}: a float Diehl & Cook checkpoint cannot run on the integer accelerator; \
+                 give an FSpiNN checkpoint, or no model and --variant baseline for the \
+                 baseline-equivalent mode",
+                path.display()
+            );
+        };
+        if a.precision.is_some() || a.neurons.is_some() {
+            bail!("--precision and --neurons describe a fresh network; the model fixes them");
+        }
+        // A model trained with the baseline's structure (mechanisms (a) and (b) off) runs in
+        // the baseline-equivalent mode, its weights in 32-bit fields.
+        let m = &net.params().mechanisms;
+        let baseline = !m.direct_inhibition && !m.post_only_stdp;
+        let wanted = a.variant == HwVariant::Baseline;
+        if a.variant_given && wanted != baseline {
+            bail!(
+                "{}: the model was trained as {}, not as --variant {}",
+                path.display(),
+                if baseline {
+                    "the baseline-equivalent network (mechanisms (a) and (b) off)"
+                } else {
+                    "FSpiNN"
+                },
+                if wanted { "baseline" } else { "fspinn" }
+            );
+        }
+        let bits = net.params().formats.weight_bits as u32;
+        return Ok(Setup {
+            net,
+            assignments: trainer.assignments,
+            storage_bits: if baseline { 32 } else { bits },
+            seed: a.seed.unwrap_or(trainer.config.seed),
+            variant: if baseline { "baseline" } else { "fspinn" },
+        });
+    }
+    let seed = a.seed.unwrap_or(1);
+    let n = a.neurons.unwrap_or(cfg.neurons as usize);
+    let mut p = FspinnParams::default();
+    let (code_bits, storage_bits, variant) = match (a.variant, a.precision) {
+        (_, Some(Precision::Fp32)) => bail!(
+            "--precision fp32: the accelerator computes in integers; use wB (e.g. w8), or \
+             --variant baseline for 32-bit weight words"
+        ),
+        (HwVariant::Fspinn, Some(Precision::Fixed(f))) => {
+            (f.weight_bits, f.weight_bits as u32, "fspinn")
+        }
+        (HwVariant::Fspinn, None) => (8, 8, "fspinn"),
+        (HwVariant::Baseline, Some(Precision::Fixed(f))) => {
+            (f.weight_bits, f.weight_bits as u32, "baseline")
+        }
+        (HwVariant::Baseline, None) => (16, 32, "baseline"),
+    };
+    p.formats = FixedFormats::with_weight_bits(code_bits);
+    if a.variant == HwVariant::Baseline {
+        p.mechanisms.direct_inhibition = false;
+        p.mechanisms.post_only_stdp = false;
+    }
+    let mut rng = Rng::stream(seed, StreamPhase::Init, 0, 0);
+    let net = FspinnNetwork::new(p, inputs, n, &mut rng)?;
+    Ok(Setup {
+        net,
+        assignments: None,
+        storage_bits,
+        seed,
+        variant,
+    })
+}
+
+fn images(a: &SimArgs) -> Result<Dataset> {
+    let split = if a.train { Split::Train } else { Split::Test };
+    let need = a.offset + a.samples;
+    let set = if a.builtin {
+        builtin(split)
+    } else {
+        a.data.load(a.dataset, split, need)?
+    };
+    if set.len() < need {
+        bail!(
+            "{} images requested (offset {} + samples {}), the {} set holds {}",
+            need,
+            a.offset,
+            a.samples,
+            if a.builtin { "built-in" } else { "chosen" },
+            set.len()
+        );
+    }
+    Ok(set)
+}
+
+/// Everything one `sim` run measured.
+pub struct SimRun {
+    pub json: Value,
+    pub energy: EnergyReport,
+}
+
+pub fn simulate(a: &SimArgs) -> Result<SimRun> {
+    if a.samples == 0 {
+        bail!("--samples must be at least 1");
+    }
+    let cfg = load_config(&a.config)?;
+    let s = setup(a, &cfg)?;
+    let data = images(a)?;
+    if data.pixels_per_image() != cfg.spike_generator.inputs as usize {
+        bail!(
+            "images have {} pixels, the config's spike_generator.inputs is {}",
+            data.pixels_per_image(),
+            cfg.spike_generator.inputs
+        );
+    }
+    let mut table = EnergyTable::default_45nm();
+    if let Some(path) = &a.energy_table {
+        table = table.with_overrides(EnergyTable::load(path)?);
+    }
+    let mut acc = Accelerator::new(&cfg, &s.net, s.storage_bits)?;
+    if let Some(path) = &a.vcd {
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let waves = Waves::new(
+            Box::new(std::io::BufWriter::new(file)),
+            cfg.clock_mhz,
+            acc.weight_port().banks(),
+            acc.neuron_banks(),
+            0..a.vcd_cycles,
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
+        acc.set_waves(Some(waves));
+    }
+    if let Some(path) = &a.dram_trace {
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        acc.weight_port_mut()
+            .dram_mut()
+            .set_trace(Box::new(std::io::BufWriter::new(file)));
+    }
+    let phase = if a.train {
+        StreamPhase::Train
+    } else {
+        StreamPhase::Test
+    };
+    let mut l1 = s.net.clone();
+    let mut ws = l1.workspace();
+    let mut verification = Verification::default();
+    let mut correct = 0usize;
+    let mut attempts = 0u64;
+    let started = Instant::now();
+    for k in 0..a.samples {
+        let idx = a.offset + k;
+        let seed = Rng::stream(s.seed, phase, 0, idx as u64).next_u64() as u32;
+        let image = data.image(idx);
+        let counts = if a.verify {
+            verification.run_sample(idx as u64, &mut acc, &mut l1, &mut ws, image, seed, a.train)
+        } else {
+            let out = acc.run_sample(image, seed, a.train);
+            attempts += out.attempts as u64;
+            out.counts
+        };
+        if let Some(asg) = &s.assignments {
+            if labels::classify(&counts, asg) == data.label(idx) {
+                correct += 1;
+            }
+        }
+    }
+    let wall = started.elapsed().as_secs_f64();
+    if let Some(w) = acc.take_waves() {
+        w.finish(acc.cycle()).context("writing the VCD")?;
+    }
+    acc.weight_port_mut()
+        .dram_mut()
+        .flush_trace()
+        .context("writing the DRAM trace")?;
+    let usage = fspinn_sim::usage::usage(&acc);
+    let energy = table.estimate(&usage);
+    for w in &energy.warnings {
+        eprintln!("warning: {w}");
+    }
+    let per_sample = energy.scaled(a.samples as u64);
+    let ctr = acc.counters();
+    let mut accesses = serde_json::Map::new();
+    for b in acc
+        .weight_port()
+        .banks()
+        .iter()
+        .chain(acc.neuron_banks())
+        .chain(acc.inhibitory_banks())
+    {
+        accesses.insert(
+            b.name().into(),
+            json!({"reads": b.reads, "writes": b.writes}),
+        );
+    }
+    for rf in fspinn_sim::counters::RegFile::ALL {
+        let x = ctr.regfiles[rf as usize];
+        accesses.insert(
+            rf.name().into(),
+            json!({"reads": x.reads, "writes": x.writes}),
+        );
+    }
+    let d = acc.weight_port().dram().counters();
+    let units: serde_json::Map<String, Value> = fspinn_sim::counters::Unit::ALL
+        .iter()
+        .map(|u| (u.name().to_string(), json!(ctr.units[*u as usize])))
+        .collect();
+    let ops: serde_json::Map<String, Value> = fspinn_sim::counters::Unit::ALL
+        .iter()
+        .map(|u| {
+            let m: serde_json::Map<String, Value> = fspinn_sim::counters::Op::ALL
+                .iter()
+                .filter(|o| ctr.op_count(*u, **o) > 0)
+                .map(|o| (o.name().to_string(), json!(ctr.op_count(*u, *o))))
+                .collect();
+            (u.name().to_string(), Value::Object(m))
+        })
+        .collect();
+    let components: Vec<Value> = energy
+        .components
+        .iter()
+        .map(|c| json!({"name": c.name, "dynamic_pj": c.dynamic_pj, "static_pj": c.static_pj}))
+        .collect();
+    let layout = acc.layout();
+    let mut out = json!({
+        "config": cfg.name,
+        "clock_mhz": cfg.clock_mhz,
+        "variant": s.variant,
+        "neurons": acc.neurons(),
+        "weight_bits": s.net.params().formats.weight_bits,
+        "weight_storage_bits": s.storage_bits,
+        "weights_on_chip": layout.on_chip,
+        "dataset": if a.builtin { "builtin-mnist".to_string() } else { a.dataset.to_string() },
+        "split": if a.train { "train" } else { "test" },
+        "train": a.train,
+        "samples": a.samples,
+        "offset": a.offset,
+        "seed": s.seed,
+        "cycles": ctr.cycles,
+        "cycles_per_sample": ctr.cycles as f64 / a.samples as f64,
+        "seconds_per_sample": ctr.cycles as f64 / (cfg.clock_mhz * 1e6) / a.samples as f64,
+        "attempts": ctr.attempts,
+        "timesteps": ctr.timesteps,
+        "input_spikes": ctr.input_spikes,
+        "output_spikes": ctr.output_spikes,
+        "synaptic_ops": ctr.synaptic_ops,
+        "stdp_updates": ctr.stdp_updates,
+        "unit_cycles": units,
+        "phase_cycles": ctr.phase_cycles,
+        "ops": ops,
+        "accesses": accesses,
+        "dram": {
+            "requests": d.requests, "reads": d.reads, "writes": d.writes,
+            "read_bytes": d.read_bytes, "write_bytes": d.write_bytes,
+            "activates": d.activates, "precharges": d.precharges,
+            "row_hits": d.row_hits, "row_misses": d.row_misses, "busy_cycles": d.busy_cycles,
+        },
+        "energy": {
+            "table": energy.table,
+            "components": components,
+            "dynamic_pj": energy.dynamic_pj,
+            "static_pj": energy.static_pj,
+            "total_pj": energy.total_pj,
+            "warnings": energy.warnings,
+        },
+        "energy_per_sample_uj": per_sample.total_pj * 1e-6,
+        "dynamic_per_sample_uj": per_sample.dynamic_pj * 1e-6,
+        "static_per_sample_uj": per_sample.static_pj * 1e-6,
+        "pj_per_sop": energy.pj_per_sop,
+        "wall_seconds": wall,
+        "wall_seconds_per_sample": wall / a.samples as f64,
+    });
+    let _ = attempts;
+    if s.assignments.is_some() && !a.train {
+        out["test_accuracy"] = json!(correct as f64 / a.samples as f64);
+    }
+    if a.verify {
+        out["l1_mismatches"] = json!(verification.mismatches);
+        out["spikes_compared"] = json!(verification.spikes_compared);
+        out["weight_updates_compared"] = json!(verification.weight_updates_compared);
+        out["first_mismatches"] = json!(verification.first);
+    }
+    Ok(SimRun {
+        json: out,
+        energy: per_sample,
+    })
+}
+
+pub fn run(a: SimArgs) -> Result<()> {
+    let r = simulate(&a)?;
+    let j = &r.json;
+    if a.json {
+        print_json(j);
+    } else {
+        println!(
+            "{} on `{}`: {} samples, {} cycles/sample ({:.3} ms at {} MHz), {:.3} uJ/sample, {:.2} pJ/SOP",
+            j["variant"].as_str().unwrap_or(""),
+            j["config"].as_str().unwrap_or(""),
+            a.samples,
+            j["cycles_per_sample"].as_f64().unwrap_or(0.0).round(),
+            j["seconds_per_sample"].as_f64().unwrap_or(0.0) * 1e3,
+            j["clock_mhz"],
+            j["energy_per_sample_uj"].as_f64().unwrap_or(0.0),
+            j["pj_per_sop"].as_f64().unwrap_or(f64::NAN),
+        );
+        if a.verify {
+            println!(
+                "L1 vs L2: {} mismatches ({} spikes, {} weight updates compared)",
+                j["l1_mismatches"], j["spikes_compared"], j["weight_updates_compared"]
+            );
+        }
+    }
+    if a.verify && j["l1_mismatches"].as_u64() != Some(0) {
+        bail!(
+            "L1 and L2 disagree: {} mismatches (first ones in the JSON)",
+            j["l1_mismatches"]
+        );
+    }
+    Ok(())
+}
+
+/// `fspinn energy`: the same run, printed as a per-component energy table per sample.
+pub fn run_energy(a: SimArgs) -> Result<()> {
+    let r = simulate(&a)?;
+    println!(
+        "Energy per {} sample on `{}` ({}, {} samples):",
+        if a.train { "training" } else { "inference" },
+        r.json["config"].as_str().unwrap_or(""),
+        r.json["variant"].as_str().unwrap_or(""),
+        a.samples
+    );
+    print!("{}", r.energy.render_table());
+    if a.json {
+        print_json(&r.json);
+    }
+    Ok(())
+}

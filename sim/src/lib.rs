@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod layout;
 pub mod spikegen;
+pub mod rtl_params;
 pub mod sram;
 pub mod usage;
 pub mod verify;

@@ -36,6 +36,8 @@ fn every_command_shows_an_example_in_its_help() {
         &["demo", "--help"][..],
         &["train", "--help"],
         &["eval", "--help"],
+        &["sim", "--help"],
+        &["energy", "--help"],
         &["data", "check", "--help"],
         &["data", "fetch", "--help"],
     ] {

@@ -12,7 +12,7 @@ use crate::config::{HwConfig, DIVIDER_CYCLES};
 use crate::counters::{Activity, Counters, Op, RegFile, Unit};
 use crate::dram::DramChannel;
 use crate::error::SimError;
-use crate::events::{EventLog, StepRecord, WeightWrite};
+use crate::events::{EventLog, SpikeEvent, StepRecord, WeightWrite};
 use crate::layout::{NeuronState, NeuronWordFormat, WeightLayout};
 use crate::spikegen::SpikeGenUnit;
 use crate::sram::SramBank;
@@ -648,6 +648,14 @@ impl Accelerator {
                             }
                             fired_total += 1;
                             fired_list.push(j as u32);
+                            if let Some(ev) = self.events.as_mut() {
+                                ev.spikes.push(SpikeEvent {
+                                    attempt: self.attempt,
+                                    t: self.timestep,
+                                    neuron: j as u32,
+                                    cycle: now,
+                                });
+                            }
                         }
                         let word = self.word_fmt.pack(st);
                         self.neuron_banks[p].write(a as u32, word);

@@ -30,10 +30,21 @@ pub struct WeightWrite {
     pub cycle: u64,
 }
 
+/// One neuron firing, at the cycle its state is written back (L2 and L3 only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SpikeEvent {
+    pub attempt: u32,
+    pub t: u32,
+    pub neuron: u32,
+    pub cycle: u64,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventLog {
     pub steps: Vec<StepRecord>,
     pub weight_writes: Vec<WeightWrite>,
+    /// Every output spike with its cycle (empty in L1 logs, which have no time).
+    pub spikes: Vec<SpikeEvent>,
 }
 
 impl StepObserver for EventLog {

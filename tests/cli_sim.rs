@@ -1,0 +1,154 @@
+//! `fspinn sim` and `fspinn energy` from the command line: the JSON the issue asks for, the L1
+//! check, the VCD read back with an independent parser, the DRAM trace, clear errors.
+
+mod common;
+use common::{fspinn, stderr, stdout};
+
+fn last_json(o: &std::process::Output) -> serde_json::Value {
+    let text = stdout(o);
+    let line = text.lines().last().expect("some output");
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))
+}
+
+#[test]
+fn sim_verifies_against_l1_and_reports_counters_and_energy() {
+    let o = fspinn(&[
+        "sim",
+        "--config",
+        "small",
+        "--builtin",
+        "--samples",
+        "2",
+        "--verify",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = last_json(&o);
+    assert_eq!(j["l1_mismatches"], 0);
+    assert!(j["spikes_compared"].as_u64().unwrap() > 100);
+    assert_eq!(j["samples"], 2);
+    assert_eq!(j["weights_on_chip"], true);
+    assert!(j["cycles"].as_u64().unwrap() > 10_000);
+    let banks = j["accesses"].as_object().unwrap();
+    assert!(banks["wsram0"]["reads"].as_u64().unwrap() > 0);
+    assert!(banks["nsram15"]["writes"].as_u64().unwrap() > 0);
+    assert_eq!(j["dram"]["reads"], 0, "8-bit weights fit on chip");
+    let e = j["energy_per_sample_uj"].as_f64().unwrap();
+    assert!(e > 0.0 && e.is_finite());
+    let pj = j["pj_per_sop"].as_f64().unwrap();
+    assert!((1.0..30.0).contains(&pj), "pJ/SOP {pj}");
+    let comps = j["energy"]["components"].as_array().unwrap();
+    assert!(comps.iter().any(|c| c["name"] == "pe_array"));
+}
+
+#[test]
+fn baseline_mode_streams_its_32_bit_weights_from_dram_and_costs_more() {
+    let run = |variant: &str| {
+        let o = fspinn(&[
+            "sim",
+            "--builtin",
+            "--samples",
+            "1",
+            "--variant",
+            variant,
+            "--json",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        last_json(&o)
+    };
+    let (f, b) = (run("fspinn"), run("baseline"));
+    assert_eq!(b["weights_on_chip"], false);
+    assert_eq!(b["weight_storage_bits"], 32);
+    assert!(b["dram"]["read_bytes"].as_u64().unwrap() > 0);
+    assert!(
+        b["energy_per_sample_uj"].as_f64().unwrap() > f["energy_per_sample_uj"].as_f64().unwrap()
+    );
+    assert!(
+        b["accesses"]["isram0"]["writes"].as_u64().unwrap() > 0,
+        "inhibitory layer updated"
+    );
+}
+
+#[test]
+fn vcd_and_dram_trace_are_written_and_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let vcd = dir.path().join("run.vcd");
+    let trace = dir.path().join("run.trace");
+    let o = fspinn(&[
+        "sim",
+        "--config",
+        "small",
+        "--variant",
+        "baseline",
+        "--builtin",
+        "--samples",
+        "1",
+        "--vcd",
+        vcd.to_str().unwrap(),
+        "--vcd-cycles",
+        "5000",
+        "--dram-trace",
+        trace.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Read the VCD back with the `vcd` crate's parser.
+    let mut parser = vcd::Parser::new(std::io::BufReader::new(std::fs::File::open(&vcd).unwrap()));
+    let header = parser.parse_header().unwrap();
+    let phase = header
+        .find_var(&["fspinn_top", "ctrl", "phase"])
+        .expect("ctrl.phase");
+    assert!(header
+        .find_var(&["fspinn_top", "nsram", "pe0", "we"])
+        .is_some());
+    let mut last = None;
+    let mut phase_changes = 0;
+    for cmd in parser {
+        match cmd.unwrap() {
+            vcd::Command::Timestamp(t) => {
+                assert!(last.is_none_or(|l| t > l), "time goes forward");
+                last = Some(t);
+            }
+            vcd::Command::ChangeVector(id, _) if id == phase.code => phase_changes += 1,
+            _ => {}
+        }
+    }
+    assert!(last.unwrap() >= 4999);
+    assert!(phase_changes >= 3, "seed, threshold, reset, generate...");
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let first = text.lines().next().expect("DRAM commands");
+    let fields: Vec<&str> = first.split(',').collect();
+    assert_eq!(fields.len(), 3, "{first}");
+    assert!(["ACT", "PRE", "RD", "WR"].contains(&fields[1]));
+}
+
+#[test]
+fn energy_prints_a_table() {
+    let o = fspinn(&["energy", "--builtin", "--samples", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = stdout(&o);
+    for word in ["pe_array", "wsram0", "TOTAL"] {
+        assert!(t.contains(word), "{word} missing:\n{t}");
+    }
+}
+
+#[test]
+fn bad_sim_inputs_give_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        include_str!("../sim/configs/small.toml").replace("pes = 16", "pes = 0"),
+    )
+    .unwrap();
+    let o = fspinn(&["sim", "--config", bad.to_str().unwrap(), "--builtin"]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("bad.toml") && e.contains("pe_array.pes"), "{e}");
+    assert!(!e.contains("panicked"), "{e}");
+    let o = fspinn(&["sim", "--config", "nosuch", "--builtin"]);
+    assert!(stderr(&o).contains("`nosuch` not found"));
+    let o = fspinn(&["sim", "--builtin", "--precision", "fp32"]);
+    assert!(stderr(&o).contains("integers"), "{}", stderr(&o));
+    let o = fspinn(&["sim", "--builtin", "--neurons", "1000"]);
+    assert!(stderr(&o).contains("1000 neurons"), "{}", stderr(&o));
+}

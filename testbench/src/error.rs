@@ -1,0 +1,30 @@
+//! Typed errors of the testbench.
+
+use std::path::PathBuf;
+
+/// Why a VCD trace could not be opened; the simulation itself is unaffected.
+#[derive(Debug, thiserror::Error)]
+pub enum TraceError {
+    /// One trace at a time: close the current one first.
+    #[error("a VCD trace is already open; close it first")]
+    AlreadyOpen,
+    /// Verilator takes the file name as a C string.
+    #[error("VCD path {0:?} is not valid UTF-8")]
+    NonUtf8Path(PathBuf),
+    /// The file cannot be created (missing folder, permissions, NUL byte in the name, ...).
+    #[error("cannot create VCD file {path:?}: {source}")]
+    Create {
+        /// The requested path.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// Verilator's VCD writer refused the file after the checks above passed.
+    #[error("Verilator could not open VCD file {path:?}: {message}")]
+    Open {
+        /// The requested path.
+        path: PathBuf,
+        /// The C++ exception's message.
+        message: String,
+    },
+}

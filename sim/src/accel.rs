@@ -390,14 +390,18 @@ impl Accelerator {
         }
     }
 
-    fn potentiation_factor(&self) -> i64 {
-        let p = &self.params;
-        let halvings = if p.mechanisms.adaptive_potentiation {
-            (self.samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
-        } else {
-            0
-        };
-        self.consts.eta_post_q16 >> halvings
+    /// The potentiation factor the host writes for the next training image.
+    pub fn potentiation_factor(&self) -> i64 {
+        fspinn_model::fspinn::potentiation_factor(&self.params, &self.consts, self.samples_seen)
+    }
+    pub fn params(&self) -> &FspinnParams {
+        &self.params
+    }
+    pub fn inhibition(&self) -> i32 {
+        self.inhibition
+    }
+    pub fn theta_decay(&self) -> u32 {
+        self.theta_decay
     }
 
     /// Seeds every input channel's LFSR, `lanes` channels per cycle.

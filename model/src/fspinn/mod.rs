@@ -10,7 +10,8 @@ mod state;
 
 pub use consts::FspinnConsts;
 pub use network::{
-    theta_decay_shift, FspinnNetwork, StepObserver, DECAY_STREAM, NEVER, ROUNDING_STREAM,
+    potentiation_factor, theta_decay_shift, FspinnNetwork, StepObserver, DECAY_STREAM, NEVER,
+    ROUNDING_STREAM,
 };
 pub use params::{FspinnParams, Mechanisms};
 pub use state::FspinnWorkspace;

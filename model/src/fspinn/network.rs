@@ -40,6 +40,18 @@ pub fn theta_decay_shift(p: &FspinnParams, n_neurons: usize) -> u32 {
     })
 }
 
+/// The potentiation factor (Q16) after `samples_seen` training images: `eta_post` halved by
+/// mechanism (e) once per `potentiation_half_life` images, at most three times. The host of the
+/// accelerator computes it per image and writes it into a register.
+pub fn potentiation_factor(p: &FspinnParams, c: &FspinnConsts, samples_seen: u64) -> i64 {
+    let halvings = if p.mechanisms.adaptive_potentiation {
+        (samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
+    } else {
+        0
+    };
+    c.eta_post_q16 >> halvings
+}
+
 /// Learned state of the FSpiNN network.
 #[derive(Clone, Debug)]
 pub struct FspinnNetwork {
@@ -156,13 +168,7 @@ impl FspinnNetwork {
     /// The potentiation factor (Q16) of the next training image: `eta_post` halved by
     /// mechanism (e) once per `potentiation_half_life` images seen, at most three times.
     pub fn potentiation_factor(&self) -> i64 {
-        let p = &self.params;
-        let halvings = if p.mechanisms.adaptive_potentiation {
-            (self.samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
-        } else {
-            0
-        };
-        self.consts.eta_post_q16 >> halvings
+        potentiation_factor(&self.params, &self.consts, self.samples_seen)
     }
 
     pub fn workspace(&self) -> FspinnWorkspace {

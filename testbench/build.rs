@@ -61,7 +61,10 @@ fn run() -> BuildResult<()> {
 
     println!("cargo:rerun-if-env-changed=VERILATOR");
     println!("cargo:rerun-if-changed={}", rtl.display());
-    println!("cargo:rerun-if-changed={}", root.join("sim/configs").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("sim/configs").display()
+    );
     println!("cargo:rerun-if-changed=cpp/shim.h");
     println!("cargo:rerun-if-changed=cpp/shim.cpp");
     println!("cargo:rerun-if-changed=src/bridge.rs");
@@ -125,7 +128,10 @@ fn find_verilator() -> BuildResult<PathBuf> {
         return if path.is_file() {
             Ok(path)
         } else {
-            Err(format!("{HOWTO} (VERILATOR={} is not a file)", path.display()))
+            Err(format!(
+                "{HOWTO} (VERILATOR={} is not a file)",
+                path.display()
+            ))
         };
     }
     let path = env::var_os("PATH").unwrap_or_default();
@@ -173,7 +179,12 @@ fn verilator_root(verilator: &Path) -> BuildResult<PathBuf> {
     let out = Command::new(verilator)
         .args(["--getenv", "VERILATOR_ROOT"])
         .output()
-        .map_err(|e| format!("running {} --getenv VERILATOR_ROOT: {e}", verilator.display()))?;
+        .map_err(|e| {
+            format!(
+                "running {} --getenv VERILATOR_ROOT: {e}",
+                verilator.display()
+            )
+        })?;
     let root = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     if !root.join("include/verilated.h").is_file() {
         return Err(format!(
@@ -202,9 +213,15 @@ fn write_params_rs(path: &Path, params: &[(&'static str, u64)]) -> BuildResult<(
     let _ = writeln!(s, "/// Steps per sample the parameters were derived for.");
     let _ = writeln!(s, "pub const NETWORK_STEPS: u32 = {STEPS};");
     let _ = writeln!(s, "/// Refractory steps the parameters were derived for.");
-    let _ = writeln!(s, "pub const NETWORK_REFRACTORY_STEPS: u32 = {REFRACTORY_STEPS};");
+    let _ = writeln!(
+        s,
+        "pub const NETWORK_REFRACTORY_STEPS: u32 = {REFRACTORY_STEPS};"
+    );
     for (name, value) in params {
-        let _ = writeln!(s, "/// Verilog parameter `{name}` of the verilated `{TOP}`.");
+        let _ = writeln!(
+            s,
+            "/// Verilog parameter `{name}` of the verilated `{TOP}`."
+        );
         let _ = writeln!(s, "pub const {name}: usize = {value};");
     }
     let _ = writeln!(
@@ -255,14 +272,22 @@ fn verilate(
         fs::remove_dir_all(mdir).map_err(|e| format!("clearing {}: {e}", mdir.display()))?;
     }
     let mut cmd = Command::new(verilator);
-    cmd.args(["--cc", "--trace", "-Wall", "--top-module", TOP, "--prefix", PREFIX])
-        // One time unit and precision of 1 ns for every file: the shim advances time by one
-        // unit per clock edge (docs in cpp/shim.h).
-        .args(["--timescale-override", "1ns/1ns"])
-        .arg("-Mdir")
-        .arg(mdir)
-        .args(rtl_params::verilator_args(params))
-        .args(sources);
+    cmd.args([
+        "--cc",
+        "--trace",
+        "-Wall",
+        "--top-module",
+        TOP,
+        "--prefix",
+        PREFIX,
+    ])
+    // One time unit and precision of 1 ns for every file: the shim advances time by one
+    // unit per clock edge (docs in cpp/shim.h).
+    .args(["--timescale-override", "1ns/1ns"])
+    .arg("-Mdir")
+    .arg(mdir)
+    .args(rtl_params::verilator_args(params))
+    .args(sources);
     let out = cmd
         .output()
         .map_err(|e| format!("running {}: {e}", verilator.display()))?;

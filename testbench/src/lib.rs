@@ -284,12 +284,10 @@ impl Rtl {
             path: path.to_path_buf(),
             source,
         })?;
-        self.pin()
-            .trace_open(text)
-            .map_err(|e| TraceError::Open {
-                path: path.to_path_buf(),
-                message: e.what().to_string(),
-            })
+        self.pin().trace_open(text).map_err(|e| TraceError::Open {
+            path: path.to_path_buf(),
+            message: e.what().to_string(),
+        })
     }
 
     /// Flushes and closes the VCD; does nothing when none is open.

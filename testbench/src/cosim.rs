@@ -1,0 +1,335 @@
+//! Lock-step comparison of the RTL (L3) with the cycle model (L2): both run the same network,
+//! image and sample seed; every output spike (attempt, step, neuron, cycle), every weight write
+//! (input, neuron, value, cycle), the total cycles and the reads and writes of every SRAM bank
+//! are compared. docs/rtl.md fixes the host interface used to load the RTL.
+
+use crate::{net_reg, Outputs, Rtl};
+use fspinn_model::fixed::rate_q24;
+use fspinn_sim::events::{SpikeEvent, WeightWrite};
+use fspinn_sim::Accelerator;
+use serde::Serialize;
+
+/// The RTL behind the host interface, loaded with the same network as an L2 accelerator.
+pub struct RtlAccelerator {
+    rtl: Rtl,
+    pes: usize,
+    neurons: usize,
+    wbanks: usize,
+    nlat: u64,
+    wlat: u64,
+}
+
+/// What one sample did on the RTL.
+#[derive(Clone, Debug, Default)]
+pub struct RtlSample {
+    pub cycles: u64,
+    pub spikes: Vec<SpikeEvent>,
+    pub weight_writes: Vec<WeightWrite>,
+    /// Reads and writes of every bank: `wsram0..`, then `nsram0..`.
+    pub accesses: Vec<(String, u64, u64)>,
+    pub counts: Vec<u32>,
+}
+
+/// One difference between the model and the RTL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CosimMismatch {
+    pub sample: u64,
+    /// `spike`, `weight_write`, `cycles`, `accesses`, `count`.
+    pub what: String,
+    /// Cycle (from the start of the sample) where the streams first differ.
+    pub cycle: u64,
+    pub expected: String,
+    pub actual: String,
+}
+
+fn space(s: u32, index: u32) -> u32 {
+    (s << 24) | index
+}
+
+impl RtlAccelerator {
+    /// Resets the RTL and loads the registers, weights and thresholds of `model` (an L2
+    /// accelerator that has not run yet, or whose state is to be copied).
+    pub fn load_from(model: &Accelerator) -> Self {
+        let cfg = model.config();
+        let mut rtl = Rtl::new();
+        rtl.reset();
+        let c = model.consts();
+        let p = model.params();
+        let n = model.neurons();
+        let regs: [(u32, i64); 21] = [
+            (0, n as i64),
+            (1, c.steps as i64),
+            (2, c.leak_shift as i64),
+            (3, c.v_thresh as i64),
+            (4, c.theta_plus as i64),
+            (5, c.refractory_start() as i64),
+            (6, c.w_to_v_shift as i64),
+            (7, c.trace_max as i64),
+            (8, c.trace_bits as i64),
+            (9, c.trace_half_life as i64),
+            (10, c.x_tar as i64),
+            (12, c.norm_target),
+            (13, model.theta_decay() as i64),
+            (14, model.inhibition() as i64),
+            (15, p.min_spikes as i64),
+            (16, p.max_attempts as i64),
+            (17, p.target_spikes as i64),
+            (
+                18,
+                p.mechanisms.adaptive_inhibition as i64
+                    | (match p.rounding {
+                        fspinn_model::fixed::Rounding::Truncate => 0,
+                        fspinn_model::fixed::Rounding::Nearest => 1,
+                        fspinn_model::fixed::Rounding::Stochastic => 2,
+                    }) << 1,
+            ),
+            (21, c.v_fmt.max_raw() as i64),
+            (22, c.w_max as i64),
+            (20, 0),
+        ];
+        for (r, v) in regs {
+            rtl.host_write(net_reg(r), v as u64);
+        }
+        for a in 0..p.max_attempts.min(16) {
+            let rate = rate_q24(
+                p.rate_per_pixel_hz as f64,
+                p.start_intensity + a,
+                p.dt_ms as f64,
+            );
+            rtl.host_write(space(4, a), rate as u64);
+        }
+        let port = model.weight_port();
+        for (b, bank) in port.banks().iter().enumerate() {
+            for addr in 0..bank.depth() {
+                let w = bank.peek(addr);
+                if w != 0 {
+                    rtl.host_write(space(1, (b as u32) << 20 | addr), w);
+                }
+            }
+        }
+        for (pe, bank) in model.neuron_banks().iter().enumerate() {
+            for addr in 0..bank.depth() {
+                rtl.host_write(space(2, (pe as u32) << 16 | addr), bank.peek(addr));
+            }
+        }
+        RtlAccelerator {
+            rtl,
+            pes: cfg.pe_array.pes as usize,
+            neurons: n,
+            wbanks: cfg.weight_sram.banks as usize,
+            nlat: cfg.neuron_sram.read_latency as u64,
+            wlat: cfg.weight_sram.read_latency as u64,
+        }
+    }
+
+    pub fn rtl(&mut self) -> &mut Rtl {
+        &mut self.rtl
+    }
+
+    /// Runs one sample: pixels, seed, potentiation factor and mode written through the host
+    /// port, then `start`, then one tick per cycle until `done`.
+    pub fn run_sample(&mut self, image: &[u8], sample_seed: u32, train: bool, eta_post_q16: i64) -> RtlSample {
+        for (c, &px) in image.iter().enumerate() {
+            self.rtl.host_write(space(3, c as u32), px as u64);
+        }
+        self.rtl.host_write(net_reg(19), sample_seed as u64);
+        self.rtl.host_write(net_reg(20), train as u64);
+        self.rtl.host_write(net_reg(11), eta_post_q16 as u64);
+        self.rtl.host_write(space(5, 0), 0); // clear the counters
+        let mut out = self.rtl.start();
+        let mut sample = RtlSample::default();
+        let mut cycle = 0u64;
+        loop {
+            self.record(&out, cycle, &mut sample);
+            if out.done {
+                break;
+            }
+            out = self.rtl.tick();
+            cycle += 1;
+            assert!(cycle < 1 << 40, "the RTL never finished");
+        }
+        sample.cycles = cycle + 1;
+        // Let the last cycle's writes commit before reading counters.
+        self.rtl.tick();
+        for b in 0..self.wbanks {
+            let r = self.rtl.host_read(space(5, 1 + 2 * b as u32));
+            let w = self.rtl.host_read(space(5, 2 + 2 * b as u32));
+            sample.accesses.push((format!("wsram{b}"), r, w));
+        }
+        for p in 0..self.pes {
+            let base = 1 + 2 * self.wbanks as u32 + 2 * p as u32;
+            let r = self.rtl.host_read(space(5, base));
+            let w = self.rtl.host_read(space(5, base + 1));
+            sample.accesses.push((format!("nsram{p}"), r, w));
+        }
+        sample.counts = (0..self.neurons)
+            .map(|j| self.rtl.host_read(space(6, j as u32)) as u32)
+            .collect();
+        sample
+    }
+
+    fn record(&self, out: &Outputs, cycle: u64, s: &mut RtlSample) {
+        if out.spike_valid {
+            for p in 0..self.pes {
+                if out.spike_mask >> p & 1 == 1 {
+                    s.spikes.push(SpikeEvent {
+                        attempt: out.obs_attempt as u32,
+                        t: out.obs_timestep as u32,
+                        neuron: (out.spike_neuron as usize * self.pes + p) as u32,
+                        cycle,
+                    });
+                }
+            }
+        }
+        if out.wupd_valid {
+            s.weight_writes.push(WeightWrite {
+                attempt: out.obs_attempt as u32,
+                t: out.obs_timestep as u32,
+                input: out.wupd_input as u32,
+                neuron: out.wupd_neuron as u32,
+                value: out.wupd_value,
+                cycle,
+            });
+        }
+    }
+
+    /// Word `addr` of weight bank `bank`, read through the host port (valid after the SRAM's
+    /// latency).
+    pub fn weight_word(&mut self, bank: usize, addr: u32) -> u64 {
+        self.rtl.host_read(space(1, (bank as u32) << 20 | addr));
+        for _ in 1..self.wlat {
+            self.rtl.tick();
+        }
+        self.rtl.outputs().host_rdata
+    }
+
+    /// Word `addr` of neuron bank `pe`.
+    pub fn neuron_word(&mut self, pe: usize, addr: u32) -> u64 {
+        self.rtl.host_read(space(2, (pe as u32) << 16 | addr));
+        for _ in 1..self.nlat {
+            self.rtl.tick();
+        }
+        self.rtl.outputs().host_rdata
+    }
+}
+
+/// Runs one sample on both and compares; L2's events are taken relative to the sample's first
+/// cycle. Returns the mismatches (empty when the two agree in every respect).
+pub fn compare_sample(
+    sample: u64,
+    model: &mut Accelerator,
+    rtl: &mut RtlAccelerator,
+    image: &[u8],
+    sample_seed: u32,
+    train: bool,
+) -> (Vec<CosimMismatch>, CosimTotals) {
+    let eta = model.potentiation_factor();
+    let before: Vec<(u64, u64)> = bank_counts(model);
+    let start = model.cycle();
+    model.record_events(true);
+    let m = model.run_sample(image, sample_seed, train);
+    let events = model.take_events().unwrap_or_default();
+    let r = rtl.run_sample(image, sample_seed, train, eta);
+    let mut out = Vec::new();
+    let mut push = |what: &str, cycle: u64, expected: String, actual: String| {
+        out.push(CosimMismatch {
+            sample,
+            what: what.into(),
+            cycle,
+            expected,
+            actual,
+        })
+    };
+    let spikes: Vec<SpikeEvent> = events
+        .spikes
+        .iter()
+        .map(|e| SpikeEvent {
+            cycle: e.cycle - start,
+            ..*e
+        })
+        .collect();
+    if let Some(k) = first_difference(&spikes, &r.spikes) {
+        let e = spikes.get(k);
+        let a = r.spikes.get(k);
+        push(
+            "spike",
+            e.or(a).map_or(0, |x| x.cycle),
+            format!("{e:?}"),
+            format!("{a:?}"),
+        );
+    }
+    let writes: Vec<WeightWrite> = events
+        .weight_writes
+        .iter()
+        .map(|e| WeightWrite {
+            cycle: e.cycle - start,
+            ..*e
+        })
+        .collect();
+    if let Some(k) = first_difference(&writes, &r.weight_writes) {
+        let e = writes.get(k);
+        let a = r.weight_writes.get(k);
+        push(
+            "weight_write",
+            e.or(a).map_or(0, |x| x.cycle),
+            format!("{e:?}"),
+            format!("{a:?}"),
+        );
+    }
+    if m.cycles != r.cycles {
+        push("cycles", m.cycles.min(r.cycles), m.cycles.to_string(), r.cycles.to_string());
+    }
+    let after = bank_counts(model);
+    for (k, (name, rr, rw)) in r.accesses.iter().enumerate() {
+        let (er, ew) = (after[k].0 - before[k].0, after[k].1 - before[k].1);
+        if (er, ew) != (*rr, *rw) {
+            push(
+                "accesses",
+                m.cycles,
+                format!("{name}: {er} reads, {ew} writes"),
+                format!("{name}: {rr} reads, {rw} writes"),
+            );
+        }
+    }
+    if m.counts != r.counts {
+        push("count", m.cycles, format!("{:?}", m.counts), format!("{:?}", r.counts));
+    }
+    let totals = CosimTotals {
+        cycles_model: m.cycles,
+        cycles_rtl: r.cycles,
+        spikes_compared: spikes.len().max(r.spikes.len()) as u64,
+        weight_updates_compared: writes.len().max(r.weight_writes.len()) as u64,
+        accesses_model: after
+            .iter()
+            .zip(&before)
+            .map(|(a, b)| a.0 - b.0 + a.1 - b.1)
+            .sum(),
+        accesses_rtl: r.accesses.iter().map(|(_, r, w)| r + w).sum(),
+    };
+    (out, totals)
+}
+
+/// Per-sample totals of a comparison.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct CosimTotals {
+    pub cycles_model: u64,
+    pub cycles_rtl: u64,
+    pub spikes_compared: u64,
+    pub weight_updates_compared: u64,
+    pub accesses_model: u64,
+    pub accesses_rtl: u64,
+}
+
+fn bank_counts(model: &Accelerator) -> Vec<(u64, u64)> {
+    model
+        .weight_port()
+        .banks()
+        .iter()
+        .chain(model.neuron_banks())
+        .map(|b| (b.reads, b.writes))
+        .collect()
+}
+
+fn first_difference<T: PartialEq>(a: &[T], b: &[T]) -> Option<usize> {
+    (0..a.len().max(b.len())).find(|&k| a.get(k) != b.get(k))
+}

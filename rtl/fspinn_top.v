@@ -1,29 +1,15 @@
-// fspinn_top: STUB of the accelerator top (docs/rtl.md).
+// fspinn_top: the FSpiNN accelerator (docs/architecture.md), cycle for cycle the L2 model of
+// sim/src/accel.rs in its FSpiNN mode (direct inhibition, post-only STDP, per-step updates)
+// with the weights on chip. Ports and host address map: docs/rtl.md.
 //
-// This file is a placeholder so that the Verilator co-simulation infrastructure (`testbench/`)
-// can be built and tested before the real design exists. The real top module replaces this
-// file under the same name (rtl/fspinn_top.v); nothing but the ports and parameters below is
-// part of the contract.
-//
-// Ports and parameters are exactly those of docs/rtl.md; parameter defaults are the values of
-// the "small" config (fspinn_sim::rtl_params for 400 neurons, 8-bit weights, 250 steps,
-// refractory 5); the build passes them again with -G, so the defaults only matter to tools run
-// by hand.
-//
-// Stub behaviour:
-//   * host space 0x00: the network registers 0..22 are a 64-bit register file (write, read
-//     back); reads of other addresses return 0. `host_rdata` holds the data of the last
-//     `host_re` (registered: visible in the cycle after `host_re`).
-//   * `start` (while idle) runs a "sample" of `steps` (register 1) cycles: `busy` is high from
-//     the cycle after `start` (cycle 0 of the sample) through cycle steps-1, and `done`
-//     pulses in that last cycle (so both fall together). `steps` = 0 behaves as 1.
-//     `obs_timestep` is the cycle number within the sample (it stays at its last value when
-//     idle), `obs_phase` is 8 ("integrate") while busy and 0 ("idle") otherwise.
-//   * everything else (spikes, weight updates, DRAM requests, other host spaces) is tied to 0.
-//
-// Synthesizable Verilog-2005; clean under `verilator --lint-only -Wall`.
+// This version requires one cycle per chunk (words per chunk <= WBANKS) and WLAT >= 1,
+// NLAT >= 1; the cycle model covers the other shapes.
+`default_nettype none
 
-// The stub uses only DRAM_WORDS; the others are declared for the contract.
+// Unused bits are deliberate: addresses and fields are sliced from 32-bit counters and from
+// words whose other fields another path uses; the DRAM port is tied off in this on-chip
+// version (WEIGHTS_ON_CHIP = 1).
+/* verilator lint_off UNUSEDSIGNAL */
 /* verilator lint_off UNUSEDPARAM */
 module fspinn_top #(
     parameter integer PES             = 16,
@@ -43,106 +29,768 @@ module fspinn_top #(
     parameter integer DRAM_WORDS      = 2,
     parameter integer WEIGHTS_ON_CHIP = 1
 ) (
-/* verilator lint_on UNUSEDPARAM */
-    input  wire                       clk,
-    input  wire                       rst,
-    // host port
-    input  wire                       host_we,
-    input  wire                       host_re,
-    input  wire [31:0]                host_addr,
-    input  wire [63:0]                host_wdata,
-    output reg  [63:0]                host_rdata,
-    // run control
-    input  wire                       start,
-    output reg                        busy,
-    output wire                       done,
-    // observation
-    output wire                       spike_valid,
-    output wire [15:0]                spike_neuron,
-    output wire                       wupd_valid,
-    output wire [15:0]                wupd_input,
-    output wire [15:0]                wupd_neuron,
-    output wire [15:0]                wupd_value,
-    output reg  [15:0]                obs_timestep,
-    output wire [7:0]                 obs_attempt,
-    output wire [4:0]                 obs_phase,
-    // DRAM channel
-    output wire                       dram_req_valid,
-    output wire                       dram_req_write,
-    output wire [39:0]                dram_req_addr,
-    output wire [15:0]                dram_req_bytes,
-    output wire [64*DRAM_WORDS-1:0]   dram_req_wdata,
-    input  wire                       dram_req_ready,
-    input  wire                       dram_resp_valid,
-    input  wire [64*DRAM_WORDS-1:0]   dram_resp_rdata
+    input  wire                    clk,
+    input  wire                    rst,
+    input  wire                    host_we,
+    input  wire                    host_re,
+    input  wire [31:0]             host_addr,
+    input  wire [63:0]             host_wdata,
+    output reg  [63:0]             host_rdata,
+    input  wire                    start,
+    output wire                    busy,
+    output wire                    done,
+    output wire                    spike_valid,
+    output wire [15:0]             spike_neuron,
+    output wire [PES-1:0]          spike_mask,
+    output wire                    wupd_valid,
+    output wire [15:0]             wupd_input,
+    output wire [15:0]             wupd_neuron,
+    output wire [15:0]             wupd_value,
+    output wire [15:0]             obs_timestep,
+    output wire [7:0]              obs_attempt,
+    output wire [4:0]              obs_phase,
+    output wire                    dram_req_valid,
+    output wire                    dram_req_write,
+    output wire [39:0]             dram_req_addr,
+    output wire [15:0]             dram_req_bytes,
+    output wire [64*DRAM_WORDS-1:0] dram_req_wdata,
+    input  wire                    dram_req_ready,
+    input  wire                    dram_resp_valid,
+    input  wire [64*DRAM_WORDS-1:0] dram_resp_rdata
 );
+    // ---------------------------------------------------------------- derived sizes
+    localparam integer NMAX      = PES * NEURONS_PER_PE;
+    localparam integer PER_WORD  = WWORD_BITS / WEIGHT_BITS;
+    localparam integer WPC       = (PES + PER_WORD - 1) / PER_WORD;  // words per chunk
+    localparam integer ROWS      = (INPUTS + LANES - 1) / LANES;
+    localparam integer RBITS     = (ROWS > 1) ? $clog2(ROWS) : 1;
+    localparam integer WABITS    = (WDEPTH > 1) ? $clog2(WDEPTH) : 1;
+    localparam integer NABITS    = (NDEPTH > 1) ? $clog2(NDEPTH) : 1;
+    localparam integer V_BITS    = 16;
+    localparam integer TH_BITS   = 16;
+    localparam integer REF_BITS  = 4;
+    localparam integer DIV_CYCLES = 40;
 
-    localparam integer NREGS = 23;
-    localparam [7:0] SPACE_NET = 8'h00;
-    localparam [4:0] PHASE_IDLE = 5'd0;
-    localparam [4:0] PHASE_INTEGRATE = 5'd8;
+    // Phase codes: sim/src/waves.rs, PHASES.
+    localparam [4:0] P_IDLE = 5'd0, P_SEED = 5'd1, P_THRESHOLD = 5'd2, P_RESET = 5'd3,
+                     P_NORM_SUM = 5'd4, P_NORM_DIVIDE = 5'd5, P_NORM_SCALE = 5'd6,
+                     P_GENERATE = 5'd7, P_INTEGRATE = 5'd8, P_INHIBIT = 5'd10,
+                     P_POTENTIATE = 5'd12, P_THETA_DECAY = 5'd13, P_ADAPT = 5'd14,
+                     P_READOUT = 5'd15;
 
-    reg [63:0] regs [0:NREGS-1];
-    reg [31:0] cycle_in_sample;
-    integer i;
+    // ---------------------------------------------------------------- network registers
+    reg [15:0] r_n, r_steps;
+    reg [4:0]  r_leak_shift;
+    reg signed [15:0] r_v_thresh;
+    reg [15:0] r_theta_plus;
+    reg [3:0]  r_refr_start;
+    reg signed [5:0] r_w_to_v;
+    reg [15:0] r_trace_max;
+    reg [4:0]  r_trace_bits;
+    reg [15:0] r_half_life;
+    reg [15:0] r_x_tar;
+    reg [31:0] r_eta;
+    reg [39:0] r_norm_target;
+    reg [5:0]  r_theta_decay;
+    reg signed [15:0] r_inhibition;
+    reg [15:0] r_min_spikes, r_max_attempts, r_target;
+    reg [2:0]  r_flags;
+    reg [31:0] r_seed;
+    reg        r_train;
+    reg signed [15:0] r_v_max;
+    reg [15:0] r_w_max;
+    reg [31:0] rate_table [0:15];
 
-    wire        is_net = host_addr[31:24] == SPACE_NET;
-    wire        reg_hit = is_net && (host_addr[23:0] < NREGS[23:0]);
-    wire [4:0]  reg_idx = host_addr[4:0];
-    wire [63:0] steps_reg = regs[1];
-    wire [31:0] last_cycle = (steps_reg[31:0] == 32'd0) ? 32'd0 : steps_reg[31:0] - 32'd1;
+    // ---------------------------------------------------------------- controller state
+    reg [4:0]  phase;
+    reg [31:0] k;          // cycle within the pass (or within the group)
+    reg [31:0] grp;        // neuron group
+    reg [31:0] t;          // time step
+    reg [7:0]  attempt;
+    reg [31:0] req, recv;  // chunks requested / received
+    reg [31:0] n_in;       // input spikes of this step
+    reg [15:0] fired_step; // neurons fired in this step
+    reg [15:0] spikes_att; // neurons fired in this attempt
+    reg [NMAX-1:0] fired;  // spike buffer: who fired in this step
+    reg [15:0] in_fifo [0:INPUTS-1];
+    reg [STEP_BITS-1:0] pre_time [0:INPUTS-1];
+    reg [INPUTS-1:0] pre_valid;
+    reg [31:0] rlfsr;      // STDP rounding LFSR
+    reg [31:0] dlfsr;      // theta decay LFSR
 
-    assign done = busy && (cycle_in_sample == last_cycle);
+    localparam integer IBITS = (INPUTS > 1) ? $clog2(INPUTS) : 1;
+    localparam integer JBITS = (NMAX > 1) ? $clog2(NMAX) : 1;
+    wire [31:0] groups = ({16'd0, r_n} + PES - 1) / PES;
+    wire [31:0] kk = k;
+    assign busy = phase != P_IDLE;
+    assign obs_phase = phase;
+    assign obs_timestep = t[15:0];
+    assign obs_attempt = attempt;
+    wire [1:0] rmode = r_flags[2:1];
 
-    // host register file and read port
-    always @(posedge clk) begin
-        if (rst) begin
-            for (i = 0; i < NREGS; i = i + 1) regs[i] <= 64'd0;
-            host_rdata <= 64'd0;
-        end else begin
-            if (host_we && reg_hit) regs[reg_idx] <= host_wdata;
-            if (host_re) host_rdata <= reg_hit ? regs[reg_idx] : 64'd0;
+    // ---------------------------------------------------------------- spike generator
+    reg  [1:0]       sg_op;
+    wire [LANES-1:0] sg_spike, sg_draw;
+    wire [RBITS-1:0] sg_row = k[RBITS-1:0];
+    fspinn_spikegen #(.INPUTS(INPUTS), .LANES(LANES)) u_spikegen (
+        .clk(clk), .op(sg_op), .row(sg_row), .sample_seed(r_seed),
+        .rate(rate_table[attempt[3:0]]),
+        .pix_we(host_we && !busy && host_addr[31:24] == 8'h03),
+        .pix_addr(host_addr[15:0]), .pix_data(host_wdata[7:0]),
+        .spike(sg_spike), .draw(sg_draw));
+
+    // ---------------------------------------------------------------- memories
+    reg               w_re   [0:WBANKS-1];
+    reg [WABITS-1:0]  w_raddr[0:WBANKS-1];
+    wire [WWORD_BITS-1:0] w_rdata[0:WBANKS-1];
+    reg               w_we   [0:WBANKS-1];
+    reg [WABITS-1:0]  w_waddr[0:WBANKS-1];
+    reg [WWORD_BITS-1:0] w_wdata[0:WBANKS-1];
+    reg               n_re   [0:PES-1];
+    reg [NABITS-1:0]  n_raddr[0:PES-1];
+    wire [NWORD_BITS-1:0] n_rdata[0:PES-1];
+    reg               n_we   [0:PES-1];
+    reg [NABITS-1:0]  n_waddr[0:PES-1];
+    reg [NWORD_BITS-1:0] n_wdata[0:PES-1];
+
+    wire host_idle = !busy;
+    genvar gb;
+    generate
+        for (gb = 0; gb < WBANKS; gb = gb + 1) begin : g_wbank
+            wire hw = host_idle && host_we && host_addr[31:24] == 8'h01 && host_addr[23:20] == gb;
+            wire hr = host_idle && host_re && host_addr[31:24] == 8'h01 && host_addr[23:20] == gb;
+            fspinn_sram_1r1w #(.DEPTH(WDEPTH), .WIDTH(WWORD_BITS), .LATENCY(WLAT)) u_mem (
+                .clk(clk),
+                .re(w_re[gb] | hr), .raddr(hr ? host_addr[WABITS-1:0] : w_raddr[gb]),
+                .rdata(w_rdata[gb]),
+                .we(w_we[gb] | hw), .waddr(hw ? host_addr[WABITS-1:0] : w_waddr[gb]),
+                .wdata(hw ? host_wdata[WWORD_BITS-1:0] : w_wdata[gb]));
         end
-    end
+        for (gb = 0; gb < PES; gb = gb + 1) begin : g_nbank
+            wire hw = host_idle && host_we && host_addr[31:24] == 8'h02 && host_addr[23:16] == gb;
+            wire hr = host_idle && host_re && host_addr[31:24] == 8'h02 && host_addr[23:16] == gb;
+            fspinn_sram_1r1w #(.DEPTH(NDEPTH), .WIDTH(NWORD_BITS), .LATENCY(NLAT)) u_mem (
+                .clk(clk),
+                .re(n_re[gb] | hr), .raddr(hr ? host_addr[NABITS-1:0] : n_raddr[gb]),
+                .rdata(n_rdata[gb]),
+                .we(n_we[gb] | hw), .waddr(hw ? host_addr[NABITS-1:0] : n_waddr[gb]),
+                .wdata(hw ? host_wdata[NWORD_BITS-1:0] : n_wdata[gb]));
+        end
+    endgenerate
 
-    // run control: busy for `steps` cycles, done in the last one
-    always @(posedge clk) begin
-        if (rst) begin
-            busy <= 1'b0;
-            cycle_in_sample <= 32'd0;
-            obs_timestep <= 16'd0;
-        end else if (!busy) begin
-            if (start) begin
-                busy <= 1'b1;
-                cycle_in_sample <= 32'd0;
-                obs_timestep <= 16'd0;
+    // Neuron-state word fields: {count, refractory, theta, v}.
+    function [V_BITS-1:0] f_v(input [NWORD_BITS-1:0] w); f_v = w[15:0]; endfunction
+    function [TH_BITS-1:0] f_th(input [NWORD_BITS-1:0] w); f_th = w[31:16]; endfunction
+    function [REF_BITS-1:0] f_r(input [NWORD_BITS-1:0] w); f_r = w[35:32]; endfunction
+    function [COUNT_BITS-1:0] f_c(input [NWORD_BITS-1:0] w); f_c = w[36 +: COUNT_BITS]; endfunction
+    function [NWORD_BITS-1:0] pack(input [COUNT_BITS-1:0] c, input [REF_BITS-1:0] r,
+                                   input [TH_BITS-1:0] th, input [V_BITS-1:0] v);
+        begin
+            pack = {NWORD_BITS{1'b0}};
+            pack[15:0] = v;
+            pack[31:16] = th;
+            pack[35:32] = r;
+            pack[36 +: COUNT_BITS] = c;
+        end
+    endfunction
+
+    // ---------------------------------------------------------------- read pipelines
+    // Weight reads: valid/tag per stage; the read issued in cycle c arrives in c + WLAT.
+    reg [WLAT-1:0]    wp_valid;
+    reg [31:0]        wp_i     [0:WLAT-1];   // input of the chunk / synapse
+    reg [31:0]        wp_j     [0:WLAT-1];   // neuron of the synapse (STDP)
+    reg signed [31:0] wp_delta [0:WLAT-1];   // its change (STDP)
+    wire              w_arrive = wp_valid[WLAT-1];
+    wire [31:0]       wa_i = wp_i[WLAT-1];
+    wire [31:0]       wa_j = wp_j[WLAT-1];
+    wire signed [31:0] wa_delta = wp_delta[WLAT-1];
+    // Theta-decay draws travel with the neuron read they belong to.
+    reg [31:0]        np_rand [0:NLAT-1];
+    wire [31:0]       na_rand = np_rand[NLAT-1];
+
+    // The weight code of lane p in the words arriving now.
+    function [WEIGHT_BITS-1:0] lane_w(input integer p);
+        integer q, sh;
+        begin
+            q = p / PER_WORD;
+            sh = (p % PER_WORD) * WEIGHT_BITS;
+            lane_w = w_rdata[q][sh +: WEIGHT_BITS];
+        end
+    endfunction
+    function lane_ok(input [31:0] g, input integer p);
+        lane_ok = (g * PES + p) < {16'd0, r_n};
+    endfunction
+
+    localparam integer DELAY = (NLAT > WLAT) ? NLAT - WLAT : 0;
+
+    // ---------------------------------------------------------------- per-PE datapath
+    reg signed [V_BITS-1:0] acc_v  [0:PES-1];
+    reg [TH_BITS-1:0]       acc_th [0:PES-1];
+    reg [REF_BITS-1:0]      acc_r  [0:PES-1];
+    reg [COUNT_BITS-1:0]    acc_c  [0:PES-1];
+    reg [31:0]              sum    [0:PES-1];
+    wire [39:0]             factor [0:PES-1];
+    wire [NWORD_BITS-1:0]   pe_integrate_word [0:PES-1];
+    wire [NWORD_BITS-1:0]   pe_inhibit_word   [0:PES-1];
+    wire                    pe_free           [0:PES-1];
+    wire [NWORD_BITS-1:0]   pe_reset_word     [0:PES-1];
+    wire [NWORD_BITS-1:0]   pe_decay_word     [0:PES-1];
+    wire [WEIGHT_BITS-1:0]  pe_scaled         [0:PES-1];
+    wire [PES-1:0]          fire_mask;
+
+    wire integrate_arrive  = phase == P_INTEGRATE && kk == NLAT;
+    wire integrate_arrived = phase == P_INTEGRATE && kk >= NLAT;
+    wire [31:0] applied_now = recv + ((phase == P_INTEGRATE && w_arrive) ? 32'd1 : 32'd0);
+    wire integrate_done = integrate_arrived && applied_now == n_in;
+    wire norm_sum_last = phase == P_NORM_SUM && w_arrive && recv == INPUTS - 1;
+
+    genvar gp;
+    generate
+        for (gp = 0; gp < PES; gp = gp + 1) begin : g_pe
+            wire ok = lane_ok(grp, gp);
+            wire [NWORD_BITS-1:0] rd = n_rdata[gp];
+            // Arrival: the previous step's count-down, then the leak of a free neuron.
+            wire [REF_BITS-1:0] r_in = f_r(rd);
+            wire [REF_BITS-1:0] r_dec = (r_in == 4'd0) ? r_in : r_in - 4'd1;
+            wire signed [V_BITS-1:0] v_leaked;
+            fspinn_leak #(.V_BITS(V_BITS)) u_leak (
+                .v(f_v(rd)), .leak_shift(r_leak_shift), .v_out(v_leaked));
+            wire signed [V_BITS-1:0] v0 = integrate_arrive
+                ? ((r_dec == 4'd0) ? v_leaked : f_v(rd)) : acc_v[gp];
+            wire [REF_BITS-1:0]   r0  = integrate_arrive ? r_dec : acc_r[gp];
+            wire [TH_BITS-1:0]    th0 = integrate_arrive ? f_th(rd) : acc_th[gp];
+            wire [COUNT_BITS-1:0] c0  = integrate_arrive ? f_c(rd) : acc_c[gp];
+            wire signed [V_BITS-1:0] v_added;
+            fspinn_integrate #(.V_BITS(V_BITS), .WEIGHT_BITS(WEIGHT_BITS)) u_int (
+                .v(v0), .w(lane_w(gp)), .w_to_v_shift(r_w_to_v), .v_out(v_added));
+            wire add = phase == P_INTEGRATE && w_arrive && r0 == 4'd0;
+            wire signed [V_BITS-1:0] v1 = add ? v_added : v0;
+            wire fires;
+            fspinn_fire #(.V_BITS(V_BITS), .THETA_BITS(TH_BITS), .REF_BITS(REF_BITS)) u_fire (
+                .v(v1), .refractory(r0), .theta(th0), .v_thresh(r_v_thresh), .fires(fires));
+            wire [TH_BITS-1:0] th_bumped;
+            fspinn_bump_theta #(.THETA_BITS(TH_BITS)) u_bump (
+                .theta(th0), .theta_plus(r_theta_plus), .theta_out(th_bumped));
+            assign fire_mask[gp] = integrate_done && ok && fires;
+            assign pe_integrate_word[gp] = fires
+                ? pack(c0 + 1'b1, r_refr_start, r_train ? th_bumped : th0, {V_BITS{1'b0}})
+                : pack(c0, r0, th0, v1);
+            // Inhibition sweep: free neurons lose inhibition * k.
+            wire signed [V_BITS-1:0] v_inh;
+            fspinn_inhibit #(.V_BITS(V_BITS), .K_BITS(16)) u_inh (
+                .v(f_v(rd)), .inhibition(r_inhibition), .k(fired_step), .v_out(v_inh));
+            assign pe_free[gp] = f_r(rd) == 4'd0;
+            assign pe_inhibit_word[gp] = pack(f_c(rd), f_r(rd), f_th(rd), v_inh);
+            assign pe_reset_word[gp] = pack({COUNT_BITS{1'b0}}, 4'd0, f_th(rd), {V_BITS{1'b0}});
+            // Theta decay.
+            wire [TH_BITS-1:0] th_decayed;
+            fspinn_decay_theta #(.THETA_BITS(TH_BITS)) u_decay (
+                .theta(f_th(rd)), .shift(r_theta_decay), .random(na_rand), .theta_out(th_decayed));
+            assign pe_decay_word[gp] = pack(f_c(rd), f_r(rd), th_decayed, f_v(rd));
+            // Normalisation: column sum, divider, scaling.
+            wire [31:0] sum_final = sum[gp] + {{(32-WEIGHT_BITS){1'b0}}, lane_w(gp)};
+            wire div_done, div_busy;
+            fspinn_divider u_div (
+                .clk(clk), .rst(rst), .start(norm_sum_last),
+                .dividend({r_norm_target[23:0], 16'd0}), .divisor(sum_final),
+                .quotient(factor[gp]), .done(div_done), .busy(div_busy));
+            fspinn_normalize_weight #(.WEIGHT_BITS(WEIGHT_BITS)) u_norm (
+                .w(lane_w(gp)), .factor(factor[gp]), .w_out(pe_scaled[gp]));
+            always @(posedge clk) begin
+                if (integrate_arrive || (phase == P_INTEGRATE && w_arrive)) begin
+                    acc_v[gp] <= v1;
+                    acc_r[gp] <= r0;
+                    acc_th[gp] <= th0;
+                    acc_c[gp] <= c0;
+                end
+                if (phase == P_NORM_SUM) begin
+                    if (kk == 0) sum[gp] <= 32'd0;
+                    else if (w_arrive) sum[gp] <= sum_final;
+                end
             end
-        end else if (done) begin
-            busy <= 1'b0;
-        end else begin
-            cycle_in_sample <= cycle_in_sample + 32'd1;
-            obs_timestep <= obs_timestep + 16'd1;
         end
+    endgenerate
+
+    // ---------------------------------------------------------------- STDP unit
+    // The synapse accepted in this cycle: input syn_i of neuron syn_j.
+    reg  [31:0] syn_i, syn_j;
+    reg         syn_more;     // synapses left to accept in this potentiate pass
+    wire [31:0] rl_next;
+    fspinn_lfsr_next16 u_rlfsr (.state_in(rlfsr), .state_out(rl_next));
+    wire [STEP_BITS-1:0] pre_age = t[STEP_BITS-1:0] - pre_time[syn_i[IBITS-1:0]];
+    wire signed [31:0] syn_delta;
+    fspinn_potentiation #(.STEP_BITS(STEP_BITS), .HL_BITS(16), .TRACE_W(16)) u_pot (
+        .pre_age(pre_age), .pre_never(!pre_valid[syn_i[IBITS-1:0]]), .eta_post_q16(r_eta),
+        .x_tar(r_x_tar), .trace_max(r_trace_max), .trace_bits(r_trace_bits),
+        .half_life(r_half_life), .mode(rmode), .random(rl_next[15:0]), .delta(syn_delta));
+    wire accept = phase == P_POTENTIATE && syn_more;
+    wire syn_read = accept && syn_delta != 32'sd0;
+    // The arriving word of a read-modify-write.
+    wire [31:0] wa_lane = wa_j % PES;
+    wire [31:0] wa_bank = wa_lane / PER_WORD;
+    wire [31:0] wa_shift = (wa_lane % PER_WORD) * WEIGHT_BITS;
+    reg [WWORD_BITS-1:0] wa_word;
+    reg [WEIGHT_BITS-1:0] wa_old;
+    integer wb;
+    always @(*) begin
+        wa_word = w_rdata[0];
+        for (wb = 1; wb < WBANKS; wb = wb + 1)
+            if (wa_bank == wb) wa_word = w_rdata[wb];
+        wa_old = {WEIGHT_BITS{1'b0}};
+        for (wb = 0; wb < PER_WORD; wb = wb + 1)
+            if (wa_shift == wb * WEIGHT_BITS) wa_old = wa_word[wb * WEIGHT_BITS +: WEIGHT_BITS];
     end
+    wire [WEIGHT_BITS-1:0] wa_new;
+    fspinn_apply_delta #(.WEIGHT_BITS(WEIGHT_BITS)) u_apply (
+        .w(wa_old), .delta(wa_delta), .w_max(r_w_max[WEIGHT_BITS-1:0]), .w_out(wa_new));
+    wire stdp_write = phase == P_POTENTIATE && w_arrive;
+    // Next fired neuron after j (ascending), for the synapse walk.
+    function [32:0] next_fired(input [31:0] j, input first);
+        integer x;
+        begin
+            next_fired = {1'b1, 32'd0};
+            for (x = NMAX - 1; x >= 0; x = x - 1)
+                if (fired[x] && (first || x > j)) next_fired = {1'b0, x};
+        end
+    endfunction
+    wire [32:0] nf_after = next_fired(syn_j, 1'b0);
+    wire [32:0] nf_first = next_fired(32'd0, 1'b1);
+    // In flight after this cycle: a read issued now, or one in a stage that arrives later.
+    reg stdp_pending;
+    integer s;
+    always @(*) begin
+        stdp_pending = syn_read;
+        for (s = 0; s < WLAT - 1; s = s + 1) stdp_pending = stdp_pending | wp_valid[s];
+    end
+    wire stdp_last = phase == P_POTENTIATE && !(syn_more && !(syn_i == INPUTS - 1 && nf_after[32]))
+                     && !stdp_pending;
 
-    assign obs_phase = busy ? PHASE_INTEGRATE : PHASE_IDLE;
-    assign obs_attempt = 8'd0;
+    // Seeds of the learning unit's LFSRs (docs/datapath.md).
+    wire [31:0] rseed, dseed;
+    fspinn_input_seed #(.CHANNEL_BITS(32)) u_rseed (
+        .sample_seed(r_seed), .channel(32'h0001_0000 + {24'd0, attempt}), .seed(rseed));
+    fspinn_input_seed #(.CHANNEL_BITS(32)) u_dseed (
+        .sample_seed(r_seed), .channel(32'h0002_0000 + {24'd0, attempt}), .seed(dseed));
+    wire [31:0] dl_in = (kk == 0) ? dseed : dlfsr;
+    wire [31:0] dl1, dl2;
+    fspinn_lfsr_next16 u_dl1 (.state_in(dl_in), .state_out(dl1));
+    fspinn_lfsr_next16 u_dl2 (.state_in(dl1), .state_out(dl2));
 
-    // tied off until the real design exists
-    assign spike_valid = 1'b0;
-    assign spike_neuron = 16'd0;
-    assign wupd_valid = 1'b0;
-    assign wupd_input = 16'd0;
-    assign wupd_neuron = 16'd0;
-    assign wupd_value = 16'd0;
+    wire [15:0] fired_now = popcount(fire_mask);
+    function [15:0] popcount(input [PES-1:0] m);
+        integer x;
+        begin
+            popcount = 16'd0;
+            for (x = 0; x < PES; x = x + 1) popcount = popcount + {15'd0, m[x]};
+        end
+    endfunction
+    wire signed [V_BITS-1:0] inh_adapted;
+    fspinn_adapt_inhibition #(.V_BITS(V_BITS), .COUNT_BITS(16)) u_adapt (
+        .inhibition(r_inhibition), .spikes(spikes_att), .target(r_target),
+        .v_thresh(r_v_thresh), .v_max(r_v_max), .inhibition_out(inh_adapted));
+
+    // ---------------------------------------------------------------- outputs
+    assign spike_valid  = |fire_mask;
+    assign spike_neuron = grp[15:0];
+    assign spike_mask   = fire_mask;
+    assign wupd_valid   = stdp_write;
+    assign wupd_input   = wa_i[15:0];
+    assign wupd_neuron  = wa_j[15:0];
+    assign wupd_value   = {{(16-WEIGHT_BITS){1'b0}}, wa_new};
+    assign done = (phase == P_READOUT) && kk == groups + NLAT - 1;
     assign dram_req_valid = 1'b0;
     assign dram_req_write = 1'b0;
-    assign dram_req_addr = 40'd0;
+    assign dram_req_addr  = 40'd0;
     assign dram_req_bytes = 16'd0;
-    assign dram_req_wdata = {(64 * DRAM_WORDS) {1'b0}};
+    assign dram_req_wdata = {64*DRAM_WORDS{1'b0}};
 
-    // The inputs and register bits the stub ignores (the linter skips names matching *unused*).
-    wire unused_ok = &{1'b0, dram_req_ready, dram_resp_valid, dram_resp_rdata,
-                       host_addr[23:5], steps_reg[63:32]};
+    // ---------------------------------------------------------------- memory requests
+    // Sweeps over neuron groups: read group k, the data of group k - NLAT arrives.
+    wire sweep = phase == P_RESET || phase == P_INHIBIT || phase == P_READOUT;
+    wire [31:0] sweep_arrive = kk - NLAT;
+    wire [31:0] chunk_int  = grp * INPUTS + {16'd0, in_fifo[req[IBITS-1:0]]};
+    wire [31:0] chunk_norm = grp * INPUTS + req;
+    wire [31:0] chunk_scale = grp * INPUTS + recv;
+    wire [31:0] syn_lane = syn_j % PES;
+    wire [31:0] chunk_syn = (syn_j / PES) * INPUTS + syn_i;
+    wire [31:0] chunk_wa  = (wa_j / PES) * INPUTS + wa_i;
+    /* verilator lint_off UNSIGNED */ // kk >= 0 when DELAY is 0
+    wire int_read = phase == P_INTEGRATE && kk >= DELAY && req < n_in;
+    /* verilator lint_on UNSIGNED */
+    wire norm_read = (phase == P_NORM_SUM || phase == P_NORM_SCALE) && req < INPUTS;
+    wire [31:0] theta_j = kk - NLAT;
+    wire [31:0] kk_div = kk / PES;
+    wire [31:0] tj_div = theta_j / PES;
+    integer b, p;
+    always @(*) begin
+        for (b = 0; b < WBANKS; b = b + 1) begin
+            w_re[b] = 1'b0; w_raddr[b] = {WABITS{1'b0}};
+            w_we[b] = 1'b0; w_waddr[b] = {WABITS{1'b0}}; w_wdata[b] = {WWORD_BITS{1'b0}};
+            if (int_read && b < WPC) begin
+                w_re[b] = 1'b1; w_raddr[b] = chunk_int[WABITS-1:0];
+            end
+            if (norm_read && b < WPC) begin
+                w_re[b] = 1'b1; w_raddr[b] = chunk_norm[WABITS-1:0];
+            end
+            if (phase == P_NORM_SCALE && w_arrive && b < WPC) begin
+                w_we[b] = 1'b1; w_waddr[b] = chunk_scale[WABITS-1:0];
+                w_wdata[b] = w_rdata[b];
+                for (p = 0; p < PES; p = p + 1)
+                    if (p / PER_WORD == b && lane_ok(grp, p))
+                        w_wdata[b][(p % PER_WORD) * WEIGHT_BITS +: WEIGHT_BITS] = pe_scaled[p];
+            end
+            if (syn_read && syn_lane / PER_WORD == b) begin
+                w_re[b] = 1'b1; w_raddr[b] = chunk_syn[WABITS-1:0];
+            end
+            if (stdp_write && wa_bank == b) begin
+                w_we[b] = 1'b1; w_waddr[b] = chunk_wa[WABITS-1:0];
+                w_wdata[b] = wa_word;
+                for (p = 0; p < PER_WORD; p = p + 1)
+                    if (wa_shift == p * WEIGHT_BITS) w_wdata[b][p * WEIGHT_BITS +: WEIGHT_BITS] = wa_new;
+            end
+        end
+        for (p = 0; p < PES; p = p + 1) begin
+            n_re[p] = 1'b0; n_raddr[p] = {NABITS{1'b0}};
+            n_we[p] = 1'b0; n_waddr[p] = {NABITS{1'b0}}; n_wdata[p] = {NWORD_BITS{1'b0}};
+            if (sweep && kk < groups && lane_ok(kk, p)) begin
+                n_re[p] = 1'b1; n_raddr[p] = kk[NABITS-1:0];
+            end
+            if (sweep && kk >= NLAT && lane_ok(sweep_arrive, p)) begin
+                n_waddr[p] = sweep_arrive[NABITS-1:0];
+                if (phase == P_RESET) begin
+                    n_we[p] = 1'b1; n_wdata[p] = pe_reset_word[p];
+                end
+                if (phase == P_INHIBIT && pe_free[p]) begin
+                    n_we[p] = 1'b1; n_wdata[p] = pe_inhibit_word[p];
+                end
+            end
+            if (phase == P_INTEGRATE && kk == 0 && lane_ok(grp, p)) begin
+                n_re[p] = 1'b1; n_raddr[p] = grp[NABITS-1:0];
+            end
+            if (integrate_done && lane_ok(grp, p)) begin
+                n_we[p] = 1'b1; n_waddr[p] = grp[NABITS-1:0]; n_wdata[p] = pe_integrate_word[p];
+            end
+            if (phase == P_THETA_DECAY && kk < {16'd0, r_n} && kk % PES == p) begin
+                n_re[p] = 1'b1; n_raddr[p] = kk_div[NABITS-1:0];
+            end
+            if (phase == P_THETA_DECAY && kk >= NLAT && theta_j % PES == p) begin
+                n_we[p] = 1'b1; n_waddr[p] = tj_div[NABITS-1:0]; n_wdata[p] = pe_decay_word[p];
+            end
+        end
+        case (phase)
+            P_SEED: sg_op = 2'd1;
+            P_THRESHOLD: sg_op = 2'd2;
+            P_GENERATE: sg_op = 2'd3;
+            default: sg_op = 2'd0;
+        endcase
+    end
 
+    // ---------------------------------------------------------------- controller
+    wire [15:0] fired_total = fired_step + fired_now;
+    // Where a step goes after its last pass.
+    task automatic end_of_step;
+        begin
+            k <= 32'd0;
+            if (t + 32'd1 < {16'd0, r_steps}) begin
+                t <= t + 32'd1;
+                phase <= P_GENERATE;
+                n_in <= 32'd0;
+            end else if (r_train) begin
+                phase <= P_THETA_DECAY;
+            end else begin
+                end_of_attempt;
+            end
+        end
+    endtask
+    task automatic end_of_attempt;
+        begin
+            k <= 32'd0;
+            if (spikes_att >= r_min_spikes || {8'd0, attempt} + 16'd1 >= r_max_attempts) begin
+                phase <= P_READOUT;
+            end else begin
+                attempt <= attempt + 8'd1;
+                phase <= P_THRESHOLD;
+            end
+        end
+    endtask
+
+    // Counters (space 0x05): 0 cycles, then reads and writes of every weight bank, then of
+    // every neuron bank.
+    reg [63:0] cnt_cycles;
+    reg [63:0] cnt_w_rd [0:WBANKS-1];
+    reg [63:0] cnt_w_wr [0:WBANKS-1];
+    reg [63:0] cnt_n_rd [0:PES-1];
+    reg [63:0] cnt_n_wr [0:PES-1];
+    reg [COUNT_BITS-1:0] count_out [0:NMAX-1];
+    reg [31:0] ro_idx [0:PES-1];
+    integer ri;
+    always @(*) for (ri = 0; ri < PES; ri = ri + 1) ro_idx[ri] = sweep_arrive * PES + ri;
+
+    integer x, y;
+    // Where this generate cycle's spikes go in the input FIFO (ascending channel order).
+    reg [31:0] gen_pos [0:LANES];
+    reg [31:0] gen_ch  [0:LANES-1];
+    integer g;
+    always @(*) begin
+        gen_pos[0] = n_in;
+        for (g = 0; g < LANES; g = g + 1) begin
+            gen_ch[g] = kk * LANES + g;
+            gen_pos[g + 1] = gen_pos[g] + {31'd0, sg_spike[g]};
+        end
+    end
+    always @(posedge clk) begin
+        if (rst) begin
+            phase <= P_IDLE;
+            k <= 32'd0;
+        end else begin
+            // Host writes of registers while idle.
+            if (!busy && host_we && host_addr[31:24] == 8'h00) begin
+                case (host_addr[7:0])
+                    8'd0: r_n <= host_wdata[15:0];
+                    8'd1: r_steps <= host_wdata[15:0];
+                    8'd2: r_leak_shift <= host_wdata[4:0];
+                    8'd3: r_v_thresh <= host_wdata[15:0];
+                    8'd4: r_theta_plus <= host_wdata[15:0];
+                    8'd5: r_refr_start <= host_wdata[3:0];
+                    8'd6: r_w_to_v <= host_wdata[5:0];
+                    8'd7: r_trace_max <= host_wdata[15:0];
+                    8'd8: r_trace_bits <= host_wdata[4:0];
+                    8'd9: r_half_life <= host_wdata[15:0];
+                    8'd10: r_x_tar <= host_wdata[15:0];
+                    8'd11: r_eta <= host_wdata[31:0];
+                    8'd12: r_norm_target <= host_wdata[39:0];
+                    8'd13: r_theta_decay <= host_wdata[5:0];
+                    8'd14: r_inhibition <= host_wdata[15:0];
+                    8'd15: r_min_spikes <= host_wdata[15:0];
+                    8'd16: r_max_attempts <= host_wdata[15:0];
+                    8'd17: r_target <= host_wdata[15:0];
+                    8'd18: r_flags <= host_wdata[2:0];
+                    8'd19: r_seed <= host_wdata[31:0];
+                    8'd20: r_train <= host_wdata[0];
+                    8'd21: r_v_max <= host_wdata[15:0];
+                    8'd22: r_w_max <= host_wdata[15:0];
+                    default: ;
+                endcase
+            end
+            if (!busy && host_we && host_addr[31:24] == 8'h04)
+                rate_table[host_addr[3:0]] <= host_wdata[31:0];
+
+            // Counters.
+            if (busy) begin
+                cnt_cycles <= cnt_cycles + 64'd1;
+                for (x = 0; x < WBANKS; x = x + 1) begin
+                    if (w_re[x]) cnt_w_rd[x] <= cnt_w_rd[x] + 64'd1;
+                    if (w_we[x]) cnt_w_wr[x] <= cnt_w_wr[x] + 64'd1;
+                end
+                for (x = 0; x < PES; x = x + 1) begin
+                    if (n_re[x]) cnt_n_rd[x] <= cnt_n_rd[x] + 64'd1;
+                    if (n_we[x]) cnt_n_wr[x] <= cnt_n_wr[x] + 64'd1;
+                end
+            end
+            if (!busy && host_we && host_addr[31:24] == 8'h05) begin
+                cnt_cycles <= 64'd0;
+                for (x = 0; x < WBANKS; x = x + 1) begin
+                    cnt_w_rd[x] <= 64'd0; cnt_w_wr[x] <= 64'd0;
+                end
+                for (x = 0; x < PES; x = x + 1) begin
+                    cnt_n_rd[x] <= 64'd0; cnt_n_wr[x] <= 64'd0;
+                end
+            end
+
+            // Read pipelines.
+            wp_valid[0] <= int_read || norm_read || syn_read;
+            wp_i[0] <= int_read ? req : (norm_read ? req : syn_i);
+            wp_j[0] <= syn_j;
+            wp_delta[0] <= syn_delta;
+            for (x = 1; x < WLAT; x = x + 1) begin
+                wp_valid[x] <= wp_valid[x-1];
+                wp_i[x] <= wp_i[x-1];
+                wp_j[x] <= wp_j[x-1];
+                wp_delta[x] <= wp_delta[x-1];
+            end
+            np_rand[0] <= {dl2[15:0], dl1[15:0]};
+            for (x = 1; x < NLAT; x = x + 1) np_rand[x] <= np_rand[x-1];
+
+            k <= k + 32'd1;
+            case (phase)
+                P_IDLE: begin
+                    k <= 32'd0;
+                    if (start) begin
+                        phase <= P_SEED;
+                        attempt <= 8'd0;
+                    end
+                end
+                P_SEED: if (kk == ROWS - 1) begin
+                    phase <= P_THRESHOLD; k <= 32'd0;
+                end
+                P_THRESHOLD: if (kk == ROWS - 1) begin
+                    phase <= P_RESET; k <= 32'd0;
+                end
+                P_RESET: begin
+                    if (kk == 0) begin
+                        pre_valid <= {INPUTS{1'b0}};
+                        fired <= {NMAX{1'b0}};
+                        spikes_att <= 16'd0;
+                        rlfsr <= rseed;
+                    end
+                    if (kk == groups + NLAT - 1) begin
+                        k <= 32'd0; grp <= 32'd0; t <= 32'd0; req <= 32'd0; recv <= 32'd0;
+                        n_in <= 32'd0;
+                        phase <= r_train ? P_NORM_SUM : P_GENERATE;
+                    end
+                end
+                P_NORM_SUM: begin
+                    if (norm_read) req <= req + 32'd1;
+                    if (w_arrive) recv <= recv + 32'd1;
+                    if (norm_sum_last) begin
+                        phase <= P_NORM_DIVIDE; k <= 32'd0;
+                    end
+                end
+                P_NORM_DIVIDE: if (kk == DIV_CYCLES - 1) begin
+                    phase <= P_NORM_SCALE; k <= 32'd0; req <= 32'd0; recv <= 32'd0;
+                end
+                P_NORM_SCALE: begin
+                    if (norm_read) req <= req + 32'd1;
+                    if (w_arrive) recv <= recv + 32'd1;
+                    if (w_arrive && recv == INPUTS - 1) begin
+                        k <= 32'd0; req <= 32'd0; recv <= 32'd0;
+                        if (grp + 32'd1 < groups) begin
+                            grp <= grp + 32'd1; phase <= P_NORM_SUM;
+                        end else begin
+                            grp <= 32'd0; t <= 32'd0; n_in <= 32'd0; phase <= P_GENERATE;
+                        end
+                    end
+                end
+                P_GENERATE: begin
+                    for (y = 0; y < LANES; y = y + 1) begin
+                        if (sg_spike[y]) begin
+                            in_fifo[gen_pos[y][IBITS-1:0]] <= gen_ch[y][15:0];
+                            pre_time[gen_ch[y][IBITS-1:0]] <= t[STEP_BITS-1:0];
+                            pre_valid[gen_ch[y][IBITS-1:0]] <= 1'b1;
+                        end
+                    end
+                    n_in <= gen_pos[LANES];
+                    if (kk == ROWS - 1) begin
+                        phase <= P_INTEGRATE; k <= 32'd0; grp <= 32'd0; req <= 32'd0;
+                        recv <= 32'd0; fired_step <= 16'd0;
+                    end
+                end
+                P_INTEGRATE: begin
+                    if (int_read) req <= req + 32'd1;
+                    if (w_arrive) recv <= recv + 32'd1;
+                    if (integrate_done) begin
+                        for (x = 0; x < PES; x = x + 1)
+                            if (lane_ok(grp, x)) fired[grp * PES + x] <= fire_mask[x];
+                        fired_step <= fired_total;
+                        spikes_att <= spikes_att + fired_now;
+                        k <= 32'd0; req <= 32'd0; recv <= 32'd0;
+                        if (grp + 32'd1 < groups) begin
+                            grp <= grp + 32'd1;
+                        end else if (fired_total != 16'd0) begin
+                            phase <= P_INHIBIT;
+                        end else begin
+                            end_of_step;
+                        end
+                    end
+                end
+                P_INHIBIT: if (kk == groups + NLAT - 1) begin
+                    k <= 32'd0;
+                    if (r_train) begin
+                        phase <= P_POTENTIATE;
+                        syn_i <= 32'd0; syn_j <= nf_first[31:0]; syn_more <= 1'b1;
+                    end else begin
+                        end_of_step;
+                    end
+                end
+                P_POTENTIATE: begin
+                    if (accept) begin
+                        rlfsr <= rl_next;
+                        if (syn_i == INPUTS - 1) begin
+                            syn_i <= 32'd0;
+                            if (nf_after[32]) syn_more <= 1'b0;
+                            else syn_j <= nf_after[31:0];
+                        end else begin
+                            syn_i <= syn_i + 32'd1;
+                        end
+                    end
+                    if (stdp_last) end_of_step;
+                end
+                P_THETA_DECAY: begin
+                    if (kk < {16'd0, r_n}) dlfsr <= dl2;
+                    if (kk == {16'd0, r_n} + NLAT - 1) begin
+                        phase <= P_ADAPT; k <= 32'd0;
+                    end
+                end
+                P_ADAPT: begin
+                    if (r_flags[0]) r_inhibition <= inh_adapted;
+                    end_of_attempt;
+                end
+                P_READOUT: begin
+                    if (kk >= NLAT)
+                        for (x = 0; x < PES; x = x + 1)
+                            if (lane_ok(sweep_arrive, x))
+                                count_out[ro_idx[x][JBITS-1:0]] <= f_c(n_rdata[x]);
+                    if (done) begin
+                        phase <= P_IDLE; k <= 32'd0;
+                    end
+                end
+                default: phase <= P_IDLE;
+            endcase
+        end
+    end
+
+    // ---------------------------------------------------------------- host reads
+    // Registers, counters and spike counts: valid the cycle after host_re. SRAM words: valid
+    // LATENCY cycles after host_re (the macro's own read latency), until the next read.
+    reg [31:0] host_last;
+    reg [63:0] host_reg;
+    reg [63:0] host_mem;
+    integer hb;
+    always @(*) begin
+        host_mem = 64'd0;
+        for (hb = 0; hb < WBANKS; hb = hb + 1)
+            if ({28'd0, host_last[23:20]} == hb) host_mem[WWORD_BITS-1:0] = w_rdata[hb];
+        if (host_last[31:24] == 8'h02) begin
+            host_mem = 64'd0;
+            for (hb = 0; hb < PES; hb = hb + 1)
+                if ({24'd0, host_last[23:16]} == hb) host_mem[NWORD_BITS-1:0] = n_rdata[hb];
+        end
+        host_rdata = (host_last[31:24] == 8'h01 || host_last[31:24] == 8'h02) ? host_mem : host_reg;
+    end
+    wire [31:0] hidx = {16'd0, host_addr[15:0]};
+    always @(posedge clk) begin
+        if (host_re) begin
+            host_last <= host_addr;
+            host_reg <= 64'd0;
+            case (host_addr[31:24])
+                8'h00: case (host_addr[7:0])
+                    8'd0: host_reg <= {48'd0, r_n};
+                    8'd1: host_reg <= {48'd0, r_steps};
+                    8'd14: host_reg <= {{48{r_inhibition[15]}}, r_inhibition};
+                    8'd19: host_reg <= {32'd0, r_seed};
+                    default: host_reg <= 64'd0;
+                endcase
+                8'h05: begin
+                    for (hb = 0; hb < WBANKS; hb = hb + 1) begin
+                        if (hidx == 1 + 2 * hb) host_reg <= cnt_w_rd[hb];
+                        if (hidx == 2 + 2 * hb) host_reg <= cnt_w_wr[hb];
+                    end
+                    for (hb = 0; hb < PES; hb = hb + 1) begin
+                        if (hidx == 1 + 2 * WBANKS + 2 * hb) host_reg <= cnt_n_rd[hb];
+                        if (hidx == 2 + 2 * WBANKS + 2 * hb) host_reg <= cnt_n_wr[hb];
+                    end
+                    if (hidx == 0) host_reg <= cnt_cycles;
+                end
+                8'h06: begin
+                    for (hb = 0; hb < NMAX; hb = hb + 1)
+                        if (hidx == hb) host_reg <= {{(64-COUNT_BITS){1'b0}}, count_out[hb]};
+                end
+                default: host_reg <= 64'd0;
+            endcase
+        end
+    end
 endmodule
+/* verilator lint_on UNUSEDPARAM */
+/* verilator lint_on UNUSEDSIGNAL */
+
+`default_nettype wire

@@ -28,6 +28,10 @@ enum Command {
     /// Memory footprint of a network and its saving against the fp32 baseline.
     #[command(after_help = cmd::memory::EXAMPLES)]
     Memory(cmd::memory::MemoryArgs),
+    /// Co-simulate the Verilog (Verilator) against the cycle model; with no options, a short
+    /// default run on built-in MNIST images that writes VCDs and prints a report.
+    #[command(after_help = cmd::cosim::EXAMPLES)]
+    Cosim(cmd::cosim::CosimArgs),
     /// Cycle-accurate accelerator model: cycles, memory accesses, energy, waveforms, L1 check.
     #[command(after_help = cmd::sim::EXAMPLES)]
     Sim(cmd::sim::SimArgs),
@@ -54,6 +58,7 @@ fn main() -> Result<()> {
         Command::Train(a) => cmd::train::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Memory(a) => cmd::memory::run(a),
+        Command::Cosim(a) => cmd::cosim::run(a),
         Command::Sim(a) => cmd::sim::run(a),
         Command::Energy(a) => cmd::sim::run_energy(a),
         Command::Data(c) => cmd::data::run(c),

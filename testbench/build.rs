@@ -284,6 +284,9 @@ fn verilate(
     // One time unit and precision of 1 ns for every file: the shim advances time by one
     // unit per clock edge (docs in cpp/shim.h).
     .args(["--timescale-override", "1ns/1ns"])
+    // Memories (SRAM contents, register files) are not traced: a VCD of the weight banks alone
+    // would hold 39,200 words per dump. Their ports are.
+    .args(["--trace-max-array", "32"])
     .arg("-Mdir")
     .arg(mdir)
     .args(rtl_params::verilator_args(params))

@@ -95,10 +95,10 @@ fn vcd_and_dram_trace_are_written_and_readable() {
     let mut parser = vcd::Parser::new(std::io::BufReader::new(std::fs::File::open(&vcd).unwrap()));
     let header = parser.parse_header().unwrap();
     let phase = header
-        .find_var(&["fspinn_top", "ctrl", "phase"])
+        .find_var(&["TOP", "fspinn_top", "obs_phase"])
         .expect("ctrl.phase");
     assert!(header
-        .find_var(&["fspinn_top", "nsram", "pe0", "we"])
+        .find_var(&["TOP", "fspinn_top", "g_nbank[0]", "u_mem", "we"])
         .is_some());
     let mut last = None;
     let mut phase_changes = 0;

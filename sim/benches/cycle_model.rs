@@ -9,7 +9,8 @@ use fspinn_sim::{Accelerator, HwConfig};
 
 fn bench(c: &mut Criterion) {
     let cfg = HwConfig::builtin("small").unwrap();
-    let net = FspinnNetwork::new(FspinnParams::default(), 784, 400, &mut Rng::from_seed(1)).unwrap();
+    let net =
+        FspinnNetwork::new(FspinnParams::default(), 784, 400, &mut Rng::from_seed(1)).unwrap();
     let images = builtin(Split::Test);
     let mut g = c.benchmark_group("cycle_model_n400_small");
     g.sample_size(10);

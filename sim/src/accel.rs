@@ -16,7 +16,7 @@ use crate::events::{EventLog, SpikeEvent, StepRecord, WeightWrite};
 use crate::layout::{NeuronState, NeuronWordFormat, WeightLayout};
 use crate::spikegen::SpikeGenUnit;
 use crate::sram::SramBank;
-use crate::waves::Waves;
+use crate::waves::{Observed, Waves};
 use crate::weight_port::{WeightData, WeightPort};
 use fspinn_model::fixed::{input_seed, rate_q24, Lfsr32};
 use fspinn_model::fspinn::{
@@ -78,6 +78,7 @@ pub struct Accelerator {
     attempt: u32,
     events: Option<EventLog>,
     waves: Option<Waves>,
+    observed: Observed,
 }
 
 impl Accelerator {
@@ -179,6 +180,7 @@ impl Accelerator {
             attempt: 0,
             events: None,
             waves: None,
+            observed: Observed::default(),
         };
         acc.load(net);
         Ok(acc)
@@ -309,9 +311,10 @@ impl Accelerator {
                 &self.activity,
                 &self.weights,
                 &self.neuron_banks,
-                &self.fired_list,
+                &self.observed,
             );
         }
+        self.observed = Observed::default();
         self.weights.commit();
         for b in self
             .neuron_banks
@@ -652,6 +655,8 @@ impl Accelerator {
                             }
                             fired_total += 1;
                             fired_list.push(j as u32);
+                            self.observed.spike_group = a as u32;
+                            self.observed.spike_mask |= 1u64 << (p % 64);
                             if let Some(ev) = self.events.as_mut() {
                                 ev.spikes.push(SpikeEvent {
                                     attempt: self.attempt,
@@ -816,6 +821,7 @@ impl Accelerator {
                     b.2 = now;
                 }
                 self.ctr.stdp_updates += 1;
+                self.observed.wupd_valid = true;
                 if let Some(ev) = self.events.as_mut() {
                     ev.weight_writes.push(WeightWrite {
                         attempt: self.attempt,

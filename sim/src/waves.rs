@@ -1,7 +1,11 @@
 //! Waveforms of the cycle model as a VCD file, one time unit per clock cycle (the timescale is
-//! the clock period, rounded to whole picoseconds), under the hierarchical names the RTL uses:
-//! `fspinn_top.ctrl.*`, `fspinn_top.spikegen.*`, `fspinn_top.pe_array.*`, `fspinn_top.stdp.*`,
-//! `fspinn_top.wsram.bankB.*`, `fspinn_top.nsram.peP.*`. Only changes are written.
+//! the clock period, rounded to whole picoseconds), under the hierarchical names of the
+//! verilated RTL (`rtl/fspinn_top.v`): `TOP.fspinn_top.{busy, obs_phase, obs_timestep,
+//! spike_valid, spike_neuron, spike_mask, wupd_valid}`, and for every SRAM bank
+//! `TOP.fspinn_top.g_wbank[b].u_mem.{re, raddr, we, waddr, wdata}` and
+//! `TOP.fspinn_top.g_nbank[p].u_mem.{...}`, so a viewer shows the model and the RTL side by side
+//! under the same names. What only the model has (each unit's busy / stalled / idle state) is
+//! under `TOP.model`. Only changes are written.
 
 use crate::counters::{Activity, Unit};
 use crate::sram::{PortActivity, SramBank};
@@ -48,12 +52,27 @@ struct Port {
     last: Option<PortActivity>,
 }
 
+/// Output-port values of the current cycle that the model has no other record of.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Observed {
+    /// Group whose neurons fired in this cycle, and which lanes (bit p: PE p).
+    pub spike_group: u32,
+    pub spike_mask: u64,
+    /// The STDP unit writes a weight in this cycle.
+    pub wupd_valid: bool,
+}
+
 pub struct Waves {
     out: vcd::Writer<Box<dyn Write>>,
+    busy: IdCode,
     phase: IdCode,
     timestep: IdCode,
     units: [IdCode; 4],
-    spikes: IdCode,
+    spike_valid: IdCode,
+    spike_neuron: IdCode,
+    spike_mask: IdCode,
+    wupd_valid: IdCode,
+    pes: u32,
     wsram: Vec<Port>,
     nsram: Vec<Port>,
     last: Vec<u64>,
@@ -89,34 +108,30 @@ impl Waves {
         let mut out = vcd::Writer::new(sink);
         let period_ps = (1e6 / clock_mhz).round().max(1.0) as u32;
         out.timescale(period_ps, TimescaleUnit::PS)?;
-        out.add_module("fspinn_top")?;
-        out.add_module("ctrl")?;
-        let phase = out.add_wire(5, "phase")?;
-        let timestep = out.add_wire(16, "timestep")?;
-        out.upscope()?;
-        let mut units = [phase; 4];
+        out.add_module("TOP")?;
+        out.add_module("model")?;
+        let mut units = Vec::new();
         for u in Unit::ALL {
-            out.add_module(match u {
-                Unit::Controller => "ctrl_unit",
-                Unit::SpikeGen => "spikegen",
-                Unit::PeArray => "pe_array",
-                Unit::Stdp => "stdp",
-            })?;
-            units[u as usize] = out.add_wire(2, "activity")?;
-            out.upscope()?;
+            units.push(out.add_wire(2, &format!("{}_activity", u.name()))?);
         }
-        out.add_module("out")?;
-        let spikes = out.add_wire(16, "spikes_fired")?;
+        let units: [IdCode; 4] = [units[0], units[1], units[2], units[3]];
         out.upscope()?;
+        out.add_module("fspinn_top")?;
+        let busy = out.add_wire(1, "busy")?;
+        let phase = out.add_wire(5, "obs_phase")?;
+        let timestep = out.add_wire(16, "obs_timestep")?;
+        let spike_valid = out.add_wire(1, "spike_valid")?;
+        let spike_neuron = out.add_wire(16, "spike_neuron")?;
+        let spike_mask = out.add_wire(nsram.len() as u32, "spike_mask")?;
+        let wupd_valid = out.add_wire(1, "wupd_valid")?;
         let ports = |out: &mut vcd::Writer<Box<dyn Write>>,
                      banks: &[SramBank],
-                     scope: &str,
-                     prefix: &str|
+                     scope: &str|
          -> std::io::Result<Vec<Port>> {
-            out.add_module(scope)?;
             let mut v = Vec::new();
             for (k, b) in banks.iter().enumerate() {
-                out.add_module(&format!("{prefix}{k}"))?;
+                out.add_module(&format!("{scope}[{k}]"))?;
+                out.add_module("u_mem")?;
                 let abits = 32 - b.depth().max(2).saturating_sub(1).leading_zeros();
                 v.push(Port {
                     re: out.add_wire(1, "re")?,
@@ -128,23 +143,30 @@ impl Waves {
                     last: None,
                 });
                 out.upscope()?;
+                out.upscope()?;
             }
-            out.upscope()?;
             Ok(v)
         };
-        let wsram = ports(&mut out, wsram, "wsram", "bank")?;
-        let nsram = ports(&mut out, nsram, "nsram", "pe")?;
+        let wsram = ports(&mut out, wsram, "g_wbank")?;
+        let nsram = ports(&mut out, nsram, "g_nbank")?;
+        out.upscope()?;
         out.upscope()?;
         out.enddefinitions()?;
+        let pes = nsram.len() as u32;
         Ok(Waves {
             out,
+            busy,
             phase,
             timestep,
             units,
-            spikes,
+            spike_valid,
+            spike_neuron,
+            spike_mask,
+            wupd_valid,
+            pes,
             wsram,
             nsram,
-            last: vec![u64::MAX; 7],
+            last: vec![u64::MAX; 12],
             started: false,
             from: window.start,
             until: window.end,
@@ -204,21 +226,13 @@ impl Waves {
         activity: &[Activity; 4],
         weights: &WeightPort,
         neuron_banks: &[SramBank],
-        fired: &[u32],
+        obs: &Observed,
     ) {
         if cycle < self.from || cycle >= self.until {
             return;
         }
         // Write errors end recording silently here and surface in `finish`.
-        let _ = self.sample_inner(
-            cycle,
-            phase,
-            timestep,
-            activity,
-            weights,
-            neuron_banks,
-            fired,
-        );
+        let _ = self.sample_inner(cycle, phase, timestep, activity, weights, neuron_banks, obs);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -230,12 +244,17 @@ impl Waves {
         activity: &[Activity; 4],
         weights: &WeightPort,
         neuron_banks: &[SramBank],
-        fired: &[u32],
+        obs: &Observed,
     ) -> std::io::Result<()> {
         self.out.timestamp(cycle)?;
         self.started = true;
         self.vec(0, self.phase, 5, phase_code(phase))?;
         self.vec(1, self.timestep, 16, timestep as u64)?;
+        self.vec(7, self.busy, 1, (phase != "idle") as u64)?;
+        self.vec(8, self.spike_valid, 1, (obs.spike_mask != 0) as u64)?;
+        self.vec(9, self.spike_neuron, 16, obs.spike_group as u64)?;
+        self.vec(10, self.spike_mask, self.pes, obs.spike_mask)?;
+        self.vec(11, self.wupd_valid, 1, obs.wupd_valid as u64)?;
         for u in Unit::ALL {
             let code = match activity[u as usize] {
                 Activity::Idle => 0,
@@ -244,7 +263,6 @@ impl Waves {
             };
             self.vec(2 + u as usize, self.units[u as usize], 2, code)?;
         }
-        self.vec(6, self.spikes, 16, fired.len() as u64)?;
         for (p, b) in self.wsram.iter_mut().zip(weights.banks()) {
             Self::port(&mut self.out, p, b.activity, b.word_bits())?;
         }

@@ -1,6 +1,7 @@
 //! One module per subcommand, plus the options they share.
 
 pub mod common;
+pub mod cosim;
 pub mod data;
 pub mod demo;
 pub mod eval;

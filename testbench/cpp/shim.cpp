@@ -81,6 +81,8 @@ PortsOut Shim::outputs() const {
     o.done = m.done != 0;
     o.spike_valid = m.spike_valid != 0;
     o.spike_neuron = m.spike_neuron;
+    // PES <= 64: the mask is a plain integer port (a wider one would be a VlWide).
+    o.spike_mask = static_cast<uint64_t>(m.spike_mask);
     o.wupd_valid = m.wupd_valid != 0;
     o.wupd_input = m.wupd_input;
     o.wupd_neuron = m.wupd_neuron;

@@ -15,6 +15,7 @@ pub(crate) mod ffi {
         done: bool,
         spike_valid: bool,
         spike_neuron: u16,
+        spike_mask: u64,
         wupd_valid: bool,
         wupd_input: u16,
         wupd_neuron: u16,

@@ -22,23 +22,30 @@ pub struct RtlAccelerator {
 /// What one sample did on the RTL.
 #[derive(Clone, Debug, Default)]
 pub struct RtlSample {
+    /// Cycles from `start` to `done`, both included.
     pub cycles: u64,
+    /// Every output spike, cycles counted from the sample's first cycle.
     pub spikes: Vec<SpikeEvent>,
+    /// Every weight the STDP unit wrote.
     pub weight_writes: Vec<WeightWrite>,
     /// Reads and writes of every bank: `wsram0..`, then `nsram0..`.
     pub accesses: Vec<(String, u64, u64)>,
+    /// Spike counts of the last attempt, read back through the host port.
     pub counts: Vec<u32>,
 }
 
 /// One difference between the model and the RTL.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CosimMismatch {
+    /// Index of the sample in the run.
     pub sample: u64,
     /// `spike`, `weight_write`, `cycles`, `accesses`, `count`.
     pub what: String,
     /// Cycle (from the start of the sample) where the streams first differ.
     pub cycle: u64,
+    /// What the cycle model did.
     pub expected: String,
+    /// What the RTL did.
     pub actual: String,
 }
 
@@ -122,13 +129,34 @@ impl RtlAccelerator {
         }
     }
 
+    /// The verilated top, for tracing and direct port access.
     pub fn rtl(&mut self) -> &mut Rtl {
         &mut self.rtl
     }
 
     /// Runs one sample: pixels, seed, potentiation factor and mode written through the host
     /// port, then `start`, then one tick per cycle until `done`.
-    pub fn run_sample(&mut self, image: &[u8], sample_seed: u32, train: bool, eta_post_q16: i64) -> RtlSample {
+    pub fn run_sample(
+        &mut self,
+        image: &[u8],
+        sample_seed: u32,
+        train: bool,
+        eta_post_q16: i64,
+    ) -> RtlSample {
+        self.run_sample_traced(image, sample_seed, train, eta_post_q16, None)
+            .expect("no trace, no trace error")
+    }
+
+    /// [`run_sample`](Self::run_sample), writing a VCD of the sample's cycles `window` (counted
+    /// from the sample's first cycle) to `path`.
+    pub fn run_sample_traced(
+        &mut self,
+        image: &[u8],
+        sample_seed: u32,
+        train: bool,
+        eta_post_q16: i64,
+        trace: Option<(&std::path::Path, std::ops::Range<u64>)>,
+    ) -> Result<RtlSample, crate::TraceError> {
         for (c, &px) in image.iter().enumerate() {
             self.rtl.host_write(space(3, c as u32), px as u64);
         }
@@ -136,6 +164,12 @@ impl RtlAccelerator {
         self.rtl.host_write(net_reg(20), train as u64);
         self.rtl.host_write(net_reg(11), eta_post_q16 as u64);
         self.rtl.host_write(space(5, 0), 0); // clear the counters
+        let window = trace.as_ref().map(|(_, w)| w.clone()).unwrap_or(0..0);
+        if let Some((path, w)) = &trace {
+            if w.start == 0 {
+                self.rtl.trace_open(path)?;
+            }
+        }
         let mut out = self.rtl.start();
         let mut sample = RtlSample::default();
         let mut cycle = 0u64;
@@ -144,9 +178,20 @@ impl RtlAccelerator {
             if out.done {
                 break;
             }
+            if let Some((path, w)) = &trace {
+                if cycle + 1 == w.start && w.start > 0 {
+                    self.rtl.trace_open(path)?;
+                }
+            }
+            if cycle + 1 == window.end && self.rtl.is_tracing() {
+                self.rtl.trace_close();
+            }
             out = self.rtl.tick();
             cycle += 1;
             assert!(cycle < 1 << 40, "the RTL never finished");
+        }
+        if self.rtl.is_tracing() {
+            self.rtl.trace_close();
         }
         sample.cycles = cycle + 1;
         // Let the last cycle's writes commit before reading counters.
@@ -165,7 +210,7 @@ impl RtlAccelerator {
         sample.counts = (0..self.neurons)
             .map(|j| self.rtl.host_read(space(6, j as u32)) as u32)
             .collect();
-        sample
+        Ok(sample)
     }
 
     fn record(&self, out: &Outputs, cycle: u64, s: &mut RtlSample) {
@@ -223,13 +268,29 @@ pub fn compare_sample(
     sample_seed: u32,
     train: bool,
 ) -> (Vec<CosimMismatch>, CosimTotals) {
+    compare_sample_traced(sample, model, rtl, image, sample_seed, train, None)
+        .expect("no trace, no trace error")
+}
+
+/// [`compare_sample`] with the RTL's VCD of the sample's cycles `window` written to `path` (the
+/// caller gives the model its own [`fspinn_sim::waves::Waves`] for the same window).
+#[allow(clippy::too_many_arguments)]
+pub fn compare_sample_traced(
+    sample: u64,
+    model: &mut Accelerator,
+    rtl: &mut RtlAccelerator,
+    image: &[u8],
+    sample_seed: u32,
+    train: bool,
+    trace: Option<(&std::path::Path, std::ops::Range<u64>)>,
+) -> Result<(Vec<CosimMismatch>, CosimTotals), crate::TraceError> {
     let eta = model.potentiation_factor();
     let before: Vec<(u64, u64)> = bank_counts(model);
     let start = model.cycle();
     model.record_events(true);
     let m = model.run_sample(image, sample_seed, train);
     let events = model.take_events().unwrap_or_default();
-    let r = rtl.run_sample(image, sample_seed, train, eta);
+    let r = rtl.run_sample_traced(image, sample_seed, train, eta, trace)?;
     let mut out = Vec::new();
     let mut push = |what: &str, cycle: u64, expected: String, actual: String| {
         out.push(CosimMismatch {
@@ -277,7 +338,12 @@ pub fn compare_sample(
         );
     }
     if m.cycles != r.cycles {
-        push("cycles", m.cycles.min(r.cycles), m.cycles.to_string(), r.cycles.to_string());
+        push(
+            "cycles",
+            m.cycles.min(r.cycles),
+            m.cycles.to_string(),
+            r.cycles.to_string(),
+        );
     }
     let after = bank_counts(model);
     for (k, (name, rr, rw)) in r.accesses.iter().enumerate() {
@@ -292,7 +358,12 @@ pub fn compare_sample(
         }
     }
     if m.counts != r.counts {
-        push("count", m.cycles, format!("{:?}", m.counts), format!("{:?}", r.counts));
+        push(
+            "count",
+            m.cycles,
+            format!("{:?}", m.counts),
+            format!("{:?}", r.counts),
+        );
     }
     let totals = CosimTotals {
         cycles_model: m.cycles,
@@ -306,17 +377,23 @@ pub fn compare_sample(
             .sum(),
         accesses_rtl: r.accesses.iter().map(|(_, r, w)| r + w).sum(),
     };
-    (out, totals)
+    Ok((out, totals))
 }
 
 /// Per-sample totals of a comparison.
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 pub struct CosimTotals {
+    /// Cycles of the sample in the cycle model.
     pub cycles_model: u64,
+    /// Cycles of the sample in the RTL.
     pub cycles_rtl: u64,
+    /// Output spikes compared (the longer of the two lists).
     pub spikes_compared: u64,
+    /// Weight writes compared (the longer of the two lists).
     pub weight_updates_compared: u64,
+    /// Bank reads and writes of the cycle model.
     pub accesses_model: u64,
+    /// Bank reads and writes counted by the RTL's hardware counters.
     pub accesses_rtl: u64,
 }
 

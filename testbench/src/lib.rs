@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod bridge;
+pub mod cosim;
 mod error;
 pub mod params;
 
@@ -55,6 +56,8 @@ pub struct Outputs {
     pub spike_valid: bool,
     /// The neuron that fired.
     pub spike_neuron: u16,
+    /// Which PEs of group `spike_neuron` fired (bit p: neuron `spike_neuron * PES + p`).
+    pub spike_mask: u64,
     /// The STDP unit writes a weight in this cycle.
     pub wupd_valid: bool,
     /// Input (pre-synaptic) index of the written weight.
@@ -95,6 +98,7 @@ impl Outputs {
             done: p.done,
             spike_valid: p.spike_valid,
             spike_neuron: p.spike_neuron,
+            spike_mask: p.spike_mask,
             wupd_valid: p.wupd_valid,
             wupd_input: p.wupd_input,
             wupd_neuron: p.wupd_neuron,

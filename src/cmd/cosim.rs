@@ -1,0 +1,403 @@
+//! `fspinn cosim`: the Verilog (L3, verilated) and the cycle model (L2) side by side on real
+//! images, every spike, weight write, cycle count and bank access compared; VCDs of both.
+
+use super::common::{print_json, DataArgs};
+use super::sim::load_config;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use fspinn_model::data::{builtin, Dataset, DatasetKind, Split};
+use fspinn_model::fspinn::{FspinnNetwork, FspinnParams};
+use fspinn_model::network::Network;
+use fspinn_model::rng::{Rng, StreamPhase};
+use fspinn_model::{checkpoint, labels};
+use fspinn_sim::energy::EnergyTable;
+use fspinn_sim::waves::Waves;
+use fspinn_sim::{Accelerator, HwConfig};
+use fspinn_testbench::cosim::{compare_sample_traced, CosimMismatch, CosimTotals, RtlAccelerator};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub const EXAMPLES: &str = "Examples:
+  fspinn cosim                                   # default: small config, 3 built-in MNIST images, VCDs in cosim-vcd/
+  fspinn cosim --dataset mnist --samples 1000 --json
+  fspinn cosim --dataset mnist --samples 200 --train --keep-going --json
+  fspinn cosim --model fs400-w8.ckpt --dataset mnist --samples 100 --vcd out/";
+
+#[derive(Args, Debug, Clone)]
+pub struct CosimArgs {
+    /// Hardware config (the RTL is verilated for `small`; others must have the same parameters).
+    #[arg(long, value_name = "HW.toml", default_value = "small")]
+    pub config: String,
+    /// FSpiNN checkpoint with 8-bit weights; default: fresh weights for the config's N.
+    #[arg(long, value_name = "CKPT")]
+    pub model: Option<PathBuf>,
+    /// Dataset; without it (and without --data-dir) the built-in MNIST subset is used.
+    #[arg(long)]
+    pub dataset: Option<DatasetKind>,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Images to co-simulate.
+    #[arg(long, default_value_t = 3)]
+    pub samples: usize,
+    /// Index of the first image.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Learn on chip (training split).
+    #[arg(long)]
+    pub train: bool,
+    /// Directory for the VCDs: the first sample's first --vcd-cycles cycles of both models,
+    /// and on a mismatch the cycles around it.
+    #[arg(long, value_name = "DIR", default_value = "cosim-vcd")]
+    pub vcd: PathBuf,
+    /// Cycles of the first sample recorded in the VCDs (the RTL's is ~9 KB per cycle).
+    #[arg(long, default_value_t = 1_000)]
+    pub vcd_cycles: u64,
+    /// Continue after a mismatch (report them all) instead of stopping at the first.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Seed of the input spikes (and of fresh weights) [default: the model's, else 1].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Print one JSON object as the last line of stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Cycles recorded before and after a mismatch in its VCD.
+const BEFORE: u64 = 200;
+const AFTER: u64 = 50;
+
+struct Setup {
+    cfg: HwConfig,
+    net: FspinnNetwork,
+    assignments: Option<Vec<Option<u8>>>,
+    seed: u64,
+}
+
+fn setup(a: &CosimArgs) -> Result<Setup> {
+    let cfg = load_config(&a.config)?;
+    let (net, assignments, seed) = match &a.model {
+        Some(path) => {
+            let t = checkpoint::load(path)
+                .with_context(|| format!("loading model {}", path.display()))?;
+            let Network::Fspinn(net) = t.network else {
+                bail!("{}: only FSpiNN checkpoints run on the RTL", path.display());
+            };
+            (net, t.assignments, a.seed.unwrap_or(t.config.seed))
+        }
+        None => {
+            let seed = a.seed.unwrap_or(1);
+            let mut rng = Rng::stream(seed, StreamPhase::Init, 0, 0);
+            let net = FspinnNetwork::new(
+                FspinnParams::default(),
+                cfg.spike_generator.inputs as usize,
+                cfg.neurons as usize,
+                &mut rng,
+            )?;
+            (net, None, seed)
+        }
+    };
+    let m = &net.params().mechanisms;
+    if !(m.direct_inhibition && m.post_only_stdp && m.per_step_updates) {
+        bail!("the RTL implements the FSpiNN mode only (mechanisms (a), (b) and (d) on); use `fspinn sim` for other modes");
+    }
+    let c = net.consts();
+    let wanted = fspinn_sim::rtl_params::parameters(
+        &cfg,
+        net.n_neurons(),
+        net.params().formats.weight_bits as u32,
+        c.steps,
+        c.refractory_steps,
+    )?;
+    for (name, value) in &wanted {
+        let built = fspinn_testbench::params::PARAMETERS
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v);
+        if built != Some(*value) {
+            bail!(
+                "the RTL was verilated with {name} = {}, this run needs {value} (config `{}`, {} neurons, \
+                 {}-bit weights, {} steps); co-simulating it needs the RTL built for it \
+                 (testbench/build.rs)",
+                built.map_or("?".into(), |v| v.to_string()),
+                cfg.name,
+                net.n_neurons(),
+                net.params().formats.weight_bits,
+                c.steps
+            );
+        }
+    }
+    Ok(Setup {
+        cfg,
+        net,
+        assignments,
+        seed,
+    })
+}
+
+fn images(a: &CosimArgs) -> Result<Dataset> {
+    let split = if a.train { Split::Train } else { Split::Test };
+    let need = a.offset + a.samples;
+    let set = match a.dataset {
+        None if a.data.data_dir.is_none() => builtin(split),
+        kind => a
+            .data
+            .load(kind.unwrap_or(DatasetKind::Mnist), split, need)?,
+    };
+    if set.len() < need {
+        bail!("{need} images requested, the set holds {}", set.len());
+    }
+    Ok(set)
+}
+
+fn model_waves(
+    acc: &Accelerator,
+    cfg: &HwConfig,
+    path: &Path,
+    window: std::ops::Range<u64>,
+) -> Result<Waves> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    Ok(Waves::new(
+        Box::new(std::io::BufWriter::new(file)),
+        cfg.clock_mhz,
+        acc.weight_port().banks(),
+        acc.neuron_banks(),
+        window,
+    )?)
+}
+
+fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
+    let phase = if train {
+        StreamPhase::Train
+    } else {
+        StreamPhase::Test
+    };
+    Rng::stream(seed, phase, 0, idx as u64).next_u64() as u32
+}
+
+/// Replays samples `0..k` untraced, then sample `k` with both VCDs around `cycle`.
+fn trace_mismatch(
+    s: &Setup,
+    a: &CosimArgs,
+    data: &Dataset,
+    k: usize,
+    cycle: u64,
+) -> Result<(PathBuf, PathBuf)> {
+    let mut model = Accelerator::new(&s.cfg, &s.net, s.net.params().formats.weight_bits as u32)?;
+    let mut rtl = RtlAccelerator::load_from(&model);
+    for j in 0..k {
+        let idx = a.offset + j;
+        compare_sample_traced(
+            j as u64,
+            &mut model,
+            &mut rtl,
+            data.image(idx),
+            sample_seed(s.seed, a.train, idx),
+            a.train,
+            None,
+        )?;
+    }
+    let idx = a.offset + k;
+    let window = cycle.saturating_sub(BEFORE)..cycle + AFTER;
+    let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.vcd"));
+    let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.vcd"));
+    let start = model.cycle();
+    let w = model_waves(
+        &model,
+        &s.cfg,
+        &mpath,
+        start + window.start..start + window.end,
+    )?;
+    model.set_waves(Some(w));
+    compare_sample_traced(
+        k as u64,
+        &mut model,
+        &mut rtl,
+        data.image(idx),
+        sample_seed(s.seed, a.train, idx),
+        a.train,
+        Some((&rpath, window)),
+    )?;
+    if let Some(w) = model.take_waves() {
+        w.finish(model.cycle())?;
+    }
+    Ok((mpath, rpath))
+}
+
+pub fn run(a: CosimArgs) -> Result<()> {
+    if a.samples == 0 {
+        bail!("--samples must be at least 1");
+    }
+    let s = setup(&a)?;
+    let data = images(&a)?;
+    std::fs::create_dir_all(&a.vcd).with_context(|| format!("creating {}", a.vcd.display()))?;
+    let bits = s.net.params().formats.weight_bits as u32;
+    let mut model = Accelerator::new(&s.cfg, &s.net, bits)?;
+    let load_started = Instant::now();
+    let mut rtl = RtlAccelerator::load_from(&model);
+    let load_seconds = load_started.elapsed().as_secs_f64();
+    let model_vcd = a.vcd.join("model.vcd");
+    let rtl_vcd = a.vcd.join("rtl.vcd");
+    let w = model_waves(&model, &s.cfg, &model_vcd, 0..a.vcd_cycles)?;
+    model.set_waves(Some(w));
+    let mut mismatches: Vec<CosimMismatch> = Vec::new();
+    let mut mismatch_count = 0u64;
+    let mut totals = CosimTotals::default();
+    let mut failed_at: Option<(usize, u64)> = None;
+    let mut correct = 0usize;
+    let started = Instant::now();
+    let mut done = 0usize;
+    for k in 0..a.samples {
+        let idx = a.offset + k;
+        let trace = (k == 0).then_some((rtl_vcd.as_path(), 0..a.vcd_cycles));
+        let (m, t) = compare_sample_traced(
+            k as u64,
+            &mut model,
+            &mut rtl,
+            data.image(idx),
+            sample_seed(s.seed, a.train, idx),
+            a.train,
+            trace,
+        )
+        .context("writing the RTL's VCD")?;
+        if k == 0 {
+            if let Some(w) = model.take_waves() {
+                w.finish(model.cycle()).context("writing the model's VCD")?;
+            }
+        }
+        totals.cycles_model += t.cycles_model;
+        totals.cycles_rtl += t.cycles_rtl;
+        totals.spikes_compared += t.spikes_compared;
+        totals.weight_updates_compared += t.weight_updates_compared;
+        totals.accesses_model += t.accesses_model;
+        totals.accesses_rtl += t.accesses_rtl;
+        done += 1;
+        if let Some(asg) = &s.assignments {
+            // Both layers agree whenever there is no mismatch; the class comes from the model.
+            let counts = model_counts(&model);
+            if !a.train && labels::classify(&counts, asg) == data.label(idx) {
+                correct += 1;
+            }
+        }
+        if !m.is_empty() {
+            mismatch_count += m.len() as u64;
+            if failed_at.is_none() {
+                failed_at = Some((k, m.iter().map(|x| x.cycle).min().unwrap_or(0)));
+            }
+            mismatches.extend(m);
+            if !a.keep_going {
+                break;
+            }
+        }
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let mismatch_vcds = match failed_at {
+        Some((k, cycle)) => {
+            let (m, r) = trace_mismatch(&s, &a, &data, k, cycle)?;
+            Some((m, r))
+        }
+        None => None,
+    };
+    let usage = fspinn_sim::usage::usage(&model);
+    let energy = EnergyTable::default_45nm()
+        .estimate(&usage)
+        .scaled(done as u64);
+    let mut out = json!({
+        "config": s.cfg.name,
+        "neurons": s.net.n_neurons(),
+        "weight_bits": bits,
+        "dataset": match a.dataset { Some(d) => d.to_string(), None if a.data.data_dir.is_none() => "builtin-mnist".into(), None => "mnist".into() },
+        "train": a.train,
+        "samples": done,
+        "offset": a.offset,
+        "seed": s.seed,
+        "mismatches": mismatch_count,
+        "first_mismatches": mismatches.iter().take(20).collect::<Vec<_>>(),
+        "cycles_model": totals.cycles_model,
+        "cycles_rtl": totals.cycles_rtl,
+        "spikes_compared": totals.spikes_compared,
+        "weight_updates_compared": totals.weight_updates_compared,
+        "accesses_model": totals.accesses_model,
+        "accesses_rtl": totals.accesses_rtl,
+        "energy": {
+            "energy_per_sample_uj": energy.total_pj * 1e-6,
+            "dynamic_per_sample_uj": energy.dynamic_pj * 1e-6,
+            "static_per_sample_uj": energy.static_pj * 1e-6,
+            "pj_per_sop": energy.pj_per_sop,
+        },
+        "wall_seconds": wall,
+        "wall_seconds_per_sample": wall / done as f64,
+        "rtl_load_seconds": load_seconds,
+        "vcd_model": model_vcd,
+        "vcd_rtl": rtl_vcd,
+    });
+    if let Some((m, r)) = &mismatch_vcds {
+        out["vcd_mismatch_model"] = json!(m);
+        out["vcd_mismatch_rtl"] = json!(r);
+    }
+    if s.assignments.is_some() && !a.train {
+        out["test_accuracy"] = json!(correct as f64 / done as f64);
+    }
+    if a.json {
+        print_json(&out);
+    } else {
+        println!(
+            "co-simulated {done} {} image(s) on `{}` (N = {}, {bits}-bit weights, {}): {} mismatch(es)",
+            out["dataset"].as_str().unwrap_or(""),
+            s.cfg.name,
+            s.net.n_neurons(),
+            if a.train { "training" } else { "inference" },
+            mismatch_count
+        );
+        println!(
+            "  compared: {} spikes, {} weight updates, {} cycles (model) / {} (RTL), {} / {} bank accesses",
+            totals.spikes_compared, totals.weight_updates_compared, totals.cycles_model, totals.cycles_rtl,
+            totals.accesses_model, totals.accesses_rtl
+        );
+        println!(
+            "  energy (45 nm table): {:.3} uJ per image, {:.2} pJ/SOP; wall time {:.2} s per image (RTL and model)",
+            energy.total_pj * 1e-6,
+            energy.pj_per_sop.unwrap_or(f64::NAN),
+            wall / done as f64
+        );
+        println!(
+            "  waveforms: {} and {} (first {} cycles)",
+            model_vcd.display(),
+            rtl_vcd.display(),
+            a.vcd_cycles
+        );
+        for m in mismatches.iter().take(5) {
+            println!(
+                "  MISMATCH sample {} {} at cycle {}: expected {}, got {}",
+                m.sample, m.what, m.cycle, m.expected, m.actual
+            );
+        }
+        if let Some((m, r)) = &mismatch_vcds {
+            println!(
+                "  around the first mismatch: {} and {}",
+                m.display(),
+                r.display()
+            );
+        }
+    }
+    if mismatch_count > 0 {
+        bail!("{mismatch_count} mismatch(es) between the RTL and the cycle model");
+    }
+    Ok(())
+}
+
+/// The spike counts the host reads after a sample.
+fn model_counts(model: &Accelerator) -> Vec<u32> {
+    let n = model.neurons();
+    let pes = model.config().pe_array.pes as usize;
+    (0..n)
+        .map(|j| {
+            model
+                .word_format()
+                .unpack(model.neuron_banks()[j % pes].peek((j / pes) as u32))
+                .count
+        })
+        .collect()
+}

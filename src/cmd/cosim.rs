@@ -62,6 +62,10 @@ pub struct CosimArgs {
     /// Print one JSON object as the last line of stdout.
     #[arg(long)]
     pub json: bool,
+    /// Test aid: after loading the RTL, set the model's weights of every input to neuron
+    /// group 0 to the maximum, so the two must disagree (checks the mismatch path end to end).
+    #[arg(long, hide = true)]
+    pub inject_weight_fault: bool,
 }
 
 /// Cycles recorded before and after a mismatch in its VCD.
@@ -177,6 +181,19 @@ fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
     Rng::stream(seed, phase, 0, idx as u64).next_u64() as u32
 }
 
+/// Sets every weight to neuron group 0 to all ones, in the model only.
+fn inject_fault(model: &mut Accelerator) {
+    let layout = model.layout().clone();
+    for i in 0..layout.inputs {
+        let chunk = layout.chunk(i, 0);
+        for q in 0..layout.words_per_chunk {
+            model
+                .weight_port_mut()
+                .poke(chunk, q, u64::MAX >> (64 - layout.word_bits));
+        }
+    }
+}
+
 /// Replays samples `0..k` untraced, then sample `k` with both VCDs around `cycle`.
 fn trace_mismatch(
     s: &Setup,
@@ -187,6 +204,9 @@ fn trace_mismatch(
 ) -> Result<(PathBuf, PathBuf)> {
     let mut model = Accelerator::new(&s.cfg, &s.net, s.net.params().formats.weight_bits as u32)?;
     let mut rtl = RtlAccelerator::load_from(&model);
+    if a.inject_weight_fault {
+        inject_fault(&mut model);
+    }
     for j in 0..k {
         let idx = a.offset + j;
         compare_sample_traced(
@@ -238,6 +258,9 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let load_started = Instant::now();
     let mut rtl = RtlAccelerator::load_from(&model);
     let load_seconds = load_started.elapsed().as_secs_f64();
+    if a.inject_weight_fault {
+        inject_fault(&mut model);
+    }
     let model_vcd = a.vcd.join("model.vcd");
     let rtl_vcd = a.vcd.join("rtl.vcd");
     let w = model_waves(&model, &s.cfg, &model_vcd, 0..a.vcd_cycles)?;

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Compiles the whole accelerator (every rtl/fspinn_*.v, top fspinn_top) with Icarus Verilog in
+# strict Verilog-2005 mode with all warnings on: a second, independent front end next to
+# Verilator, so constructs one tool accepts and the other rejects are caught before they reach
+# a simulator or synthesis flow. The structural parameters come from the typed config through
+# `cargo run -p fspinn-sim --example rtl_params` (-P fspinn_top.NAME=VALUE), as for the
+# Verilated model. rtl/tb/ holds testbenches, not design files, and is not compiled.
+#
+# Usage: scripts/iverilog_check.sh [CONFIG] [--weight-bits N]   (default: small, 8)
+# Fails on any iverilog error; warnings are printed and counted, not fatal.
+set -euo pipefail
+
+config=small
+weight_bits=8
+config_seen=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --weight-bits) weight_bits="${2:?--weight-bits needs a value}"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+    -*) echo "iverilog_check.sh: unknown option $1" >&2; exit 2 ;;
+    *)
+      if [ "$config_seen" = 1 ]; then echo "iverilog_check.sh: unexpected argument $1" >&2; exit 2; fi
+      config="$1"; config_seen=1; shift ;;
+  esac
+done
+
+command -v iverilog >/dev/null 2>&1 || { echo "iverilog_check.sh: iverilog not found on PATH" >&2; exit 1; }
+cd "$(dirname "$0")/.."
+
+mapfile -t params < <("${CARGO:-cargo}" run -q -p fspinn-sim --example rtl_params -- "$config" \
+  --weight-bits "$weight_bits" --format iverilog)
+[ "${#params[@]}" -gt 0 ] || { echo "iverilog_check.sh: rtl_params printed no parameters" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+status=0
+iverilog -g2005 -Wall -s fspinn_top -o "$tmp/fspinn_top.vvp" "${params[@]}" rtl/fspinn_*.v \
+  >"$tmp/out" 2>&1 || status=$?
+cat "$tmp/out"
+errors=$(grep -ci 'error' "$tmp/out" || true)
+warnings=$(grep -ci 'warning' "$tmp/out" || true)
+if [ "$status" != 0 ] || [ "$errors" != 0 ]; then
+  echo "iverilog_check.sh: FAILED (iverilog exit $status, $errors error lines) for config $config" >&2
+  exit 1
+fi
+echo "iverilog_check.sh: fspinn_top ($config, w$weight_bits) compiles with iverilog -g2005 -Wall: 0 errors, $warnings warnings"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Verilator lint of the whole accelerator (every rtl/fspinn_*.v, top fspinn_top) with all
+# warnings on: the design must stay warning-free, since the Verilated co-simulation model
+# (testbench/) is built from the same files with -Wall. The structural parameters come from the
+# typed config through `cargo run -p fspinn-sim --example rtl_params` (-GNAME=VALUE), so the
+# lint sees the widths the chip is built with. rtl/tb/ (testbenches) is not part of the design.
+#
+# Usage: scripts/lint.sh [CONFIG] [--weight-bits N]   (default: small, 8)
+# Fails on any Verilator warning or error.
+set -euo pipefail
+
+config=small
+weight_bits=8
+config_seen=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --weight-bits) weight_bits="${2:?--weight-bits needs a value}"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+    -*) echo "lint.sh: unknown option $1" >&2; exit 2 ;;
+    *)
+      if [ "$config_seen" = 1 ]; then echo "lint.sh: unexpected argument $1" >&2; exit 2; fi
+      config="$1"; config_seen=1; shift ;;
+  esac
+done
+
+command -v verilator >/dev/null 2>&1 || { echo "lint.sh: verilator not found on PATH" >&2; exit 1; }
+cd "$(dirname "$0")/.."
+
+mapfile -t params < <("${CARGO:-cargo}" run -q -p fspinn-sim --example rtl_params -- "$config" \
+  --weight-bits "$weight_bits" --format verilator)
+[ "${#params[@]}" -gt 0 ] || { echo "lint.sh: rtl_params printed no parameters" >&2; exit 1; }
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+status=0
+verilator --lint-only -Wall -Irtl --top-module fspinn_top "${params[@]}" rtl/fspinn_*.v \
+  >"$out" 2>&1 || status=$?
+cat "$out"
+# Verilator exits non-zero on a warning under -Wall; the grep also catches a tool that doesn't.
+if [ "$status" != 0 ] || grep -q '%Warning\|%Error' "$out"; then
+  echo "lint.sh: FAILED (verilator exit $status) for config $config" >&2
+  exit 1
+fi
+echo "lint.sh: fspinn_top ($config, w$weight_bits) is clean under verilator --lint-only -Wall"

@@ -542,6 +542,32 @@ module fspinn_top #(
         if (rst) begin
             phase <= P_IDLE;
             k <= 32'd0;
+            t <= 32'd0;
+            attempt <= 8'd0;
+            // Network registers (space 0x00) clear to 0.
+            r_n <= 16'd0;
+            r_steps <= 16'd0;
+            r_leak_shift <= 5'd0;
+            r_v_thresh <= 16'sd0;
+            r_theta_plus <= 16'd0;
+            r_refr_start <= 4'd0;
+            r_w_to_v <= 6'sd0;
+            r_trace_max <= 16'd0;
+            r_trace_bits <= 5'd0;
+            r_half_life <= 16'd0;
+            r_x_tar <= 16'd0;
+            r_eta <= 32'd0;
+            r_norm_target <= 40'd0;
+            r_theta_decay <= 6'd0;
+            r_inhibition <= 16'sd0;
+            r_min_spikes <= 16'd0;
+            r_max_attempts <= 16'd0;
+            r_target <= 16'd0;
+            r_flags <= 3'd0;
+            r_seed <= 32'd0;
+            r_train <= 1'b0;
+            r_v_max <= 16'sd0;
+            r_w_max <= 16'd0;
         end else begin
             // Host writes of registers while idle.
             if (!busy && host_we && host_addr[31:24] == 8'h00) begin
@@ -759,15 +785,39 @@ module fspinn_top #(
     end
     wire [31:0] hidx = {16'd0, host_addr[15:0]};
     always @(posedge clk) begin
-        if (host_re) begin
+        if (rst) begin
+            host_last <= 32'd0;
+            host_reg <= 64'd0;
+        end else if (host_re) begin
             host_last <= host_addr;
             host_reg <= 64'd0;
             case (host_addr[31:24])
+                // Network registers, zero-extended; the signed ones (3, 6, 14, 21)
+                // sign-extended.
                 8'h00: case (host_addr[7:0])
                     8'd0: host_reg <= {48'd0, r_n};
                     8'd1: host_reg <= {48'd0, r_steps};
+                    8'd2: host_reg <= {59'd0, r_leak_shift};
+                    8'd3: host_reg <= {{48{r_v_thresh[15]}}, r_v_thresh};
+                    8'd4: host_reg <= {48'd0, r_theta_plus};
+                    8'd5: host_reg <= {60'd0, r_refr_start};
+                    8'd6: host_reg <= {{58{r_w_to_v[5]}}, r_w_to_v};
+                    8'd7: host_reg <= {48'd0, r_trace_max};
+                    8'd8: host_reg <= {59'd0, r_trace_bits};
+                    8'd9: host_reg <= {48'd0, r_half_life};
+                    8'd10: host_reg <= {48'd0, r_x_tar};
+                    8'd11: host_reg <= {32'd0, r_eta};
+                    8'd12: host_reg <= {24'd0, r_norm_target};
+                    8'd13: host_reg <= {58'd0, r_theta_decay};
                     8'd14: host_reg <= {{48{r_inhibition[15]}}, r_inhibition};
+                    8'd15: host_reg <= {48'd0, r_min_spikes};
+                    8'd16: host_reg <= {48'd0, r_max_attempts};
+                    8'd17: host_reg <= {48'd0, r_target};
+                    8'd18: host_reg <= {61'd0, r_flags};
                     8'd19: host_reg <= {32'd0, r_seed};
+                    8'd20: host_reg <= {63'd0, r_train};
+                    8'd21: host_reg <= {{48{r_v_max[15]}}, r_v_max};
+                    8'd22: host_reg <= {48'd0, r_w_max};
                     default: host_reg <= 64'd0;
                 endcase
                 8'h05: begin

@@ -436,7 +436,7 @@ impl Accelerator {
         self.ctr.rf_write(RegFile::PostTimes, self.n as u64);
         self.fired.fill(false);
         self.relay_pending = 0;
-        self.neuron_sweep(|_, st| {
+        self.neuron_sweep(|_, _, st| {
             Some(NeuronState {
                 theta: st.theta,
                 ..Default::default()
@@ -448,6 +448,19 @@ impl Accelerator {
     fn pass_readout(&mut self) -> Vec<u32> {
         self.phase = "readout";
         let mut counts = vec![0; self.n];
+        self.neuron_sweep(|_, j, st| {
+            counts[j] = st.count;
+            None
+        });
+        counts
+    }
+
+    /// A pipelined read-modify-write over every neuron group: read group `k` in cycle `k`,
+    /// write what `f` returns (if anything) when the data arrives.
+    fn neuron_sweep(
+        &mut self,
+        mut f: impl FnMut(&Self, usize, NeuronState) -> Option<NeuronState>,
+    ) {
         let lat = self.cfg.neuron_sram.read_latency as usize;
         for k in 0..self.groups + lat {
             let now = self.cycle;
@@ -456,35 +469,7 @@ impl Accelerator {
                 for p in 0..self.pes {
                     if let Some(j) = self.neuron(a, p) {
                         let (_, w) = self.neuron_banks[p].tick(now).expect("neuron read on time");
-                        counts[j] = self.word_fmt.unpack(w).count;
-                    }
-                }
-            }
-            if k < self.groups {
-                for p in 0..self.pes {
-                    if self.neuron(k, p).is_some() {
-                        self.neuron_banks[p].read(now, k as u32, k as u32);
-                    }
-                }
-            }
-            self.set(Unit::PeArray, Activity::Busy);
-            self.end_cycle();
-        }
-        counts
-    }
-
-    /// A pipelined read-modify-write over every neuron group: read group `k` in cycle `k`,
-    /// write what `f` returns (if anything) when the data arrives.
-    fn neuron_sweep(&mut self, f: impl Fn(&Self, NeuronState) -> Option<NeuronState>) {
-        let lat = self.cfg.neuron_sram.read_latency as usize;
-        for k in 0..self.groups + lat {
-            let now = self.cycle;
-            if k >= lat {
-                let a = k - lat;
-                for p in 0..self.pes {
-                    if self.neuron(a, p).is_some() {
-                        let (_, w) = self.neuron_banks[p].tick(now).expect("neuron read on time");
-                        if let Some(st) = f(self, self.word_fmt.unpack(w)) {
+                        if let Some(st) = f(self, j, self.word_fmt.unpack(w)) {
                             let word = self.word_fmt.pack(&st);
                             self.neuron_banks[p].write(a as u32, word);
                         }
@@ -536,7 +521,7 @@ impl Accelerator {
             self.phase = "inhibit";
             self.ctr.op(Unit::PeArray, Op::Mul16x16, 1);
             let inh = self.inhibition;
-            self.neuron_sweep(|acc, st| {
+            self.neuron_sweep(|acc, _, st| {
                 (st.refractory == 0).then(|| NeuronState {
                     v: acc.consts.inhibit(st.v, inh, fired),
                     ..st
@@ -895,28 +880,15 @@ impl Accelerator {
             // Sum.
             self.phase = "norm_sum";
             sums.fill(0);
-            let (mut requested, mut received) = (0usize, 0usize);
-            while received < self.inputs {
-                let now = self.cycle;
-                if let Some(d) = self.weights.tick(now) {
-                    for (p, s) in sums.iter_mut().enumerate() {
-                        if self.neuron(a, p).is_some() {
-                            let (q, shift) = layout.lane(p);
-                            *s += layout.get(d.words[q], shift) as i64;
-                            self.ctr.op(Unit::PeArray, Op::Add32, 1);
-                        }
+            self.stream_group(a, false, |acc, d| {
+                for (p, s) in sums.iter_mut().enumerate() {
+                    if acc.neuron(a, p).is_some() {
+                        let (q, shift) = layout.lane(p);
+                        *s += layout.get(d.words[q], shift) as i64;
+                        acc.ctr.op(Unit::PeArray, Op::Add32, 1);
                     }
-                    received += 1;
                 }
-                if requested < self.inputs && self.weights.can_read() {
-                    self.weights
-                        .read_chunk(layout.chunk(requested, a), requested as u32);
-                    requested += 1;
-                }
-                self.weights.issue(now);
-                self.set(Unit::PeArray, Activity::Busy);
-                self.end_cycle();
-            }
+            });
             // Divide: one sequential divider per PE.
             self.phase = "norm_divide";
             for (p, f) in factors.iter_mut().enumerate() {
@@ -931,32 +903,47 @@ impl Accelerator {
             }
             // Scale and write back.
             self.phase = "norm_scale";
-            let (mut requested, mut received) = (0usize, 0usize);
-            while received < self.inputs || !self.weights.quiet() {
-                let now = self.cycle;
-                if let Some(d) = self.weights.tick(now) {
-                    let mut words = d.words;
-                    for (p, &f) in factors.iter().enumerate() {
-                        if self.neuron(a, p).is_some() {
-                            let (q, shift) = layout.lane(p);
-                            let w = self.consts.normalize_weight(layout.get(words[q], shift), f);
-                            words[q] = layout.set(words[q], shift, w);
-                            self.ctr.op(Unit::PeArray, Op::Mul32x32, 1);
-                        }
+            self.stream_group(a, true, |acc, d| {
+                let mut words = d.words;
+                for (p, &f) in factors.iter().enumerate() {
+                    if acc.neuron(a, p).is_some() {
+                        let (q, shift) = layout.lane(p);
+                        let w = acc.consts.normalize_weight(layout.get(words[q], shift), f);
+                        words[q] = layout.set(words[q], shift, w);
+                        acc.ctr.op(Unit::PeArray, Op::Mul32x32, 1);
                     }
-                    self.weights
-                        .write_chunk(layout.chunk(d.tag as usize, a), words);
-                    received += 1;
                 }
-                if requested < self.inputs && self.weights.can_read() {
-                    self.weights
-                        .read_chunk(layout.chunk(requested, a), requested as u32);
-                    requested += 1;
-                }
-                self.weights.issue(now);
-                self.set(Unit::PeArray, Activity::Busy);
-                self.end_cycle();
+                acc.weights
+                    .write_chunk(layout.chunk(d.tag as usize, a), words);
+            });
+        }
+    }
+
+    /// Reads the chunks of every input to neuron group `a`, in input order, one request
+    /// whenever the weight port takes it, and hands each to `on_chunk` in the cycle it arrives;
+    /// with `drain`, the pass also waits for the writes `on_chunk` queued.
+    fn stream_group(
+        &mut self,
+        a: usize,
+        drain: bool,
+        mut on_chunk: impl FnMut(&mut Self, WeightData),
+    ) {
+        let layout = self.weights.layout().clone();
+        let (mut requested, mut received) = (0usize, 0usize);
+        while received < self.inputs || (drain && !self.weights.quiet()) {
+            let now = self.cycle;
+            if let Some(d) = self.weights.tick(now) {
+                on_chunk(self, d);
+                received += 1;
             }
+            if requested < self.inputs && self.weights.can_read() {
+                self.weights
+                    .read_chunk(layout.chunk(requested, a), requested as u32);
+                requested += 1;
+            }
+            self.weights.issue(now);
+            self.set(Unit::PeArray, Activity::Busy);
+            self.end_cycle();
         }
     }
 

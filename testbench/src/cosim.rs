@@ -309,16 +309,6 @@ pub fn compare_sample_traced(
             ..*e
         })
         .collect();
-    if let Some(k) = first_difference(&spikes, &r.spikes) {
-        let e = spikes.get(k);
-        let a = r.spikes.get(k);
-        push(
-            "spike",
-            e.or(a).map_or(0, |x| x.cycle),
-            format!("{e:?}"),
-            format!("{a:?}"),
-        );
-    }
     let writes: Vec<WeightWrite> = events
         .weight_writes
         .iter()
@@ -327,15 +317,11 @@ pub fn compare_sample_traced(
             ..*e
         })
         .collect();
-    if let Some(k) = first_difference(&writes, &r.weight_writes) {
-        let e = writes.get(k);
-        let a = r.weight_writes.get(k);
-        push(
-            "weight_write",
-            e.or(a).map_or(0, |x| x.cycle),
-            format!("{e:?}"),
-            format!("{a:?}"),
-        );
+    if let Some((cycle, e, a)) = first_difference(&spikes, &r.spikes, |x| x.cycle) {
+        push("spike", cycle, e, a);
+    }
+    if let Some((cycle, e, a)) = first_difference(&writes, &r.weight_writes, |x| x.cycle) {
+        push("weight_write", cycle, e, a);
     }
     if m.cycles != r.cycles {
         push(
@@ -407,6 +393,18 @@ fn bank_counts(model: &Accelerator) -> Vec<(u64, u64)> {
         .collect()
 }
 
-fn first_difference<T: PartialEq>(a: &[T], b: &[T]) -> Option<usize> {
-    (0..a.len().max(b.len())).find(|&k| a.get(k) != b.get(k))
+/// Where two event streams first differ: the cycle (of whichever side has an entry there) and
+/// both entries, printed (`None` where a stream has ended).
+fn first_difference<T: PartialEq + std::fmt::Debug>(
+    expected: &[T],
+    actual: &[T],
+    cycle: impl Fn(&T) -> u64,
+) -> Option<(u64, String, String)> {
+    let k = (0..expected.len().max(actual.len())).find(|&k| expected.get(k) != actual.get(k))?;
+    let (e, a) = (expected.get(k), actual.get(k));
+    Some((
+        e.or(a).map_or(0, &cycle),
+        format!("{e:?}"),
+        format!("{a:?}"),
+    ))
 }

@@ -403,6 +403,10 @@ impl Accelerator {
     pub fn inhibition(&self) -> i32 {
         self.inhibition
     }
+    /// Training images seen (sets the potentiation factor of the next one).
+    pub fn samples_seen(&self) -> u64 {
+        self.samples_seen
+    }
     pub fn theta_decay(&self) -> u32 {
         self.theta_decay
     }

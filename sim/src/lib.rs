@@ -6,6 +6,7 @@
 //! operation is counted for the energy model.
 
 pub mod accel;
+pub mod chip;
 pub mod config;
 pub mod counter;
 pub mod counters;
@@ -23,5 +24,6 @@ pub mod waves;
 pub mod weight_port;
 
 pub use accel::{Accelerator, SampleOutcome};
+pub use chip::{Chip, SampleRun};
 pub use config::HwConfig;
 pub use error::SimError;

@@ -12,6 +12,13 @@ use serde::Serialize;
 /// The RTL behind the host interface, loaded with the same network as an L2 accelerator.
 pub struct RtlAccelerator {
     rtl: Rtl,
+    /// What the host needs to drive and read the chip: the network's constants, its images
+    /// seen (for the potentiation factor), the memory layout.
+    pub(crate) params: fspinn_model::fspinn::FspinnParams,
+    pub(crate) consts: fspinn_model::fspinn::FspinnConsts,
+    pub(crate) samples_seen: u64,
+    pub(crate) layout: fspinn_sim::layout::WeightLayout,
+    pub(crate) word_fmt: fspinn_sim::layout::NeuronWordFormat,
     pes: usize,
     neurons: usize,
     wbanks: usize,
@@ -121,12 +128,23 @@ impl RtlAccelerator {
         }
         RtlAccelerator {
             rtl,
+            params: p.clone(),
+            consts: c.clone(),
+            samples_seen: model.samples_seen(),
+            layout: model.layout().clone(),
+            word_fmt: *model.word_format(),
             pes: cfg.pe_array.pes as usize,
             neurons: n,
             wbanks: cfg.weight_sram.banks as usize,
             nlat: cfg.neuron_sram.read_latency as u64,
             wlat: cfg.weight_sram.read_latency as u64,
         }
+    }
+
+    /// The verilated top, for tracing and direct port access.
+    /// Excitatory neurons of the loaded network.
+    pub fn neurons(&self) -> usize {
+        self.neurons
     }
 
     /// The verilated top, for tracing and direct port access.

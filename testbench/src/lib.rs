@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod bridge;
+pub mod chip;
 pub mod cosim;
 mod error;
 pub mod params;

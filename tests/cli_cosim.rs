@@ -18,20 +18,20 @@ fn phase_changes(path: &Path) -> Vec<(u64, String)> {
     let h = w.hierarchy();
     for name in ["obs_phase", "busy"] {
         assert!(
-            h.lookup_var(&["TOP", "fspinn_top"], &name).is_some(),
+            h.lookup_var(&["TOP", "fspinn_top"], name).is_some(),
             "{name} in {}",
             path.display()
         );
     }
     for sig in ["re", "raddr", "we", "waddr", "wdata"] {
         assert!(
-            h.lookup_var(&["TOP", "fspinn_top", "g_wbank[1]", "u_mem"], &sig)
+            h.lookup_var(&["TOP", "fspinn_top", "g_wbank[1]", "u_mem"], sig)
                 .is_some(),
             "g_wbank[1].u_mem.{sig} in {}",
             path.display()
         );
     }
-    let var = h.lookup_var(&["TOP", "fspinn_top"], &"obs_phase").unwrap();
+    let var = h.lookup_var(&["TOP", "fspinn_top"], "obs_phase").unwrap();
     let sref = h[var].signal_ref();
     let times = w.time_table().to_vec();
     assert!(times.windows(2).all(|p| p[0] < p[1]), "time goes forward");

@@ -75,7 +75,11 @@ fn training_writes_what_it_reports(chip: &mut dyn Chip) {
     // (normalisation rescales every column before each attempt, nothing after its steps).
     let final_attempt = r.weight_writes.iter().map(|x| x.attempt).max().unwrap();
     let mut last = std::collections::HashMap::new();
-    for x in r.weight_writes.iter().filter(|x| x.attempt == final_attempt) {
+    for x in r
+        .weight_writes
+        .iter()
+        .filter(|x| x.attempt == final_attempt)
+    {
         last.insert((x.input, x.neuron), x.value);
     }
     assert!(!last.is_empty());

@@ -14,11 +14,15 @@
 #   register files): `share` (-noshare), the SAT check of `memory_share` (memory -nosat), and
 #   `opt -full` (opt -fast instead); still memory_map, techmap and `abc -fast`, so the counts
 #   are gate-level. On a shared 2-core machine the full flow ran for more than 20 minutes.
+#   --keep-memories: as --fast, but the register files stay memory cells ($mem_v2: counted as
+#   macros, like the SRAM banks) instead of being mapped to flops and mux trees; the count is
+#   then the datapath and control logic, the number that moves with the design. Minutes
+#   instead of the better part of an hour on 2 shared cores.
 #   stat                                           saved to --out (default ./synth-CONFIG.txt)
 # Everything but the SRAM banks is synthesised, including the flop-based register files of
 # fspinn_spikegen and fspinn_top. The full Yosys log goes next to the stat file (*.log).
 #
-# Usage: scripts/synth.sh [CONFIG] [--out FILE] [--weight-bits N] [--fast]
+# Usage: scripts/synth.sh [CONFIG] [--out FILE] [--weight-bits N] [--fast | --keep-memories]
 #   CONFIG       small (default), large, a name in sim/configs/, or a TOML path
 #   --weight-bits weight precision (default 8); steps 250, refractory 5, config's neurons
 # Prints one summary line: cells, flops ($_*DFF*_ and latch cells), SRAM macros, runtime.
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --out) out="${2:?--out needs a file}"; shift 2 ;;
     --weight-bits) weight_bits="${2:?--weight-bits needs a value}"; shift 2 ;;
     --fast) fast=1; shift ;;
+    --keep-memories) fast=2; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     -*) echo "synth.sh: unknown option $1" >&2; exit 2 ;;
     *)
@@ -67,6 +72,12 @@ if [ "$fast" = 1 ]; then
   synth_cmd+=" memory -nomap -nosat; opt_clean; opt -fast; memory_map; opt -fast; techmap;"
   synth_cmd+=" opt -fast; abc -fast; opt -fast; hierarchy -check; check"
 fi
+if [ "$fast" = 2 ]; then
+  synth_cmd="hierarchy -check -top fspinn_top; proc; flatten; opt_expr; opt_clean; check;"
+  synth_cmd+=" opt -nodffe -nosdff; fsm; opt; wreduce; peepopt; opt_clean; alumacc; opt;"
+  synth_cmd+=" memory -nomap -nosat; opt_clean; opt -fast; techmap;"
+  synth_cmd+=" opt -fast; abc -fast; opt -fast; hierarchy -check; check"
+fi
 
 script=$(mktemp)
 trap 'rm -f "$script"' EXIT
@@ -91,5 +102,6 @@ runtime=$(($(date +%s) - start))
 cells=$(awk '/Number of cells:/ { n = $NF } END { print n + 0 }' "$out")
 flops=$(awk '$1 ~ /^\$_.*(DFF|DLATCH).*_$/ { s += $2 } END { print s + 0 }' "$out")
 srams=$(awk '$1 ~ /fspinn_sram_1r1w/ { s += $2 } END { print s + 0 }' "$out")
-logic=$((cells - srams))
-echo "synth $config w$weight_bits: $cells cells ($logic logic+flop cells, $flops flops, $srams SRAM macros fspinn_sram_1r1w), yosys ${runtime}s, stat: $out"
+mems=$(awk '$1 ~ /^\$mem/ { s += $2 } END { print s + 0 }' "$out")
+logic=$((cells - srams - mems))
+echo "synth $config w$weight_bits: $cells cells ($logic logic+flop cells, $flops flops, $srams SRAM macros fspinn_sram_1r1w, $mems register-file memories), yosys ${runtime}s, stat: $out"

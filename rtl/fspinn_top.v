@@ -1,14 +1,17 @@
 // fspinn_top: the FSpiNN accelerator (docs/architecture.md), cycle for cycle the L2 model of
 // sim/src/accel.rs in its FSpiNN mode (direct inhibition, post-only STDP, per-step updates)
-// with the weights on chip. Ports and host address map: docs/rtl.md.
+// with the weights on chip (WEIGHTS_ON_CHIP = 1, the banks) or in DRAM (WEIGHTS_ON_CHIP = 0,
+// the DRAM port: one transaction at a time, sim/src/weight_port.rs). Ports and host address
+// map: docs/rtl.md.
 //
 // This version requires one cycle per chunk (words per chunk <= WBANKS) and WLAT >= 1,
-// NLAT >= 1; the cycle model covers the other shapes.
+// NLAT >= 1, and off chip a DRAM whose transactions take at least NLAT cycles; the cycle
+// model covers the other shapes.
 `default_nettype none
 
 // Unused bits are deliberate: addresses and fields are sliced from 32-bit counters and from
-// words whose other fields another path uses; the DRAM port is tied off in this on-chip
-// version (WEIGHTS_ON_CHIP = 1).
+// words whose other fields another path uses; one of the two weight paths (banks or DRAM
+// port) is idle for a given WEIGHTS_ON_CHIP.
 /* verilator lint_off UNUSEDSIGNAL */
 /* verilator lint_off UNUSEDPARAM */
 module fspinn_top #(
@@ -194,16 +197,51 @@ module fspinn_top #(
         end
     endfunction
 
+    // ---------------------------------------------------------------- DRAM port state
+    // One transaction at a time (sim/src/weight_port.rs, DRAM mode): `d_inf` in flight,
+    // `dq_*` produced but not yet accepted by the channel; the tags of the read in flight.
+    localparam integer WBYTES = WWORD_BITS / 8;
+    localparam integer CHUNK_BYTES = WPC * WBYTES;
+    reg        d_inf, d_inf_write;
+    reg        dq_valid, dq_write;
+    reg [39:0] dq_addr;
+    reg [15:0] dq_bytes;
+    reg [64*DRAM_WORDS-1:0] dq_wdata;
+    reg [31:0] d_i, d_j;
+    reg signed [31:0] d_delta;
+    wire d_resp   = dram_resp_valid && d_inf;
+    wire d_arrive = d_resp && !d_inf_write;          // read data in this cycle
+    wire d_busy   = d_inf && !dram_resp_valid;       // still in flight after this cycle's completion
+    // A read arriving in norm_scale or potentiate is written back: requested in this cycle,
+    // before any read.
+    wire d_new_write = (WEIGHTS_ON_CHIP == 0) && d_arrive
+                       && (phase == P_NORM_SCALE || phase == P_POTENTIATE);
+    // L2's `can_read` off chip: nothing queued or in flight.
+    wire d_can_read = !dq_valid && !d_busy && !d_new_write;
+
+    // The words arriving now: from the banks, or from the DRAM (word 0 in bits [63:0]).
+    wire [WWORD_BITS-1:0] rd_word [0:WPC-1];
+    genvar gq;
+    generate
+        for (gq = 0; gq < WPC; gq = gq + 1) begin : g_rdword
+            if (WEIGHTS_ON_CHIP != 0) begin : g_chip
+                assign rd_word[gq] = w_rdata[gq];
+            end else begin : g_dram
+                assign rd_word[gq] = dram_resp_rdata[gq * WWORD_BITS +: WWORD_BITS];
+            end
+        end
+    endgenerate
+
     // ---------------------------------------------------------------- read pipelines
     // Weight reads: valid/tag per stage; the read issued in cycle c arrives in c + WLAT.
     reg [WLAT-1:0]    wp_valid;
     reg [31:0]        wp_i     [0:WLAT-1];   // input of the chunk / synapse
     reg [31:0]        wp_j     [0:WLAT-1];   // neuron of the synapse (STDP)
     reg signed [31:0] wp_delta [0:WLAT-1];   // its change (STDP)
-    wire              w_arrive = wp_valid[WLAT-1];
-    wire [31:0]       wa_i = wp_i[WLAT-1];
-    wire [31:0]       wa_j = wp_j[WLAT-1];
-    wire signed [31:0] wa_delta = wp_delta[WLAT-1];
+    wire              w_arrive = (WEIGHTS_ON_CHIP != 0) ? wp_valid[WLAT-1] : d_arrive;
+    wire [31:0]       wa_i = (WEIGHTS_ON_CHIP != 0) ? wp_i[WLAT-1] : d_i;
+    wire [31:0]       wa_j = (WEIGHTS_ON_CHIP != 0) ? wp_j[WLAT-1] : d_j;
+    wire signed [31:0] wa_delta = (WEIGHTS_ON_CHIP != 0) ? wp_delta[WLAT-1] : d_delta;
     // Theta-decay draws travel with the neuron read they belong to.
     reg [31:0]        np_rand [0:NLAT-1];
     wire [31:0]       na_rand = np_rand[NLAT-1];
@@ -214,7 +252,7 @@ module fspinn_top #(
         begin
             q = p / PER_WORD;
             sh = (p % PER_WORD) * WEIGHT_BITS;
-            lane_w = w_rdata[q][sh +: WEIGHT_BITS];
+            lane_w = rd_word[q][sh +: WEIGHT_BITS];
         end
     endfunction
     function lane_ok(input [31:0] g, input integer p);
@@ -323,8 +361,19 @@ module fspinn_top #(
         .pre_age(pre_age), .pre_never(!pre_valid[syn_i[IBITS-1:0]]), .eta_post_q16(r_eta),
         .x_tar(r_x_tar), .trace_max(r_trace_max), .trace_bits(r_trace_bits),
         .half_life(r_half_life), .mode(rmode), .random(rl_next[15:0]), .delta(syn_delta));
-    wire accept = phase == P_POTENTIATE && syn_more;
-    wire syn_read = accept && syn_delta != 32'sd0;
+    // Off chip, a non-zero synapse whose read cannot be issued is held (no further synapse is
+    // accepted, no draw) until the port is free.
+    reg         held;
+    reg  [31:0] held_i, held_j;
+    reg signed [31:0] held_delta;
+    wire accept = phase == P_POTENTIATE && syn_more && !held;
+    wire syn_nz = accept && syn_delta != 32'sd0;
+    wire syn_want = syn_nz || (phase == P_POTENTIATE && held);
+    wire syn_read = (WEIGHTS_ON_CHIP != 0) ? syn_nz : (syn_want && d_can_read);
+    wire held_next = (WEIGHTS_ON_CHIP == 0) && syn_want && !d_can_read;
+    wire [31:0] rs_i = held ? held_i : syn_i;    // the synapse whose word is read now
+    wire [31:0] rs_j = held ? held_j : syn_j;
+    wire signed [31:0] rs_delta = held ? held_delta : syn_delta;
     // The arriving word of a read-modify-write.
     wire [31:0] wa_lane = wa_j % PES;
     wire [31:0] wa_bank = wa_lane / PER_WORD;
@@ -336,6 +385,7 @@ module fspinn_top #(
         wa_word = w_rdata[0];
         for (wb = 1; wb < WBANKS; wb = wb + 1)
             if (wa_bank == wb) wa_word = w_rdata[wb];
+        if (WEIGHTS_ON_CHIP == 0) wa_word = rd_word[0];   // a one-word DRAM read
         wa_old = {WEIGHT_BITS{1'b0}};
         for (wb = 0; wb < PER_WORD; wb = wb + 1)
             if (wa_shift == wb * WEIGHT_BITS) wa_old = wa_word[wb * WEIGHT_BITS +: WEIGHT_BITS];
@@ -344,6 +394,13 @@ module fspinn_top #(
     fspinn_apply_delta #(.WEIGHT_BITS(WEIGHT_BITS)) u_apply (
         .w(wa_old), .delta(wa_delta), .w_max(r_w_max[WEIGHT_BITS-1:0]), .w_out(wa_new));
     wire stdp_write = phase == P_POTENTIATE && w_arrive;
+    // The arriving word with the synapse's new code.
+    reg [WWORD_BITS-1:0] wa_mod;
+    always @(*) begin
+        wa_mod = wa_word;
+        for (wb = 0; wb < PER_WORD; wb = wb + 1)
+            if (wa_shift == wb * WEIGHT_BITS) wa_mod[wb * WEIGHT_BITS +: WEIGHT_BITS] = wa_new;
+    end
     // Next fired neuron after j (ascending), for the synapse walk.
     function [32:0] next_fired(input [31:0] j, input first);
         integer x;
@@ -362,8 +419,9 @@ module fspinn_top #(
         stdp_pending = syn_read;
         for (s = 0; s < WLAT - 1; s = s + 1) stdp_pending = stdp_pending | wp_valid[s];
     end
-    wire stdp_last = phase == P_POTENTIATE && !(syn_more && !(syn_i == INPUTS - 1 && nf_after[32]))
-                     && !stdp_pending;
+    wire stdp_last_chip = phase == P_POTENTIATE
+                          && !(syn_more && !(syn_i == INPUTS - 1 && nf_after[32])) && !stdp_pending;
+    wire syn_left = syn_more && !(accept && syn_i == INPUTS - 1 && nf_after[32]);
 
     // Seeds of the learning unit's LFSRs (docs/datapath.md).
     wire [31:0] rseed, dseed;
@@ -398,11 +456,6 @@ module fspinn_top #(
     assign wupd_neuron  = wa_j[15:0];
     assign wupd_value   = {{(16-WEIGHT_BITS){1'b0}}, wa_new};
     assign done = (phase == P_READOUT) && kk == groups + NLAT - 1;
-    assign dram_req_valid = 1'b0;
-    assign dram_req_write = 1'b0;
-    assign dram_req_addr  = 40'd0;
-    assign dram_req_bytes = 16'd0;
-    assign dram_req_wdata = {64*DRAM_WORDS{1'b0}};
 
     // ---------------------------------------------------------------- memory requests
     // Sweeps over neuron groups: read group k, the data of group k - NLAT arrives.
@@ -415,9 +468,97 @@ module fspinn_top #(
     wire [31:0] chunk_syn = (syn_j / PES) * INPUTS + syn_i;
     wire [31:0] chunk_wa  = (wa_j / PES) * INPUTS + wa_i;
     /* verilator lint_off UNSIGNED */ // kk >= 0 when DELAY is 0
-    wire int_read = phase == P_INTEGRATE && kk >= DELAY && req < n_in;
+    wire int_want = phase == P_INTEGRATE && kk >= DELAY && req < n_in;
     /* verilator lint_on UNSIGNED */
-    wire norm_read = (phase == P_NORM_SUM || phase == P_NORM_SCALE) && req < INPUTS;
+    wire norm_want = (phase == P_NORM_SUM || phase == P_NORM_SCALE) && req < INPUTS;
+    wire int_read = int_want && (WEIGHTS_ON_CHIP != 0 || d_can_read);
+    wire norm_read = norm_want && (WEIGHTS_ON_CHIP != 0 || d_can_read);
+    // The scaled words of the chunk arriving in norm_scale.
+    reg [WWORD_BITS-1:0] sc_word [0:WPC-1];
+    integer sq, sp;
+    always @(*) begin
+        for (sq = 0; sq < WPC; sq = sq + 1) begin
+            sc_word[sq] = rd_word[sq];
+            for (sp = 0; sp < PES; sp = sp + 1)
+                if (sp / PER_WORD == sq && lane_ok(grp, sp))
+                    sc_word[sq][(sp % PER_WORD) * WEIGHT_BITS +: WEIGHT_BITS] = pe_scaled[sp];
+        end
+    end
+
+    // ---------------------------------------------------------------- DRAM requests
+    // Byte addresses of WeightLayout::dram_chunk_addr / dram_word_addr.
+    localparam [39:0] CB40 = {8'd0, CHUNK_BYTES[31:0]};
+    localparam [39:0] WB40 = {8'd0, WBYTES[31:0]};
+    wire [31:0] chunk_rs = (rs_j / PES) * INPUTS + rs_i;
+    wire [31:0] rs_q = (rs_j % PES) / PER_WORD;
+    wire d_new_req = (WEIGHTS_ON_CHIP == 0) && (d_new_write || int_read || norm_read || syn_read);
+    reg [39:0] d_new_addr;
+    reg [15:0] d_new_bytes;
+    reg [64*DRAM_WORDS-1:0] d_new_wdata;
+    integer dw;
+    always @(*) begin
+        d_new_addr = 40'd0;
+        d_new_bytes = CHUNK_BYTES[15:0];
+        d_new_wdata = {64*DRAM_WORDS{1'b0}};
+        if (d_new_write && phase == P_NORM_SCALE) begin
+            d_new_addr = {8'd0, chunk_scale} * CB40;
+            for (dw = 0; dw < WPC; dw = dw + 1)
+                d_new_wdata[dw * WWORD_BITS +: WWORD_BITS] = sc_word[dw];
+        end else if (d_new_write) begin
+            d_new_addr = {8'd0, chunk_wa} * CB40 + {8'd0, wa_bank} * WB40;
+            d_new_bytes = WBYTES[15:0];
+            d_new_wdata[WWORD_BITS-1:0] = wa_mod;
+        end else if (int_read) begin
+            d_new_addr = {8'd0, chunk_int} * CB40;
+        end else if (norm_read) begin
+            d_new_addr = {8'd0, chunk_norm} * CB40;
+        end else if (syn_read) begin
+            d_new_addr = {8'd0, chunk_rs} * CB40 + {8'd0, rs_q} * WB40;
+            d_new_bytes = WBYTES[15:0];
+        end
+    end
+    // The request fields are zero while no request is presented (always, on chip).
+    assign dram_req_valid = dq_valid || d_new_req;
+    assign dram_req_write = dq_valid ? dq_write : d_new_req && d_new_write;
+    assign dram_req_addr  = dq_valid ? dq_addr : (d_new_req ? d_new_addr : 40'd0);
+    assign dram_req_bytes = dq_valid ? dq_bytes : (d_new_req ? d_new_bytes : 16'd0);
+    assign dram_req_wdata = dq_valid ? dq_wdata : (d_new_req ? d_new_wdata : {64*DRAM_WORDS{1'b0}});
+    wire d_taken = dram_req_valid && dram_req_ready;
+    always @(posedge clk) begin
+        if (rst) begin
+            d_inf <= 1'b0;
+            dq_valid <= 1'b0;
+            held <= 1'b0;
+        end else begin
+            if (d_resp) d_inf <= 1'b0;
+            if (d_taken) begin
+                d_inf <= 1'b1;
+                d_inf_write <= dram_req_write;
+                dq_valid <= 1'b0;
+            end else if (d_new_req && !dq_valid) begin
+                dq_valid <= 1'b1;
+                dq_write <= d_new_write;
+                dq_addr <= d_new_addr;
+                dq_bytes <= d_new_bytes;
+                dq_wdata <= d_new_wdata;
+            end
+            if (WEIGHTS_ON_CHIP == 0 && (int_read || norm_read)) d_i <= req;
+            if (WEIGHTS_ON_CHIP == 0 && syn_read) begin
+                d_i <= rs_i; d_j <= rs_j; d_delta <= rs_delta;
+            end
+            held <= held_next;
+            if (syn_nz && held_next) begin
+                held_i <= syn_i; held_j <= syn_j; held_delta <= syn_delta;
+            end
+        end
+    end
+    // Last cycle of a potentiate pass: no synapse left, none held, the port quiet afterwards.
+    wire stdp_last_dram = phase == P_POTENTIATE && !syn_left && !held_next
+                          && !dq_valid && !d_new_req && !d_busy;
+    wire stdp_last = (WEIGHTS_ON_CHIP != 0) ? stdp_last_chip : stdp_last_dram;
+    // Last cycle of a norm_scale pass: the last chunk arrived (on chip) or its write completed.
+    wire scale_end = (WEIGHTS_ON_CHIP != 0) ? (w_arrive && recv == INPUTS - 1)
+                                            : (d_resp && d_inf_write && recv == INPUTS);
     wire [31:0] theta_j = kk - NLAT;
     wire [31:0] kk_div = kk / PES;
     wire [31:0] tj_div = theta_j / PES;
@@ -434,19 +575,17 @@ module fspinn_top #(
             end
             if (phase == P_NORM_SCALE && w_arrive && b < WPC) begin
                 w_we[b] = 1'b1; w_waddr[b] = chunk_scale[WABITS-1:0];
-                w_wdata[b] = w_rdata[b];
-                for (p = 0; p < PES; p = p + 1)
-                    if (p / PER_WORD == b && lane_ok(grp, p))
-                        w_wdata[b][(p % PER_WORD) * WEIGHT_BITS +: WEIGHT_BITS] = pe_scaled[p];
+                w_wdata[b] = sc_word[b];
             end
             if (syn_read && syn_lane / PER_WORD == b) begin
                 w_re[b] = 1'b1; w_raddr[b] = chunk_syn[WABITS-1:0];
             end
             if (stdp_write && wa_bank == b) begin
                 w_we[b] = 1'b1; w_waddr[b] = chunk_wa[WABITS-1:0];
-                w_wdata[b] = wa_word;
-                for (p = 0; p < PER_WORD; p = p + 1)
-                    if (wa_shift == p * WEIGHT_BITS) w_wdata[b][p * WEIGHT_BITS +: WEIGHT_BITS] = wa_new;
+                w_wdata[b] = wa_mod;
+            end
+            if (WEIGHTS_ON_CHIP == 0) begin
+                w_re[b] = 1'b0; w_we[b] = 1'b0;
             end
         end
         for (p = 0; p < PES; p = p + 1) begin
@@ -678,7 +817,7 @@ module fspinn_top #(
                 P_NORM_SCALE: begin
                     if (norm_read) req <= req + 32'd1;
                     if (w_arrive) recv <= recv + 32'd1;
-                    if (w_arrive && recv == INPUTS - 1) begin
+                    if (scale_end) begin
                         k <= 32'd0; req <= 32'd0; recv <= 32'd0;
                         if (grp + 32'd1 < groups) begin
                             grp <= grp + 32'd1; phase <= P_NORM_SUM;

@@ -1,5 +1,7 @@
-//! Verilates `rtl/*.v` (top `fspinn_top`, parameters of the "small" config) and compiles the
-//! model, the Verilator runtime, the C++ shim and the cxx glue into this crate.
+//! Verilates `rtl/*.v` (top `fspinn_top`) twice, with the parameters of the "small" config
+//! (prefix `Vfspinn_small`, weights on chip) and of the "large" one (prefix `Vfspinn_large`,
+//! weights in DRAM), and compiles both models, the Verilator runtime, the C++ shim and the cxx
+//! glue into this crate.
 //!
 //! The recipe follows the measured notes on Verilator 5.006: run only `verilator --cc`, read
 //! the generated `*_classes.mk` for the file names (they differ between Verilator versions),
@@ -16,15 +18,35 @@ use std::process::Command;
 use fspinn_sim::config::HwConfig;
 use fspinn_sim::rtl_params;
 
-/// Config and network the verilated model is built for (docs/rtl.md, "Parameters").
-const CONFIG: &str = "small";
-const NEURONS: usize = 400;
+/// A config and network a model is verilated for (docs/rtl.md, "Parameters").
+struct Variant {
+    config: &'static str,
+    neurons: usize,
+    /// Verilator `--prefix` (the C++ class of the model).
+    prefix: &'static str,
+    /// File in `OUT_DIR` with the Rust constants of its parameters.
+    params_rs: &'static str,
+}
+
+const VARIANTS: [Variant; 2] = [
+    Variant {
+        config: "small",
+        neurons: 400,
+        prefix: "Vfspinn_small",
+        params_rs: "rtl_params.rs",
+    },
+    Variant {
+        config: "large",
+        neurons: 4900,
+        prefix: "Vfspinn_large",
+        params_rs: "rtl_params_large.rs",
+    },
+];
 const WEIGHT_BITS: u32 = 8;
 const STEPS: u32 = 250;
 const REFRACTORY_STEPS: u32 = 5;
 
 const TOP: &str = "fspinn_top";
-const PREFIX: &str = "Vfspinn_small";
 /// Oldest Verilator the recipe was measured with, as `VERILATOR_VERSION_INTEGER` spells it.
 const MIN_VERSION: (u32, u32) = (5, 6);
 
@@ -74,33 +96,47 @@ fn run() -> BuildResult<()> {
     let (version, version_text) = verilator_version(&verilator)?;
     let vroot = verilator_root(&verilator)?;
 
-    let params = parameters()?;
-    write_params_rs(&out.join("rtl_params.rs"), &params)?;
-
     let sources = rtl_sources(&rtl)?;
-    let mdir = out.join("verilated");
-    verilate(&verilator, &sources, &params, &mdir)?;
-    let mk = parse_classes_mk(&mdir.join(format!("{PREFIX}_classes.mk")))?;
+    let mut models = Vec::new();
+    for v in &VARIANTS {
+        let params = parameters(v)?;
+        write_params_rs(&out.join(v.params_rs), v, &params)?;
+        let mdir = out.join(format!("verilated_{}", v.config));
+        verilate(&verilator, &sources, &params, v.prefix, &mdir)?;
+        let mk = parse_classes_mk(&mdir.join(format!("{}_classes.mk", v.prefix)))?;
+        models.push((mdir, mk));
+    }
 
     let mut defines: BTreeMap<String, String> = DEFAULT_DEFINES
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    defines.extend(mk.defines.iter().cloned());
+    for (_, mk) in &models {
+        defines.extend(mk.defines.iter().cloned());
+    }
     let defines: Vec<(String, String)> = defines.into_iter().collect();
 
     let opt = opt_level();
     let include = vroot.join("include");
-    let runtime = build_runtime(&out, &include, &mk.global, &defines, &opt, &version_text)?;
+    let runtime = build_runtime(
+        &out,
+        &include,
+        &models[0].1.global,
+        &defines,
+        &opt,
+        &version_text,
+    )?;
 
     let mut build = cxx_build::bridge("src/bridge.rs");
     configure(&mut build, &include, &defines, &opt);
     build
-        .include(&mdir)
         .include(manifest.join("cpp"))
         .file(manifest.join("cpp/shim.cpp"));
-    for class in &mk.model {
-        build.file(mdir.join(format!("{class}.cpp")));
+    for (mdir, mk) in &models {
+        build.include(mdir);
+        for class in &mk.model {
+            build.file(mdir.join(format!("{class}.cpp")));
+        }
     }
     build.compile("fspinn_verilated_model");
 
@@ -195,19 +231,21 @@ fn verilator_root(verilator: &Path) -> BuildResult<PathBuf> {
     Ok(root)
 }
 
-fn parameters() -> BuildResult<Vec<(&'static str, u64)>> {
-    let cfg = HwConfig::builtin(CONFIG).ok_or_else(|| format!("no built-in config {CONFIG:?}"))?;
-    rtl_params::parameters(&cfg, NEURONS, WEIGHT_BITS, STEPS, REFRACTORY_STEPS)
-        .map_err(|e| format!("RTL parameters of the {CONFIG} config: {e}"))
+fn parameters(v: &Variant) -> BuildResult<Vec<(&'static str, u64)>> {
+    let config = v.config;
+    let cfg = HwConfig::builtin(config).ok_or_else(|| format!("no built-in config {config:?}"))?;
+    rtl_params::parameters(&cfg, v.neurons, WEIGHT_BITS, STEPS, REFRACTORY_STEPS)
+        .map_err(|e| format!("RTL parameters of the {config} config: {e}"))
 }
 
 /// Rust constants of the parameters, `include!`d by `src/params.rs`.
-fn write_params_rs(path: &Path, params: &[(&'static str, u64)]) -> BuildResult<()> {
+fn write_params_rs(path: &Path, v: &Variant, params: &[(&'static str, u64)]) -> BuildResult<()> {
+    let (config, neurons) = (v.config, v.neurons);
     let mut s = String::from("// Generated by testbench/build.rs from fspinn_sim::rtl_params.\n");
     let _ = writeln!(s, "/// Hardware config the model was verilated for.");
-    let _ = writeln!(s, "pub const CONFIG: &str = {CONFIG:?};");
+    let _ = writeln!(s, "pub const CONFIG: &str = {config:?};");
     let _ = writeln!(s, "/// Network size the parameters were derived for.");
-    let _ = writeln!(s, "pub const NETWORK_NEURONS: usize = {NEURONS};");
+    let _ = writeln!(s, "pub const NETWORK_NEURONS: usize = {neurons};");
     let _ = writeln!(s, "/// Weight precision the parameters were derived for.");
     let _ = writeln!(s, "pub const NETWORK_WEIGHT_BITS: u32 = {WEIGHT_BITS};");
     let _ = writeln!(s, "/// Steps per sample the parameters were derived for.");
@@ -266,6 +304,7 @@ fn verilate(
     verilator: &Path,
     sources: &[PathBuf],
     params: &[(&'static str, u64)],
+    prefix: &str,
     mdir: &Path,
 ) -> BuildResult<()> {
     if mdir.exists() {
@@ -279,7 +318,7 @@ fn verilate(
         "--top-module",
         TOP,
         "--prefix",
-        PREFIX,
+        prefix,
     ])
     // One time unit and precision of 1 ns for every file: the shim advances time by one
     // unit per clock edge (docs in cpp/shim.h).

@@ -114,8 +114,15 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
         c.steps,
         c.refractory_steps,
     )?;
+    // Two models are linked in: the large config's (weights in DRAM) and the small one's.
+    let linked = if cfg.name == fspinn_testbench::RtlModel::Large.config_name() {
+        fspinn_testbench::RtlModel::Large
+    } else {
+        fspinn_testbench::RtlModel::Small
+    };
     for (name, value) in &wanted {
-        let built = fspinn_testbench::params::PARAMETERS
+        let built = linked
+            .parameters()
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| *v);

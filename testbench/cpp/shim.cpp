@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "Vfspinn_large.h"
 #include "Vfspinn_small.h"
 #include "fspinn-testbench/src/bridge.rs.h"
 #include "verilated.h"
@@ -46,35 +47,39 @@ template <std::size_t W>
 size_t words_of(const VlWide<W>&) { return (W + 1) / 2; }
 inline size_t words_of(const QData&) { return 1; }
 
-}  // namespace
+// The ports of the verilated class `M` (same port list whatever the prefix).
+template <class M>
+class ModelOf final : public Model {
+public:
+    explicit ModelOf(VerilatedContext* ctx) : m_(std::make_unique<M>(ctx, "TOP")) {}
+    void set_clk(bool v) override { m_->clk = v; }
+    void set_rst(bool v) override { m_->rst = v; }
+    void set_host_we(bool v) override { m_->host_we = v; }
+    void set_host_re(bool v) override { m_->host_re = v; }
+    void set_host_addr(uint32_t v) override { m_->host_addr = v; }
+    void set_host_wdata(uint64_t v) override { m_->host_wdata = v; }
+    void set_start(bool v) override { m_->start = v; }
+    void set_dram_req_ready(bool v) override { m_->dram_req_ready = v; }
+    void set_dram_resp_valid(bool v) override { m_->dram_resp_valid = v; }
+    void set_dram_resp_rdata(const uint64_t* words, size_t n) override {
+        set_wide(m_->dram_resp_rdata, words, n);
+    }
+    PortsOut outputs() const override;
+    size_t dram_req_wdata(uint64_t* out, size_t n) const override {
+        return get_wide(m_->dram_req_wdata, out, n);
+    }
+    size_t dram_words() const override { return words_of(m_->dram_resp_rdata); }
+    void eval() override { m_->eval(); }
+    void trace(VerilatedVcdC* vcd, int depth) override { m_->trace(vcd, depth); }
+    void final() override { m_->final(); }
 
-Shim::Shim() : ctx_(std::make_unique<VerilatedContext>()) {
-    ctx_->randReset(0);
-    ctx_->traceEverOn(true);
-    model_ = std::make_unique<Vfspinn_small>(ctx_.get(), "TOP");
-    model_->clk = 0;
-    model_->eval();
-}
+private:
+    std::unique_ptr<M> m_;
+};
 
-Shim::~Shim() {
-    trace_close();
-    if (model_) model_->final();
-}
-
-void Shim::set_rst(bool v) { model_->rst = v; }
-void Shim::set_host_we(bool v) { model_->host_we = v; }
-void Shim::set_host_re(bool v) { model_->host_re = v; }
-void Shim::set_host_addr(uint32_t v) { model_->host_addr = v; }
-void Shim::set_host_wdata(uint64_t v) { model_->host_wdata = v; }
-void Shim::set_start(bool v) { model_->start = v; }
-void Shim::set_dram_req_ready(bool v) { model_->dram_req_ready = v; }
-void Shim::set_dram_resp_valid(bool v) { model_->dram_resp_valid = v; }
-void Shim::set_dram_resp_rdata(rust::Slice<const uint64_t> words) {
-    set_wide(model_->dram_resp_rdata, words.data(), words.size());
-}
-
-PortsOut Shim::outputs() const {
-    const Vfspinn_small& m = *model_;
+template <class M>
+PortsOut ModelOf<M>::outputs() const {
+    const M& m = *m_;
     PortsOut o{};
     o.host_rdata = m.host_rdata;
     o.busy = m.busy != 0;
@@ -97,11 +102,44 @@ PortsOut Shim::outputs() const {
     return o;
 }
 
-size_t Shim::dram_req_wdata(rust::Slice<uint64_t> out) const {
-    return get_wide(model_->dram_req_wdata, out.data(), out.size());
+}  // namespace
+
+Shim::Shim(bool large) : ctx_(std::make_unique<VerilatedContext>()) {
+    ctx_->randReset(0);
+    ctx_->traceEverOn(true);
+    if (large) {
+        model_ = std::make_unique<ModelOf<Vfspinn_large>>(ctx_.get());
+    } else {
+        model_ = std::make_unique<ModelOf<Vfspinn_small>>(ctx_.get());
+    }
+    model_->set_clk(false);
+    model_->eval();
 }
 
-size_t Shim::dram_words() const { return words_of(model_->dram_resp_rdata); }
+Shim::~Shim() {
+    trace_close();
+    if (model_) model_->final();
+}
+
+void Shim::set_rst(bool v) { model_->set_rst(v); }
+void Shim::set_host_we(bool v) { model_->set_host_we(v); }
+void Shim::set_host_re(bool v) { model_->set_host_re(v); }
+void Shim::set_host_addr(uint32_t v) { model_->set_host_addr(v); }
+void Shim::set_host_wdata(uint64_t v) { model_->set_host_wdata(v); }
+void Shim::set_start(bool v) { model_->set_start(v); }
+void Shim::set_dram_req_ready(bool v) { model_->set_dram_req_ready(v); }
+void Shim::set_dram_resp_valid(bool v) { model_->set_dram_resp_valid(v); }
+void Shim::set_dram_resp_rdata(rust::Slice<const uint64_t> words) {
+    model_->set_dram_resp_rdata(words.data(), words.size());
+}
+
+PortsOut Shim::outputs() const { return model_->outputs(); }
+
+size_t Shim::dram_req_wdata(rust::Slice<uint64_t> out) const {
+    return model_->dram_req_wdata(out.data(), out.size());
+}
+
+size_t Shim::dram_words() const { return model_->dram_words(); }
 
 void Shim::eval() { model_->eval(); }
 
@@ -110,11 +148,11 @@ void Shim::dump() {
 }
 
 void Shim::tick() {
-    model_->clk = 0;
+    model_->set_clk(false);
     model_->eval();
     dump();
     ctx_->timeInc(1);
-    model_->clk = 1;
+    model_->set_clk(true);
     model_->eval();
     dump();
     ctx_->timeInc(1);
@@ -143,6 +181,7 @@ void Shim::trace_close() {
 
 bool Shim::trace_is_open() const { return vcd_ != nullptr; }
 
-std::unique_ptr<Shim> new_shim() { return std::make_unique<Shim>(); }
+std::unique_ptr<Shim> new_shim() { return std::make_unique<Shim>(false); }
+std::unique_ptr<Shim> new_shim_large() { return std::make_unique<Shim>(true); }
 
 }  // namespace fspinn

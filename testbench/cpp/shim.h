@@ -1,6 +1,7 @@
-// Narrow C++ wrapper around the verilated FSpiNN top (`Vfspinn_small`) and its
-// VerilatedContext, so that the Rust side (src/bridge.rs, via cxx) sees one small class with
-// plain integer setters and getters instead of Verilator's generated headers.
+// Narrow C++ wrapper around a verilated FSpiNN top (`Vfspinn_small`, weights on chip, or
+// `Vfspinn_large`, weights in DRAM) and its VerilatedContext, so that the Rust side
+// (src/bridge.rs, via cxx) sees one small class with plain integer setters and getters instead
+// of Verilator's generated headers. The model is chosen at construction; both are linked in.
 //
 // Timescale: the model is verilated with `--timescale-override 1ns/1ns`; one clock period is
 // 2 time units (2 ns in the VCD, not the chip's real period). `tick()` of clock cycle c (c =
@@ -16,18 +17,40 @@
 
 class VerilatedContext;
 class VerilatedVcdC;
-class Vfspinn_small;
 
 namespace fspinn {
 
 // Shared with Rust; defined by the cxx-generated header of src/bridge.rs.
 struct PortsOut;
 
+// The ports of one verilated model (implemented in shim.cpp for each prefix).
+class Model {
+public:
+    virtual ~Model() = default;
+    virtual void set_clk(bool v) = 0;
+    virtual void set_rst(bool v) = 0;
+    virtual void set_host_we(bool v) = 0;
+    virtual void set_host_re(bool v) = 0;
+    virtual void set_host_addr(uint32_t v) = 0;
+    virtual void set_host_wdata(uint64_t v) = 0;
+    virtual void set_start(bool v) = 0;
+    virtual void set_dram_req_ready(bool v) = 0;
+    virtual void set_dram_resp_valid(bool v) = 0;
+    virtual void set_dram_resp_rdata(const uint64_t* words, size_t n) = 0;
+    virtual PortsOut outputs() const = 0;
+    virtual size_t dram_req_wdata(uint64_t* out, size_t n) const = 0;
+    virtual size_t dram_words() const = 0;
+    virtual void eval() = 0;
+    virtual void trace(VerilatedVcdC* vcd, int depth) = 0;
+    virtual void final() = 0;
+};
+
 class Shim {
 public:
     // Deterministic: every variable starts at zero (randReset(0)); tracing is enabled on the
-    // context before the model exists, so a VCD can be opened at any time later.
-    Shim();
+    // context before the model exists, so a VCD can be opened at any time later. `large`
+    // selects `Vfspinn_large`, else `Vfspinn_small`.
+    explicit Shim(bool large);
     ~Shim();
     Shim(const Shim&) = delete;
     Shim& operator=(const Shim&) = delete;
@@ -70,11 +93,12 @@ private:
     void dump();
 
     std::unique_ptr<VerilatedContext> ctx_;
-    std::unique_ptr<Vfspinn_small> model_;
+    std::unique_ptr<Model> model_;
     std::unique_ptr<VerilatedVcdC> vcd_;
     uint64_t cycles_ = 0;
 };
 
 std::unique_ptr<Shim> new_shim();
+std::unique_ptr<Shim> new_shim_large();
 
 }  // namespace fspinn

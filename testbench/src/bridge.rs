@@ -35,6 +35,7 @@ pub(crate) mod ffi {
         type Shim;
 
         fn new_shim() -> UniquePtr<Shim>;
+        fn new_shim_large() -> UniquePtr<Shim>;
 
         fn set_rst(self: Pin<&mut Shim>, v: bool);
         fn set_host_we(self: Pin<&mut Shim>, v: bool);

@@ -1,10 +1,18 @@
 //! Lock-step comparison of the RTL (L3) with the cycle model (L2): both run the same network,
 //! image and sample seed; every output spike (attempt, step, neuron, cycle), every weight write
-//! (input, neuron, value, cycle), the total cycles and the reads and writes of every SRAM bank
-//! are compared. docs/rtl.md fixes the host interface used to load the RTL.
+//! (input, neuron, value, cycle), the total cycles, the reads and writes of every SRAM bank
+//! and, with the weights in DRAM, the DRAM channel's counters are compared. docs/rtl.md fixes
+//! the host interface used to load the RTL.
+//!
+//! With the weights in DRAM (the large config), the RTL's DRAM port is served by the same
+//! [`DramChannel`] model L2 uses, over a word image of the weights: every cycle the channel's
+//! completion drives `dram_resp_*`, its readiness `dram_req_ready`, and a request presented
+//! while ready is handed to it (writes update the image when issued, reads return the image
+//! as it is at completion, as `fspinn_sim::weight_port` does).
 
-use crate::{net_reg, Outputs, Rtl};
+use crate::{net_reg, Outputs, Rtl, RtlModel};
 use fspinn_model::fixed::rate_q24;
+use fspinn_sim::dram::{DramChannel, DramCounters, DramRequest};
 use fspinn_sim::events::{SpikeEvent, WeightWrite};
 use fspinn_sim::Accelerator;
 use serde::Serialize;
@@ -24,6 +32,73 @@ pub struct RtlAccelerator {
     wbanks: usize,
     nlat: u64,
     wlat: u64,
+    dram: Option<DramSide>,
+}
+
+/// The DRAM behind the RTL's DRAM port (weights off chip).
+struct DramSide {
+    channel: DramChannel,
+    /// The DRAM's contents as 64-bit words (index = byte address / 8).
+    words: Vec<u64>,
+    /// The transaction in flight: write, byte address, bytes.
+    in_flight: Option<(bool, u64, u32)>,
+    /// The cycle-model cycle of the current sample's first cycle (the channel's time base is
+    /// L2's global cycle count, carried over from sample to sample).
+    base: u64,
+}
+
+impl DramSide {
+    /// Drives the DRAM inputs of cycle `cycle` of the sample, settles the RTL, hands over its
+    /// request if the channel takes one, and returns the outputs of the cycle.
+    fn step(&mut self, rtl: &mut Rtl, cycle: u64, errors: &mut Vec<String>) -> Outputs {
+        let now = self.base + cycle;
+        match self.channel.tick(now) {
+            Some(_) => {
+                let (write, addr, bytes) = self.in_flight.take().unwrap_or_default();
+                rtl.set_dram_resp_valid(true);
+                if !write {
+                    let first = (addr / 8) as usize;
+                    let n = (bytes as usize).div_ceil(8);
+                    let end = (first + n).min(self.words.len());
+                    rtl.set_dram_resp_words(&self.words[first.min(end)..end]);
+                }
+            }
+            None => rtl.set_dram_resp_valid(false),
+        }
+        let ready = self.channel.ready(now);
+        rtl.set_dram_req_ready(ready);
+        let out = rtl.eval();
+        if out.dram_req_valid && ready {
+            let (write, addr, bytes) = (
+                out.dram_req_write,
+                out.dram_req_addr,
+                out.dram_req_bytes as u32,
+            );
+            let req = DramRequest {
+                write,
+                addr,
+                bytes,
+                tag: 0,
+            };
+            match self.channel.request(now, req) {
+                Ok(()) => {
+                    if write {
+                        let data = rtl.dram_req_wdata();
+                        let first = (addr / 8) as usize;
+                        let n = (bytes as usize).div_ceil(8);
+                        for (k, w) in data.iter().take(n).enumerate() {
+                            if let Some(slot) = self.words.get_mut(first + k) {
+                                *slot = *w;
+                            }
+                        }
+                    }
+                    self.in_flight = Some((write, addr, bytes));
+                }
+                Err(e) => errors.push(format!("cycle {cycle}: request {req:?} refused: {e}")),
+            }
+        }
+        out
+    }
 }
 
 /// What one sample did on the RTL.
@@ -39,6 +114,10 @@ pub struct RtlSample {
     pub accesses: Vec<(String, u64, u64)>,
     /// Spike counts of the last attempt, read back through the host port.
     pub counts: Vec<u32>,
+    /// What the DRAM channel behind the RTL counted during the sample (weights in DRAM).
+    pub dram: Option<DramCounters>,
+    /// DRAM requests the channel refused (an RTL bug: a bad address or size).
+    pub dram_errors: Vec<String>,
 }
 
 /// One difference between the model and the RTL.
@@ -46,7 +125,7 @@ pub struct RtlSample {
 pub struct CosimMismatch {
     /// Index of the sample in the run.
     pub sample: u64,
-    /// `spike`, `weight_write`, `cycles`, `accesses`, `count`.
+    /// `spike`, `weight_write`, `cycles`, `accesses`, `count`, `dram`, `dram_request`.
     pub what: String,
     /// Cycle (from the start of the sample) where the streams first differ.
     pub cycle: u64,
@@ -62,10 +141,17 @@ fn space(s: u32, index: u32) -> u32 {
 
 impl RtlAccelerator {
     /// Resets the RTL and loads the registers, weights and thresholds of `model` (an L2
-    /// accelerator that has not run yet, or whose state is to be copied).
+    /// accelerator that has not run yet, or whose state is to be copied). The large model is
+    /// used for the large config with its weights in DRAM, the small one otherwise.
     pub fn load_from(model: &Accelerator) -> Self {
         let cfg = model.config();
-        let mut rtl = Rtl::new();
+        let layout = model.layout();
+        let which = if cfg.name == RtlModel::Large.config_name() && !layout.on_chip {
+            RtlModel::Large
+        } else {
+            RtlModel::Small
+        };
+        let mut rtl = Rtl::with_model(which);
         rtl.reset();
         let c = model.consts();
         let p = model.params();
@@ -126,6 +212,24 @@ impl RtlAccelerator {
                 rtl.host_write(space(2, (pe as u32) << 16 | addr), bank.peek(addr));
             }
         }
+        let dram = (!layout.on_chip).then(|| {
+            let wb = layout.word_bytes();
+            let mut words = vec![0u64; (layout.dram_bytes() / 8) as usize];
+            for chunk in 0..layout.groups * layout.inputs {
+                for q in 0..layout.words_per_chunk {
+                    let w = port.peek(chunk, q);
+                    let addr = layout.dram_word_addr(chunk, q);
+                    debug_assert_eq!(wb, 8, "64-bit weight words");
+                    words[(addr / 8) as usize] = w;
+                }
+            }
+            DramSide {
+                channel: DramChannel::new(cfg.dram.clone()).expect("validated with the config"),
+                words,
+                in_flight: None,
+                base: model.cycle(),
+            }
+        });
         RtlAccelerator {
             rtl,
             params: p.clone(),
@@ -138,7 +242,21 @@ impl RtlAccelerator {
             wbanks: cfg.weight_sram.banks as usize,
             nlat: cfg.neuron_sram.read_latency as u64,
             wlat: cfg.weight_sram.read_latency as u64,
+            dram,
         }
+    }
+
+    /// The DRAM channel behind the RTL (weights in DRAM only).
+    pub fn dram_channel(&self) -> Option<&DramChannel> {
+        self.dram.as_ref().map(|d| &d.channel)
+    }
+
+    /// Word `q` of weight chunk `chunk` in the DRAM behind the RTL (weights in DRAM only).
+    pub fn dram_weight_word(&self, model: &Accelerator, chunk: usize, q: usize) -> Option<u64> {
+        let addr = model.layout().dram_word_addr(chunk, q);
+        self.dram
+            .as_ref()
+            .and_then(|d| d.words.get((addr / 8) as usize).copied())
     }
 
     /// The verilated top, for tracing and direct port access.
@@ -188,10 +306,14 @@ impl RtlAccelerator {
                 self.rtl.trace_open(path)?;
             }
         }
+        let dram_before = self.dram.as_ref().map(|d| d.channel.counters().clone());
         let mut out = self.rtl.start();
         let mut sample = RtlSample::default();
         let mut cycle = 0u64;
         loop {
+            if let Some(d) = self.dram.as_mut() {
+                out = d.step(&mut self.rtl, cycle, &mut sample.dram_errors);
+            }
             self.record(&out, cycle, &mut sample);
             if out.done {
                 break;
@@ -212,6 +334,12 @@ impl RtlAccelerator {
             self.rtl.trace_close();
         }
         sample.cycles = cycle + 1;
+        if let Some(d) = self.dram.as_mut() {
+            self.rtl.set_dram_resp_valid(false);
+            self.rtl.set_dram_req_ready(false);
+            d.base += sample.cycles;
+            sample.dram = dram_before.map(|b| dram_delta(d.channel.counters(), &b));
+        }
         // Let the last cycle's writes commit before reading counters.
         self.rtl.tick();
         for b in 0..self.wbanks {
@@ -304,6 +432,7 @@ pub fn compare_sample_traced(
 ) -> Result<(Vec<CosimMismatch>, CosimTotals), crate::TraceError> {
     let eta = model.potentiation_factor();
     let before: Vec<(u64, u64)> = bank_counts(model);
+    let dram_before = model.weight_port().dram().counters().clone();
     let start = model.cycle();
     model.record_events(true);
     let m = model.run_sample(image, sample_seed, train);
@@ -369,6 +498,32 @@ pub fn compare_sample_traced(
             format!("{:?}", r.counts),
         );
     }
+    let dram_model = dram_delta(model.weight_port().dram().counters(), &dram_before);
+    if let Some(dram_rtl) = &r.dram {
+        if *dram_rtl != dram_model {
+            push(
+                "dram",
+                m.cycles,
+                format!("{dram_model:?}"),
+                format!("{dram_rtl:?}"),
+            );
+        }
+    } else if dram_model.requests > 0 {
+        push(
+            "dram",
+            m.cycles,
+            format!("{dram_model:?}"),
+            "no DRAM behind the RTL".into(),
+        );
+    }
+    if let Some(e) = r.dram_errors.first() {
+        push(
+            "dram_request",
+            m.cycles,
+            "every request accepted".into(),
+            format!("{} refused, first: {e}", r.dram_errors.len()),
+        );
+    }
     let totals = CosimTotals {
         cycles_model: m.cycles,
         cycles_rtl: r.cycles,
@@ -380,6 +535,8 @@ pub fn compare_sample_traced(
             .map(|(a, b)| a.0 - b.0 + a.1 - b.1)
             .sum(),
         accesses_rtl: r.accesses.iter().map(|(_, r, w)| r + w).sum(),
+        dram_requests_model: dram_model.requests,
+        dram_requests_rtl: r.dram.as_ref().map_or(0, |d| d.requests),
     };
     Ok((out, totals))
 }
@@ -399,6 +556,26 @@ pub struct CosimTotals {
     pub accesses_model: u64,
     /// Bank reads and writes counted by the RTL's hardware counters.
     pub accesses_rtl: u64,
+    /// DRAM transactions of the cycle model.
+    pub dram_requests_model: u64,
+    /// DRAM transactions the RTL made (0 with the weights on chip).
+    pub dram_requests_rtl: u64,
+}
+
+/// `a - b`, field by field (counters of one sample).
+pub fn dram_delta(a: &DramCounters, b: &DramCounters) -> DramCounters {
+    DramCounters {
+        requests: a.requests - b.requests,
+        reads: a.reads - b.reads,
+        writes: a.writes - b.writes,
+        read_bytes: a.read_bytes - b.read_bytes,
+        write_bytes: a.write_bytes - b.write_bytes,
+        activates: a.activates - b.activates,
+        precharges: a.precharges - b.precharges,
+        row_hits: a.row_hits - b.row_hits,
+        row_misses: a.row_misses - b.row_misses,
+        busy_cycles: a.busy_cycles - b.busy_cycles,
+    }
 }
 
 fn bank_counts(model: &Accelerator) -> Vec<(u64, u64)> {

@@ -1,8 +1,10 @@
 //! Verilator co-simulation of the FSpiNN RTL (layer L3, docs/rtl.md).
 //!
-//! `build.rs` verilates `rtl/*.v` (top `fspinn_top`) with the structural parameters of the
-//! "small" config ([`params`]) and links the model in; [`Rtl`] drives it cycle by cycle from
-//! safe Rust, so testbenches can compare the RTL against the cycle model (`fspinn-sim`, L2).
+//! `build.rs` verilates `rtl/*.v` (top `fspinn_top`) twice, with the structural parameters of
+//! the "small" config ([`params`], weights on chip) and of the "large" one ([`params::large`],
+//! weights in DRAM), and links both models in; [`Rtl`] drives one of them ([`RtlModel`]) cycle
+//! by cycle from safe Rust, so testbenches can compare the RTL against the cycle model
+//! (`fspinn-sim`, L2).
 //!
 //! Conventions (docs/rtl.md): inputs are set before a rising edge and outputs are sampled
 //! after it; [`Rtl::tick`] is one full clock cycle and returns the outputs after its rising
@@ -44,6 +46,49 @@ pub const fn net_reg(index: u32) -> u32 {
     index & 0x00ff_ffff
 }
 
+/// Which verilated model an [`Rtl`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RtlModel {
+    /// `Vfspinn_small`: the "small" config, N = 400, weights on chip ([`params`]).
+    Small,
+    /// `Vfspinn_large`: the "large" config, N = 4900, weights in DRAM ([`params::large`]).
+    Large,
+}
+
+impl RtlModel {
+    /// The hardware config the model was verilated for.
+    pub fn config_name(self) -> &'static str {
+        match self {
+            RtlModel::Small => params::CONFIG,
+            RtlModel::Large => params::large::CONFIG,
+        }
+    }
+
+    /// Its Verilog parameters, as passed to Verilator.
+    pub fn parameters(self) -> &'static [(&'static str, u64)] {
+        match self {
+            RtlModel::Small => params::PARAMETERS,
+            RtlModel::Large => params::large::PARAMETERS,
+        }
+    }
+
+    /// Width of its DRAM data ports in 64-bit words.
+    pub fn dram_words(self) -> usize {
+        match self {
+            RtlModel::Small => params::DRAM_WORDS,
+            RtlModel::Large => params::large::DRAM_WORDS,
+        }
+    }
+
+    /// The linked model whose structural parameters are `params` (as
+    /// `fspinn_sim::rtl_params::parameters` gives them), if any.
+    pub fn for_parameters(params: &[(&'static str, u64)]) -> Option<Self> {
+        [RtlModel::Small, RtlModel::Large]
+            .into_iter()
+            .find(|m| m.parameters() == params)
+    }
+}
+
 /// Every output port of `fspinn_top`, sampled after a rising edge (docs/rtl.md, "Ports").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outputs {
@@ -81,7 +126,9 @@ pub struct Outputs {
     pub dram_req_addr: u64,
     /// Bytes of the request.
     pub dram_req_bytes: u16,
-    /// Write data of the request, 64-bit word `i` = bits `[64i+63:64i]`.
+    /// Write data of the request, 64-bit word `i` = bits `[64i+63:64i]`: the first
+    /// [`DRAM_WORDS`] words (all of them for the small model; [`Rtl::dram_req_wdata`] has all
+    /// words of any model).
     pub dram_req_wdata: [u64; DRAM_WORDS],
 }
 
@@ -122,6 +169,7 @@ impl Outputs {
 /// instances (one per test thread, say) are independent.
 pub struct Rtl {
     shim: cxx::UniquePtr<ffi::Shim>,
+    model: RtlModel,
 }
 
 impl Default for Rtl {
@@ -133,6 +181,7 @@ impl Default for Rtl {
 impl std::fmt::Debug for Rtl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Rtl")
+            .field("model", &self.model)
             .field("cycle", &self.cycle())
             .field("tracing", &self.is_tracing())
             .finish()
@@ -140,12 +189,35 @@ impl std::fmt::Debug for Rtl {
 }
 
 impl Rtl {
-    /// A model at time 0 with every register and input at zero (deterministic: Verilator's
-    /// random initialisation is off). Call [`Rtl::reset`] before use, as on a chip.
+    /// The small model ([`RtlModel::Small`]) at time 0 with every register and input at zero
+    /// (deterministic: Verilator's random initialisation is off). Call [`Rtl::reset`] before
+    /// use, as on a chip.
     pub fn new() -> Self {
-        Self {
-            shim: ffi::new_shim(),
-        }
+        Self::with_model(RtlModel::Small)
+    }
+
+    /// [`Rtl::new`] for the small model, spelled out.
+    pub fn new_small() -> Self {
+        Self::with_model(RtlModel::Small)
+    }
+
+    /// The large model ([`RtlModel::Large`], weights in DRAM), as [`Rtl::new`].
+    pub fn new_large() -> Self {
+        Self::with_model(RtlModel::Large)
+    }
+
+    /// The given model, as [`Rtl::new`].
+    pub fn with_model(model: RtlModel) -> Self {
+        let shim = match model {
+            RtlModel::Small => ffi::new_shim(),
+            RtlModel::Large => ffi::new_shim_large(),
+        };
+        Self { shim, model }
+    }
+
+    /// Which verilated model this is.
+    pub fn model(&self) -> RtlModel {
+        self.model
     }
 
     fn pin(&mut self) -> Pin<&mut ffi::Shim> {
@@ -178,7 +250,7 @@ impl Rtl {
         s.as_mut().set_start(false);
         s.as_mut().set_dram_req_ready(false);
         s.as_mut().set_dram_resp_valid(false);
-        s.as_mut().set_dram_resp_rdata(&[0; DRAM_WORDS]);
+        s.as_mut().set_dram_resp_rdata(&[]);
     }
 
     /// One host write (one cycle with `host_we`); the host port is only defined while `busy`
@@ -234,6 +306,21 @@ impl Rtl {
     /// width to the verilated `DRAM_WORDS`.
     pub fn set_dram_resp_rdata(&mut self, words: &[u64; DRAM_WORDS]) {
         self.pin().set_dram_resp_rdata(words);
+    }
+
+    /// Drives `dram_resp_rdata` of any model: word `i` = bits `[64i+63:64i]`, missing words
+    /// zero, extra ones ignored.
+    pub fn set_dram_resp_words(&mut self, words: &[u64]) {
+        self.pin().set_dram_resp_rdata(words);
+    }
+
+    /// Every word of `dram_req_wdata` as it is now ([`RtlModel::dram_words`] of them).
+    pub fn dram_req_wdata(&self) -> Vec<u64> {
+        let shim = self.shim();
+        let mut words = vec![0u64; shim.dram_words()];
+        let n = shim.dram_req_wdata(&mut words);
+        words.truncate(n);
+        words
     }
 
     /// Settles combinational logic after input changes, without a clock edge, and returns

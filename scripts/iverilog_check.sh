@@ -4,7 +4,7 @@
 # Verilator, so constructs one tool accepts and the other rejects are caught before they reach
 # a simulator or synthesis flow. The structural parameters come from the typed config through
 # `cargo run -p fspinn-sim --example rtl_params` (-P fspinn_top.NAME=VALUE), as for the
-# Verilated model. rtl/tb/ holds testbenches, not design files, and is not compiled.
+# Verilated model. Testbenches live in sim/tests/hdl/, not in rtl/.
 #
 # Usage: scripts/iverilog_check.sh [CONFIG] [--weight-bits N]   (default: small, 8)
 # Fails on any iverilog error; warnings are printed and counted, not fatal.

@@ -3,7 +3,7 @@
 # warnings on: the design must stay warning-free, since the Verilated co-simulation model
 # (testbench/) is built from the same files with -Wall. The structural parameters come from the
 # typed config through `cargo run -p fspinn-sim --example rtl_params` (-GNAME=VALUE), so the
-# lint sees the widths the chip is built with. rtl/tb/ (testbenches) is not part of the design.
+# lint sees the widths the chip is built with. Testbenches live in sim/tests/hdl/, not in rtl/.
 #
 # Usage: scripts/lint.sh [CONFIG] [--weight-bits N]   (default: small, 8)
 # Fails on any Verilator warning or error.

@@ -5,7 +5,7 @@
 # What is run (Yosys 0.23 or later):
 #   read_verilog -lib rtl/fspinn_sram_1r1w.v        the SRAM banks are memory macros: a
 #                                                  blackbox, counted as instances, not as gates
-#   read_verilog <every other rtl/fspinn_*.v>       (rtl/tb/ is not part of the design)
+#   read_verilog <every other rtl/fspinn_*.v>       (testbenches live in sim/tests/hdl/)
 #   chparam -set NAME VALUE ... fspinn_top          the structural parameters, printed by
 #                                                  `cargo run -p fspinn-sim --example rtl_params`
 #                                                  from the typed config (never typed by hand)

@@ -2,7 +2,7 @@
 //! bit: for each module the test draws a few thousand inputs (a fixed-seed generator plus
 //! hand-picked edge cases), computes the expected outputs with `fspinn_model` (or the cycle
 //! model's `SramBank`), writes the inputs as a `$readmemh` file, runs the module's testbench
-//! `rtl/tb/tb_<module>.v` under Icarus Verilog, and compares every printed output here. A last
+//! `sim/tests/hdl/tb_<module>.v` under Icarus Verilog, and compares every printed output here. A last
 //! test lints every leaf file with `verilator --lint-only -Wall`.
 //!
 //! Without `iverilog`/`vvp` (or `verilator` for the lint) each test prints a skip notice and
@@ -186,7 +186,7 @@ fn hex_line(fields: &[(i128, u32)]) -> String {
         .collect()
 }
 
-/// Compiles `rtl/tb/<tb>.v` with the given modules and parameter overrides, runs it on the
+/// Compiles `sim/tests/hdl/<tb>.v` with the given modules and parameter overrides, runs it on the
 /// vector lines and returns the fields after the index of every "R <index> ..." line (checked
 /// to be 0, 1, 2, ...), together with the whole output.
 fn simulate(
@@ -206,7 +206,7 @@ fn simulate(
     for (k, v) in params {
         cmd.arg(format!("-P{tb}.{k}={v}"));
     }
-    cmd.arg(root.join("rtl/tb").join(format!("{tb}.v")));
+    cmd.arg(root.join("sim/tests/hdl").join(format!("{tb}.v")));
     for m in modules {
         cmd.arg(root.join("rtl").join(format!("{m}.v")));
     }

@@ -10,26 +10,9 @@
 # Fails on any iverilog error; warnings are printed and counted, not fatal.
 set -euo pipefail
 
-config=small
-weight_bits=8
-config_seen=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --weight-bits) weight_bits="${2:?--weight-bits needs a value}"; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
-    -*) echo "iverilog_check.sh: unknown option $1" >&2; exit 2 ;;
-    *)
-      if [ "$config_seen" = 1 ]; then echo "iverilog_check.sh: unexpected argument $1" >&2; exit 2; fi
-      config="$1"; config_seen=1; shift ;;
-  esac
-done
-
-command -v iverilog >/dev/null 2>&1 || { echo "iverilog_check.sh: iverilog not found on PATH" >&2; exit 1; }
-cd "$(dirname "$0")/.."
-
-mapfile -t params < <("${CARGO:-cargo}" run -q -p fspinn-sim --example rtl_params -- "$config" \
-  --weight-bits "$weight_bits" --format iverilog)
-[ "${#params[@]}" -gt 0 ] || { echo "iverilog_check.sh: rtl_params printed no parameters" >&2; exit 1; }
+me=iverilog_check.sh; tool=iverilog; RTL_PARAMS_FORMAT=iverilog
+# shellcheck source=rtl_params.sh
+source "$(dirname "$0")/rtl_params.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

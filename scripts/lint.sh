@@ -9,26 +9,9 @@
 # Fails on any Verilator warning or error.
 set -euo pipefail
 
-config=small
-weight_bits=8
-config_seen=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --weight-bits) weight_bits="${2:?--weight-bits needs a value}"; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
-    -*) echo "lint.sh: unknown option $1" >&2; exit 2 ;;
-    *)
-      if [ "$config_seen" = 1 ]; then echo "lint.sh: unexpected argument $1" >&2; exit 2; fi
-      config="$1"; config_seen=1; shift ;;
-  esac
-done
-
-command -v verilator >/dev/null 2>&1 || { echo "lint.sh: verilator not found on PATH" >&2; exit 1; }
-cd "$(dirname "$0")/.."
-
-mapfile -t params < <("${CARGO:-cargo}" run -q -p fspinn-sim --example rtl_params -- "$config" \
-  --weight-bits "$weight_bits" --format verilator)
-[ "${#params[@]}" -gt 0 ] || { echo "lint.sh: rtl_params printed no parameters" >&2; exit 1; }
+me=lint.sh; tool=verilator; RTL_PARAMS_FORMAT=verilator
+# shellcheck source=rtl_params.sh
+source "$(dirname "$0")/rtl_params.sh"
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

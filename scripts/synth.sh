@@ -18,11 +18,16 @@
 #   macros, like the SRAM banks) instead of being mapped to flops and mux trees; the count is
 #   then the datapath and control logic, the number that moves with the design. Minutes
 #   instead of the better part of an hour on 2 shared cores.
+#   --no-abc: with any of the above, skip ABC (the standard `synth -noabc`): the netlist stays
+#   in Yosys' internal gate cells ($_AND_, $_MUX_, $_DFF_P_, ...) as techmap leaves them, not
+#   optimised by ABC, so the count is an upper bound of the mapped one. ABC -fast on the
+#   flattened small config (300k gates, deep read-mux trees of the register files) ran for over
+#   35 minutes without finishing on 2 shared cores.
 #   stat                                           saved to --out (default ./synth-CONFIG.txt)
 # Everything but the SRAM banks is synthesised, including the flop-based register files of
 # fspinn_spikegen and fspinn_top. The full Yosys log goes next to the stat file (*.log).
 #
-# Usage: scripts/synth.sh [CONFIG] [--out FILE] [--weight-bits N] [--fast | --keep-memories]
+# Usage: scripts/synth.sh [CONFIG] [--out FILE] [--weight-bits N] [--fast | --keep-memories] [--no-abc]
 #   CONFIG       small (default), large, a name in sim/configs/, or a TOML path
 #   --weight-bits weight precision (default 8); steps 250, refractory 5, config's neurons
 # Prints one summary line: cells, flops ($_*DFF*_ and latch cells), SRAM macros, runtime.
@@ -32,6 +37,7 @@ config=small
 out=""
 weight_bits=8
 fast=0
+no_abc=0
 config_seen=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,6 +45,7 @@ while [ $# -gt 0 ]; do
     --weight-bits) weight_bits="${2:?--weight-bits needs a value}"; shift 2 ;;
     --fast) fast=1; shift ;;
     --keep-memories) fast=2; shift ;;
+    --no-abc) no_abc=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     -*) echo "synth.sh: unknown option $1" >&2; exit 2 ;;
     *)
@@ -77,6 +84,13 @@ if [ "$fast" = 2 ]; then
   synth_cmd+=" opt -nodffe -nosdff; fsm; opt; wreduce; peepopt; opt_clean; alumacc; opt;"
   synth_cmd+=" memory -nomap -nosat; opt_clean; opt -fast; techmap;"
   synth_cmd+=" opt -fast; abc -fast; opt -fast; hierarchy -check; check"
+fi
+if [ "$no_abc" = 1 ]; then
+  if [ "$fast" = 0 ]; then
+    synth_cmd="synth -flatten -noabc -top fspinn_top"
+  else
+    synth_cmd="${synth_cmd/ abc -fast; opt -fast;/}"
+  fi
 fi
 
 script=$(mktemp)

@@ -97,12 +97,30 @@ fn run() -> BuildResult<()> {
     let vroot = verilator_root(&verilator)?;
 
     let sources = rtl_sources(&rtl)?;
-    let mut models = Vec::new();
+    let opt = opt_level();
+    let mut all_params = Vec::new();
     for v in &VARIANTS {
         let params = parameters(v)?;
         write_params_rs(&out.join(v.params_rs), v, &params)?;
+        all_params.push(params);
+    }
+
+    // Any change to the model or sim crates re-runs this script (they are build dependencies,
+    // for the parameters); verilating and compiling two models takes minutes, so they are
+    // reused when nothing they are made from has changed.
+    let key = model_cache_key(&manifest, &sources, &version_text, &all_params, &opt)?;
+    let stamp = out.join("verilated_model.cache");
+    if let Some(runtime) = cached_runtime(&stamp, &key, &out) {
+        emit_link(&out, &runtime, version);
+        println!("cargo:rustc-link-lib=static={MODEL_LIB}");
+        return Ok(());
+    }
+    let _ = fs::remove_file(&stamp);
+
+    let mut models = Vec::new();
+    for (v, params) in VARIANTS.iter().zip(&all_params) {
         let mdir = out.join(format!("verilated_{}", v.config));
-        verilate(&verilator, &sources, &params, v.prefix, &mdir)?;
+        verilate(&verilator, &sources, params, v.prefix, &mdir)?;
         let mk = parse_classes_mk(&mdir.join(format!("{}_classes.mk", v.prefix)))?;
         models.push((mdir, mk));
     }
@@ -116,7 +134,6 @@ fn run() -> BuildResult<()> {
     }
     let defines: Vec<(String, String)> = defines.into_iter().collect();
 
-    let opt = opt_level();
     let include = vroot.join("include");
     let runtime = build_runtime(
         &out,
@@ -138,8 +155,18 @@ fn run() -> BuildResult<()> {
             build.file(mdir.join(format!("{class}.cpp")));
         }
     }
-    build.compile("fspinn_verilated_model");
+    build.compile(MODEL_LIB);
+    emit_link(&out, &runtime, version);
+    fs::write(&stamp, format!("{key}\n{runtime}\n"))
+        .map_err(|e| format!("writing {}: {e}", stamp.display()))?;
+    Ok(())
+}
 
+/// The static library of the verilated models, the shim and the cxx glue.
+const MODEL_LIB: &str = "fspinn_verilated_model";
+
+/// Link directives after the model library (which `cc` announces itself when it compiles it).
+fn emit_link(out: &Path, runtime: &str, version: (u32, u32)) {
     // The runtime after the model: a static library only satisfies references that precede it.
     println!("cargo:rustc-link-search=native={}", out.display());
     println!("cargo:rustc-link-lib=static={runtime}");
@@ -148,7 +175,44 @@ fn run() -> BuildResult<()> {
         "cargo:rustc-env=FSPINN_VERILATOR_VERSION={}.{:03}",
         version.0, version.1
     );
-    Ok(())
+}
+
+/// What the model library is made from: the Verilator, every RTL file, the parameters of both
+/// variants, the shim, the cxx bridge, this script, the optimisation level and the target.
+fn model_cache_key(
+    manifest: &Path,
+    sources: &[PathBuf],
+    verilator_version: &str,
+    params: &[Vec<(&'static str, u64)>],
+    opt: &str,
+) -> BuildResult<String> {
+    let mut hash = fnv1a(
+        format!(
+            "{verilator_version}|{params:?}|{opt}|{}",
+            env::var("TARGET").unwrap_or_default()
+        )
+        .as_bytes(),
+    );
+    let own = ["cpp/shim.h", "cpp/shim.cpp", "src/bridge.rs", "build.rs"].map(|f| manifest.join(f));
+    for file in sources.iter().chain(&own) {
+        let bytes = fs::read(file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+        hash = fnv1a_continue(hash, file.display().to_string().as_bytes());
+        hash = fnv1a_continue(hash, &bytes);
+    }
+    Ok(format!("{hash:016x}"))
+}
+
+/// The runtime library name stored with `key`, when the stamp matches and both libraries are
+/// still there.
+fn cached_runtime(stamp: &Path, key: &str, out: &Path) -> Option<String> {
+    let text = fs::read_to_string(stamp).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != key {
+        return None;
+    }
+    let runtime = lines.next()?.to_string();
+    let present = |name: &str| out.join(format!("lib{name}.a")).is_file();
+    (present(MODEL_LIB) && present(&runtime)).then_some(runtime)
 }
 
 fn env_var(name: &str) -> BuildResult<String> {
@@ -473,7 +537,12 @@ fn build_runtime(
 
 /// A stable 64-bit hash for the runtime cache name (std's hasher is not stable across runs).
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+    fnv1a_continue(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// [`fnv1a`] over more bytes, from the hash so far.
+fn fnv1a_continue(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }

@@ -11,19 +11,64 @@ impl FspinnConsts {
     /// Step 2, leak of a neuron that is not refractory: `v - floor(v / 2^leak_shift)`.
     #[inline]
     pub fn leak(&self, v: i32) -> i32 {
-        decay_shift(v, self.leak_shift, Rounding::Truncate, 0, self.v_fmt)
+        // `new` keeps leak_shift in 1..=16; the bound lets the compiler drop shift_round's
+        // range check from the per-neuron loop and vectorise it.
+        decay_shift(
+            v,
+            self.leak_shift.min(16),
+            Rounding::Truncate,
+            0,
+            self.v_fmt,
+        )
+    }
+
+    /// Step 2, what one synaptic event adds: the weight code moved to membrane units (a left
+    /// shift for codes of at most 8 bits, a truncating right shift for wider ones). Always in
+    /// [0, 256).
+    #[inline]
+    pub fn weight_in_membrane_units(&self, weight: u16) -> i32 {
+        if self.w_to_v_shift >= 0 {
+            (weight as i32) << self.w_to_v_shift
+        } else {
+            (weight as i32) >> -self.w_to_v_shift
+        }
     }
 
     /// Step 2, one synaptic accumulation: the weight code moved to membrane units, added with
     /// saturation.
     #[inline]
     pub fn integrate(&self, v: i32, weight: u16) -> i32 {
-        let add = if self.w_to_v_shift >= 0 {
-            (weight as i32) << self.w_to_v_shift
+        sat_add(v, self.weight_in_membrane_units(weight), self.v_fmt)
+    }
+
+    /// Step 2 for every input spike of a step at once: `sum` is the sum of
+    /// [`weight_in_membrane_units`](Self::weight_in_membrane_units) over the step's input spikes
+    /// (see [`accumulate_row`](Self::accumulate_row)). Equal to [`integrate`](Self::integrate)
+    /// applied once per spike, in any order: every addend is non-negative and `v` starts inside
+    /// the membrane format, so saturating once at the top gives what saturating after each add
+    /// gives. The software model sums a row of weights per input spike in a vectorisable loop
+    /// and saturates once per neuron; the hardware saturates per add, with the same result.
+    #[inline]
+    pub fn integrate_sum(&self, v: i32, sum: i32) -> i32 {
+        sat_add(v, sum, self.v_fmt)
+    }
+
+    /// Step 2: adds one input spike's weight row, in membrane units, to the per-neuron sums for
+    /// [`integrate_sum`](Self::integrate_sum). A sum stays below 2^24 for up to 65,536 inputs.
+    #[inline]
+    pub fn accumulate_row(&self, sums: &mut [i32], row: &[u16]) {
+        // One branch per row, not per weight, so that the loops vectorise.
+        if self.w_to_v_shift >= 0 {
+            let s = self.w_to_v_shift as u32;
+            for (sum, &w) in sums.iter_mut().zip(row) {
+                *sum += (w as i32) << s;
+            }
         } else {
-            (weight as i32) >> -self.w_to_v_shift
-        };
-        sat_add(v, add, self.v_fmt)
+            let s = (-self.w_to_v_shift) as u32;
+            for (sum, &w) in sums.iter_mut().zip(row) {
+                *sum += (w as i32) >> s;
+            }
+        }
     }
 
     /// Step 2 with mechanism (a) off: the inhibitory layer relays the previous step's `k_prev`
@@ -110,6 +155,19 @@ impl FspinnConsts {
     pub fn normalize_weight(&self, weight: u16, factor: i64) -> u16 {
         shift_round(weight as i64 * factor, 16, Rounding::Nearest, 0).clamp(0, self.w_max as i64)
             as u16
+    }
+
+    /// [`normalize_weight`](Self::normalize_weight) for a factor near one, `2^16 + delta`, in
+    /// 16 x 16-bit products that vectorise eight to a register where the 64-bit products of the
+    /// general form take two: `w * factor = w * 2^16 + w * delta`, so the rounded quotient is
+    /// `w + floor(p / 2^16) + bit 15 of p` with `p = w * delta`. Equal to
+    /// `normalize_weight(weight, 2^16 + delta)` for `weight < 2^15` (weights of at most 15 bits).
+    #[inline]
+    pub fn normalize_weight_near_one(&self, weight: u16, delta: i16) -> u16 {
+        debug_assert!(weight < 1 << 15);
+        let w = weight as i16 as i32;
+        let p = w * delta as i32;
+        (w + (p >> 16) + ((p >> 15) & 1)).clamp(0, self.w_max) as u16
     }
 
     /// After a training attempt: the threshold offset decays by `theta >> shift`, stochastically

@@ -180,17 +180,39 @@ impl FspinnNetwork {
     /// Returns the weights touched.
     fn normalize(&mut self) -> u64 {
         let n = self.n_neurons;
-        let mut sums = vec![0i64; n];
+        // u32 cannot overflow: at most 2^16 inputs of at most 2^16 - 1 (from_parts).
+        let mut sums = vec![0u32; n];
         for row in self.weights.chunks_exact(n) {
             for (s, &w) in sums.iter_mut().zip(row) {
-                *s += w as i64;
+                *s += w as u32;
             }
         }
         let c = &self.consts;
-        let factors: Vec<i64> = sums.iter().map(|&s| c.norm_factor(s)).collect();
-        for row in self.weights.chunks_exact_mut(n) {
-            for (w, &f) in row.iter_mut().zip(&factors) {
-                *w = c.normalize_weight(*w, f);
+        let factors: Vec<i64> = sums.iter().map(|&s| c.norm_factor(s as i64)).collect();
+        // Factors are near one (2^16) once training has started: then the 16-bit form, which
+        // vectorises best; else the general one. Both give normalize_weight's result.
+        let near_one: Option<Vec<i16>> = (c.w_max < 1 << 15)
+            .then(|| {
+                factors
+                    .iter()
+                    .map(|&f| i16::try_from(f - (1 << 16)).ok())
+                    .collect()
+            })
+            .flatten();
+        match near_one {
+            Some(deltas) => {
+                for row in self.weights.chunks_exact_mut(n) {
+                    for (w, &d) in row.iter_mut().zip(&deltas) {
+                        *w = c.normalize_weight_near_one(*w, d);
+                    }
+                }
+            }
+            None => {
+                for row in self.weights.chunks_exact_mut(n) {
+                    for (w, &f) in row.iter_mut().zip(&factors) {
+                        *w = c.normalize_weight(*w, f);
+                    }
+                }
             }
         }
         (self.n_inputs * n) as u64
@@ -371,18 +393,19 @@ fn run_attempt(
             (None, Some(l)) => l.weights,
             _ => unreachable!("run_attempt gets frozen or learning state"),
         };
-        for j in 0..n {
-            if ws.refractory[j] == 0 {
-                ws.v[j] = c.leak(ws.v[j]);
-            }
-        }
+        // The step's synaptic input is summed per neuron first (a vectorised row add per input
+        // spike), then leak and the saturating add per free neuron: the same result as adding
+        // spike by spike (FspinnConsts::integrate_sum).
+        ws.input_sum.fill(0);
         for &i in &inputs {
             let row = &weights[i as usize * n..(i as usize + 1) * n];
-            for ((v, &r), &w) in ws.v.iter_mut().zip(&ws.refractory).zip(row) {
-                if r == 0 {
-                    *v = c.integrate(*v, w);
-                }
-            }
+            c.accumulate_row(&mut ws.input_sum, row);
+        }
+        for ((v, &r), &sum) in ws.v.iter_mut().zip(&ws.refractory).zip(&ws.input_sum) {
+            // Computed for every neuron and kept for the free ones: a select, not a branch, so
+            // the loop vectorises.
+            let free = c.integrate_sum(c.leak(*v), sum);
+            *v = if r == 0 { free } else { *v };
         }
         if ws.pending_inhibition > 0 {
             // (a) off: the inhibitory layer relays last step's spikes now.

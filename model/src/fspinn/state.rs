@@ -8,6 +8,8 @@ use crate::fixed::SpikeGenerator;
 #[derive(Clone, Debug)]
 pub struct FspinnWorkspace {
     pub(crate) v: Vec<i32>,
+    /// Per-neuron sum of this step's synaptic input, in membrane units.
+    pub(crate) input_sum: Vec<i32>,
     pub(crate) refractory: Vec<u8>,
     pub(crate) counts: Vec<u32>,
     pub(crate) fired: Vec<u32>,
@@ -24,6 +26,7 @@ impl FspinnWorkspace {
     pub fn new(n_inputs: usize, n: usize) -> Self {
         FspinnWorkspace {
             v: vec![0; n],
+            input_sum: vec![0; n],
             refractory: vec![0; n],
             counts: vec![0; n],
             fired: Vec::new(),
@@ -41,6 +44,8 @@ impl FspinnWorkspace {
     pub(crate) fn reset(&mut self, n_inputs: usize, n: usize) {
         self.v.clear();
         self.v.resize(n, 0);
+        self.input_sum.clear();
+        self.input_sum.resize(n, 0);
         self.refractory.clear();
         self.refractory.resize(n, 0);
         self.counts.clear();

@@ -117,3 +117,75 @@ fn impossible_formats_are_rejected_with_the_field_name() {
         .unwrap_err();
     assert!(e.to_string().contains("does not fit 8 bits"), "{e}");
 }
+
+/// The one-saturation form of step 2 (what L1 runs) against one saturating add per input spike
+/// (what the hardware does), near both ends of the membrane range and for narrow and wide
+/// weight codes.
+#[test]
+fn summed_integration_equals_one_saturating_add_per_spike() {
+    let mut rng = Rng::from_seed(7);
+    for bits in [2u8, 4, 8, 12, 16] {
+        let p = FspinnParams {
+            formats: crate::precision::FixedFormats::with_weight_bits(bits),
+            ..FspinnParams::default()
+        };
+        let c = FspinnConsts::new(&p).unwrap();
+        let (lo, hi) = (c.v_fmt.min_raw(), c.v_fmt.max_raw());
+        let mut saturated = 0;
+        for case in 0..2000 {
+            let v0 = match case % 4 {
+                0 => hi - (rng.uniform() * 600.0) as i32,
+                1 => lo + (rng.uniform() * 600.0) as i32,
+                _ => lo + (rng.uniform() * (hi - lo) as f64) as i32,
+            };
+            let spikes = (rng.uniform() * 40.0) as usize;
+            let row: Vec<u16> = (0..spikes)
+                .map(|_| (rng.uniform() * (c.w_max + 1) as f64) as u16)
+                .collect();
+            let mut one_by_one = c.leak(v0);
+            for &w in &row {
+                one_by_one = c.integrate(one_by_one, w);
+            }
+            let mut sums = vec![0i32; 1];
+            for &w in &row {
+                c.accumulate_row(&mut sums, &[w]);
+            }
+            assert_eq!(
+                c.integrate_sum(c.leak(v0), sums[0]),
+                one_by_one,
+                "w{bits} v0 {v0}"
+            );
+            saturated += (one_by_one == hi) as u32;
+        }
+        assert!(
+            saturated > 10,
+            "w{bits}: the top of the range was reached {saturated} times"
+        );
+    }
+}
+
+/// The 16-bit normalisation form against the general one over every weight code of 2-15 bit
+/// formats (sampled for the widest) and factors across the whole near-one range.
+#[test]
+fn near_one_normalisation_equals_the_general_form() {
+    for bits in [2u8, 4, 8, 15] {
+        let p = FspinnParams {
+            formats: crate::precision::FixedFormats::with_weight_bits(bits),
+            ..FspinnParams::default()
+        };
+        let c = FspinnConsts::new(&p).unwrap();
+        let step = if bits > 8 { 97 } else { 1 };
+        for w in (0..=c.w_max as u16).step_by(step) {
+            for delta in (i16::MIN..=i16::MAX)
+                .step_by(251)
+                .chain([i16::MIN, -1, 0, 1, i16::MAX])
+            {
+                assert_eq!(
+                    c.normalize_weight_near_one(w, delta),
+                    c.normalize_weight(w, (1 << 16) + delta as i64),
+                    "w{bits} code {w} delta {delta}"
+                );
+            }
+        }
+    }
+}

@@ -24,4 +24,6 @@ pub use params::{FspinnF32Params, FspinnParams, Mechanisms};
 pub use state::FspinnWorkspace;
 
 #[cfg(test)]
+mod float_tests;
+#[cfg(test)]
 mod tests;

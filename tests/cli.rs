@@ -238,3 +238,256 @@ fn real_mnist_short_training_is_far_above_chance() {
     let acc = last_json(&o)["test_accuracy"].as_f64().unwrap();
     assert!(acc > 0.5, "accuracy {acc} after 600 images");
 }
+
+#[test]
+fn invalid_precision_and_quantisation_combinations_are_explained() {
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "--variant",
+                "fspinn",
+                "--precision",
+                "fp32",
+                "--quantize",
+                "post",
+            ],
+            "--quantize post with --precision fp32",
+        ),
+        (
+            &[
+                "--variant",
+                "fspinn",
+                "--precision",
+                "fp32",
+                "--quantize",
+                "train",
+            ],
+            "an fp32 network is not quantised",
+        ),
+        (
+            &["--variant", "baseline", "--quantize", "post"],
+            "--quantize post with --variant baseline",
+        ),
+        (
+            &[
+                "--variant",
+                "fspinn",
+                "--precision",
+                "fp32",
+                "--rounding",
+                "nearest",
+            ],
+            "the f32 network does not round",
+        ),
+        (
+            &[
+                "--variant",
+                "fspinn",
+                "--precision",
+                "w4",
+                "--quantize",
+                "post",
+                "--rounding",
+                "truncate",
+            ],
+            "post-training quantisation rounds to nearest",
+        ),
+        (
+            &["--variant", "fspinn", "--quantize", "pre"],
+            "valid: train, post",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["train", "--data-dir", "/nonexistent/fspinn"];
+        all.extend_from_slice(args);
+        let o = fspinn(&all);
+        assert!(!o.status.success(), "{all:?} succeeded");
+        let e = stderr(&o);
+        assert!(e.contains(expected), "{all:?}: {e}");
+        assert!(!e.contains("panicked"), "{e}");
+    }
+}
+
+/// `memory_bytes` of a train report equals what `fspinn memory` says for the tested network.
+fn memory_bytes(neurons: &str, precision: &str) -> u64 {
+    let o = fspinn(&[
+        "memory",
+        "--variant",
+        "fspinn",
+        "--neurons",
+        neurons,
+        "--precision",
+        precision,
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    last_json(&o)["bytes"].as_u64().unwrap()
+}
+
+#[test]
+fn fp32_and_post_quantised_fspinn_runs_resume_evaluate_and_report_consistently() {
+    let Some(root) = data_root() else {
+        eprintln!("note: FSPINN_DATA unset, skipping the f32 FSpiNN CLI test");
+        return;
+    };
+    let root = root.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    for (precision, extra, ckpt) in [("fp32", None, "f32"), ("w4", Some("post"), "post4")] {
+        let mut args = vec![
+            "train",
+            "--data-dir",
+            root,
+            "--variant",
+            "fspinn",
+            "--precision",
+            precision,
+            "--neurons",
+            "30",
+            "--train-samples",
+            "80",
+            "--label-samples",
+            "80",
+            "--test-samples",
+            "50",
+            "--seed",
+            "5",
+            "--json",
+        ];
+        if let Some(q) = extra {
+            args.extend_from_slice(&["--quantize", q]);
+        }
+        let run = |more: &[&str]| {
+            let mut a = args.clone();
+            a.extend_from_slice(more);
+            let o = fspinn(&a);
+            assert!(o.status.success(), "{}", stderr(&o));
+            last_json(&o)
+        };
+        let whole = run(&["--out", &path(&format!("{ckpt}.ckpt"))]);
+        let part = run(&[
+            "--out",
+            &path(&format!("{ckpt}-part.ckpt")),
+            "--stop-after",
+            "33",
+        ]);
+        assert_eq!(part["complete"], false);
+        let o = fspinn(&[
+            "train",
+            "--resume",
+            &path(&format!("{ckpt}-part.ckpt")),
+            "--data-dir",
+            root,
+            "--json",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let resumed = last_json(&o);
+        assert_eq!(whole["test_accuracy"], resumed["test_accuracy"]);
+        assert_eq!(whole["train_ops"], resumed["train_ops"]);
+        let bytes = |n: &str| std::fs::read(path(n)).unwrap();
+        assert!(
+            bytes(&format!("{ckpt}.ckpt")) == bytes(&format!("{ckpt}-part.ckpt")),
+            "{precision}: resumed checkpoint differs"
+        );
+
+        match extra {
+            None => {
+                assert_eq!(whole["precision"], "fp32");
+                assert_eq!(whole["rounding"], "ieee754-nearest-even");
+                assert!(whole["quantize"].is_null());
+                assert_eq!(whole["memory_bytes"], memory_bytes("30", "fp32"));
+            }
+            Some(_) => {
+                assert_eq!(whole["precision"]["fixed"]["weight_bits"], 4);
+                assert_eq!(whole["rounding"], "nearest");
+                assert_eq!(whole["quantize"], "post");
+                assert_eq!(whole["memory_bytes"], memory_bytes("30", "w4"));
+            }
+        }
+        let o = fspinn(&[
+            "eval",
+            "--model",
+            &path(&format!("{ckpt}.ckpt")),
+            "--data-dir",
+            root,
+            "--test-samples",
+            "50",
+            "--json",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let e = last_json(&o);
+        assert_eq!(e["test_accuracy"], whole["test_accuracy"]);
+        assert_eq!(e["precision"], whole["precision"]);
+        assert_eq!(e["quantize"], whole["quantize"]);
+    }
+    let o = fspinn(&[
+        "train",
+        "--resume",
+        &path("post4-part.ckpt"),
+        "--quantize",
+        "train",
+        "--data-dir",
+        root,
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("cannot change a resumed run"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Adding the f32 network must not change integer or baseline checkpoints: these are the
+/// SHA-256 sums of the files the build before it (commit ed83cf1) wrote for the same commands.
+#[test]
+fn integer_and_baseline_checkpoints_are_byte_identical_to_the_previous_format() {
+    use sha2::{Digest, Sha256};
+    let Some(root) = data_root() else {
+        eprintln!("note: FSPINN_DATA unset, skipping the checkpoint golden test");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (variant, precision, expected) in [
+        (
+            "fspinn",
+            "w8",
+            "ff7353e8f79fed6f1c12af5821377c98c328b718548385cf68ea3ef63de0af5a",
+        ),
+        (
+            "baseline",
+            "fp32",
+            "0c44e5b61350e7ec023d847908d8142a37fa7216da2fc4b3ab43dd30f6b1dfc3",
+        ),
+    ] {
+        let out = dir.path().join(format!("{variant}.ckpt"));
+        let o = fspinn(&[
+            "train",
+            "--data-dir",
+            root.to_str().unwrap(),
+            "--variant",
+            variant,
+            "--precision",
+            precision,
+            "--neurons",
+            "20",
+            "--train-samples",
+            "60",
+            "--test-samples",
+            "30",
+            "--label-samples",
+            "60",
+            "--seed",
+            "9",
+            "--threads",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let sum: String = Sha256::digest(std::fs::read(&out).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(sum, expected, "{variant} checkpoint changed");
+    }
+}

@@ -4,11 +4,17 @@
 //! length, then the body in postcard encoding. The file is written to a temporary sibling, synced,
 //! and renamed over the target, so a crash never leaves a half-written checkpoint. The body holds
 //! no timestamps or host details: the same run gives byte-identical checkpoints.
+//!
+//! Versions: 2 holds the baseline and the integer FSpiNN network; 3 adds the f32 FSpiNN network
+//! (a variant appended to the parameter and state enums, so a version-2 body reads unchanged).
+//! A file is written with the oldest version that can hold it, so baseline and integer
+//! checkpoints stay byte-identical to those of earlier builds, and a build that only knows
+//! version 2 rejects an f32 FSpiNN checkpoint by its version instead of misreading it.
 
 use crate::baseline::{BaselineNetwork, PresentationStats};
 use crate::config::RunConfig;
 use crate::error::ModelError;
-use crate::fspinn::FspinnNetwork;
+use crate::fspinn::{FspinnF32Network, FspinnNetwork};
 use crate::network::{Network, NetworkParams};
 use crate::train::Trainer;
 use serde::{Deserialize, Serialize};
@@ -16,8 +22,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"FSPINNCK";
-/// Bump whenever the body's layout or meaning changes.
-pub const FORMAT_VERSION: u32 = 2;
+/// The newest format version; bump whenever the body's layout or meaning changes.
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest version this build reads (and writes, for content that version can hold).
+pub const OLDEST_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8;
 
 #[derive(Serialize, Deserialize)]
@@ -43,6 +51,22 @@ enum LearnedState {
         inhibition: i32,
         samples_seen: u64,
     },
+    /// Since version 3: the f32 FSpiNN network (weights in mV per spike, theta and inhibition in
+    /// mV).
+    FspinnF32 {
+        weights: Vec<f32>,
+        theta: Vec<f32>,
+        inhibition: f32,
+        samples_seen: u64,
+    },
+}
+
+/// The oldest format version that can hold a run with these parameters.
+fn version_for(params: &NetworkParams) -> u32 {
+    match params {
+        NetworkParams::Baseline(_) | NetworkParams::Fspinn(_) => OLDEST_VERSION,
+        NetworkParams::FspinnF32(_) => 3,
+    }
 }
 
 /// Encodes a training run as checkpoint bytes.
@@ -63,13 +87,19 @@ pub fn to_bytes(t: &Trainer) -> Vec<u8> {
                 inhibition: n.inhibition(),
                 samples_seen: n.samples_seen(),
             },
+            Network::FspinnF32(n) => LearnedState::FspinnF32 {
+                weights: n.weights().to_vec(),
+                theta: n.theta().to_vec(),
+                inhibition: n.inhibition(),
+                samples_seen: n.samples_seen(),
+            },
         },
         assignments: t.assignments.clone(),
     };
     let encoded = postcard::to_stdvec(&body).expect("in-memory serialisation cannot fail");
     let mut out = Vec::with_capacity(HEADER_LEN + encoded.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&version_for(&t.config.params).to_le_bytes());
     out.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
     out.extend_from_slice(&encoded);
     out
@@ -93,11 +123,12 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
         )));
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if version != FORMAT_VERSION {
+    if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&version) {
         return Err(ModelError::CheckpointVersion {
             path: path.to_path_buf(),
             found: version,
-            expected: FORMAT_VERSION,
+            oldest: OLDEST_VERSION,
+            newest: FORMAT_VERSION,
         });
     }
     let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
@@ -109,6 +140,11 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
         )));
     }
     let body: Body = postcard::from_bytes(body_bytes).map_err(|e| corrupt(e.to_string()))?;
+    if version < version_for(&body.config.params) {
+        return Err(corrupt(format!(
+            "version {version} cannot hold an f32 FSpiNN network"
+        )));
+    }
     let (n_inputs, n) = (body.n_inputs as usize, body.config.neurons);
     let network = match (body.config.params.clone(), body.state) {
         (NetworkParams::Baseline(p), LearnedState::Baseline { weights, theta }) => {
@@ -124,6 +160,43 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
             },
         ) => FspinnNetwork::from_parts(p, n_inputs, n, weights, theta, inhibition, samples_seen)
             .map(Network::Fspinn),
+        (
+            NetworkParams::FspinnF32(f),
+            LearnedState::FspinnF32 {
+                weights,
+                theta,
+                inhibition,
+                samples_seen,
+            },
+        ) => FspinnF32Network::from_parts(
+            f.fspinn,
+            n_inputs,
+            n,
+            weights,
+            theta,
+            inhibition,
+            samples_seen,
+        )
+        .map(Network::FspinnF32),
+        // A post-quantised run after training: the integer network it was rounded to.
+        (
+            NetworkParams::FspinnF32(f),
+            LearnedState::Fspinn {
+                weights,
+                theta,
+                inhibition,
+                samples_seen,
+            },
+        ) if f.post_quantize => FspinnNetwork::from_parts(
+            f.fspinn,
+            n_inputs,
+            n,
+            weights,
+            theta,
+            inhibition,
+            samples_seen,
+        )
+        .map(Network::Fspinn),
         _ => {
             return Err(corrupt(
                 "parameters and learned state are of different variants".into(),

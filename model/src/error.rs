@@ -21,12 +21,13 @@ pub enum ModelError {
     #[error("{path}: not an fspinn checkpoint (bad magic bytes)")]
     NotACheckpoint { path: PathBuf },
     #[error(
-        "{path}: checkpoint format version {found} is not supported (this build reads version {expected}); retrain or use the fspinn version that wrote it"
+        "{path}: checkpoint format version {found} is not supported (this build reads versions {oldest} to {newest}); retrain or use the fspinn version that wrote it"
     )]
     CheckpointVersion {
         path: PathBuf,
         found: u32,
-        expected: u32,
+        oldest: u32,
+        newest: u32,
     },
     #[error("{path}: corrupt checkpoint: {reason}")]
     CorruptCheckpoint { path: PathBuf, reason: String },

@@ -1,10 +1,16 @@
 //! One type for every network variant, so training, evaluation and checkpoints are written once:
-//! the Diehl & Cook baseline in f32 (L0) or FSpiNN in the integer datapath (L1).
+//! the Diehl & Cook baseline in f32 (L0), FSpiNN in the integer datapath (L1) or FSpiNN in f32
+//! (L0).
 
 use crate::baseline::{self, BaselineNetwork, PresentationStats};
 use crate::error::ModelError;
-use crate::fspinn::{FspinnNetwork, FspinnParams, FspinnWorkspace};
+use crate::fixed::Rounding;
+use crate::fspinn::{
+    FspinnF32Network, FspinnF32Params, FspinnF32Workspace, FspinnNetwork, FspinnParams,
+    FspinnWorkspace,
+};
 use crate::params::BaselineParams;
+use crate::precision::{Precision, Quantize};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +19,48 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum NetworkParams {
     Baseline(BaselineParams),
+    /// FSpiNN in the integer datapath, trained with quantisation (`--quantize train`).
     Fspinn(FspinnParams),
+    /// FSpiNN in f32 (`--precision fp32`, or `--quantize post`). Appended last so that the
+    /// serialised form of the other variants, and with it every older checkpoint, is unchanged.
+    FspinnF32(FspinnF32Params),
+}
+
+/// What `rounding` reports for an f32 network: the datapath rounds nothing itself; every f32
+/// operation rounds its exact result to nearest, ties to even (IEEE 754).
+pub const FP32_ROUNDING: &str = "ieee754-nearest-even";
+
+impl NetworkParams {
+    /// The number formats the run is tested in: fp32, or the integer formats (also for
+    /// post-training quantisation, whose tested network is the integer one).
+    pub fn precision(&self) -> Precision {
+        match self {
+            NetworkParams::Baseline(_) => Precision::Fp32,
+            NetworkParams::Fspinn(p) => Precision::Fixed(p.formats),
+            NetworkParams::FspinnF32(f) if f.post_quantize => Precision::Fixed(f.fspinn.formats),
+            NetworkParams::FspinnF32(_) => Precision::Fp32,
+        }
+    }
+
+    /// How the weights were quantised; `None` when the tested network is f32.
+    pub fn quantize(&self) -> Option<Quantize> {
+        match self {
+            NetworkParams::Baseline(_) => None,
+            NetworkParams::Fspinn(_) => Some(Quantize::Train),
+            NetworkParams::FspinnF32(f) => f.post_quantize.then_some(Quantize::Post),
+        }
+    }
+
+    /// The rounding of the run, as reported: the weight-update rounding of quantisation-aware
+    /// training; `nearest` (the conversion; the integer network then only infers) after
+    /// post-training quantisation; [`FP32_ROUNDING`] for f32 networks.
+    pub fn rounding_name(&self) -> &'static str {
+        match self {
+            NetworkParams::Fspinn(p) => p.rounding.name(),
+            NetworkParams::FspinnF32(f) if f.post_quantize => Rounding::Nearest.name(),
+            NetworkParams::Baseline(_) | NetworkParams::FspinnF32(_) => FP32_ROUNDING,
+        }
+    }
 }
 
 /// A network of either variant.
@@ -23,6 +70,7 @@ pub enum NetworkParams {
 pub enum Network {
     Baseline(BaselineNetwork),
     Fspinn(FspinnNetwork),
+    FspinnF32(FspinnF32Network),
 }
 
 /// Scratch state matching a [`Network`].
@@ -30,6 +78,7 @@ pub enum Network {
 pub enum Workspace {
     Baseline(baseline::Workspace),
     Fspinn(FspinnWorkspace),
+    FspinnF32(FspinnF32Workspace),
 }
 
 impl Workspace {
@@ -38,6 +87,7 @@ impl Workspace {
         match self {
             Workspace::Baseline(w) => w.counts(),
             Workspace::Fspinn(w) => w.counts(),
+            Workspace::FspinnF32(w) => w.counts(),
         }
     }
 }
@@ -57,6 +107,12 @@ impl Network {
             NetworkParams::Fspinn(p) => {
                 Network::Fspinn(FspinnNetwork::new(p.clone(), n_inputs, n_neurons, rng)?)
             }
+            NetworkParams::FspinnF32(f) => Network::FspinnF32(FspinnF32Network::new(
+                f.fspinn.clone(),
+                n_inputs,
+                n_neurons,
+                rng,
+            )?),
         })
     }
 
@@ -64,6 +120,7 @@ impl Network {
         match self {
             Network::Baseline(n) => n.n_inputs(),
             Network::Fspinn(n) => n.n_inputs(),
+            Network::FspinnF32(n) => n.n_inputs(),
         }
     }
 
@@ -71,6 +128,7 @@ impl Network {
         match self {
             Network::Baseline(n) => n.n_neurons(),
             Network::Fspinn(n) => n.n_neurons(),
+            Network::FspinnF32(n) => n.n_neurons(),
         }
     }
 
@@ -78,6 +136,7 @@ impl Network {
         match self {
             Network::Baseline(n) => Workspace::Baseline(n.workspace()),
             Network::Fspinn(n) => Workspace::Fspinn(n.workspace()),
+            Network::FspinnF32(n) => Workspace::FspinnF32(n.workspace()),
         }
     }
 
@@ -91,6 +150,7 @@ impl Network {
         match (self, ws) {
             (Network::Baseline(n), Workspace::Baseline(w)) => n.train_image(w, image, rng),
             (Network::Fspinn(n), Workspace::Fspinn(w)) => n.train_image(w, image, rng),
+            (Network::FspinnF32(n), Workspace::FspinnF32(w)) => n.train_image(w, image, rng),
             _ => panic!("workspace of another network variant"),
         }
     }
@@ -105,6 +165,7 @@ impl Network {
         match (self, ws) {
             (Network::Baseline(n), Workspace::Baseline(w)) => n.infer_image(w, image, rng),
             (Network::Fspinn(n), Workspace::Fspinn(w)) => n.infer_image(w, image, rng),
+            (Network::FspinnF32(n), Workspace::FspinnF32(w)) => n.infer_image(w, image, rng),
             _ => panic!("workspace of another network variant"),
         }
     }

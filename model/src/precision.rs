@@ -88,6 +88,40 @@ impl FromStr for Precision {
     }
 }
 
+/// When a fixed-point FSpiNN network gets its integer weights (`--quantize`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Quantize {
+    /// Quantisation-aware training: the integer network itself learns (weight updates rounded
+    /// with `--rounding`).
+    Train,
+    /// Post-training quantisation: the f32 network learns, then its weights and state are
+    /// rounded to nearest into the integer network, which labels and tests.
+    Post,
+}
+
+impl fmt::Display for Quantize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Quantize::Train => "train",
+            Quantize::Post => "post",
+        })
+    }
+}
+
+impl FromStr for Quantize {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "train" => Ok(Quantize::Train),
+            "post" => Ok(Quantize::Post),
+            other => Err(format!(
+                "unknown quantisation `{other}`; valid: train, post"
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +144,12 @@ mod tests {
             .parse::<Precision>()
             .unwrap_err()
             .contains("valid: fp32"));
+        for q in ["train", "post"] {
+            assert_eq!(q.parse::<Quantize>().unwrap().to_string(), q);
+        }
+        assert!("pre"
+            .parse::<Quantize>()
+            .unwrap_err()
+            .contains("valid: train, post"));
     }
 }

@@ -8,7 +8,7 @@ use crate::data::Dataset;
 use crate::error::ModelError;
 use crate::evaluate;
 use crate::labels::{self, RunningAccuracy};
-use crate::network::{Network, Workspace};
+use crate::network::{Network, NetworkParams, Workspace};
 use crate::rng::{Rng, StreamPhase};
 
 /// Window of the running training accuracy shown while training.
@@ -118,9 +118,30 @@ impl Trainer {
         self.running.value()
     }
 
+    /// Post-training quantisation, once training is done: an f32 FSpiNN run configured with
+    /// `post_quantize` replaces its network by the integer network it rounds to
+    /// (`FspinnF32Network::quantize`). Does nothing otherwise, and nothing the second time (a
+    /// loaded, already converted run holds the integer network).
+    pub fn quantize_after_training(&mut self) -> Result<(), ModelError> {
+        if !self.training_done() {
+            return Ok(());
+        }
+        if let (NetworkParams::FspinnF32(f), Network::FspinnF32(net)) =
+            (&self.config.params, &self.network)
+        {
+            if f.post_quantize {
+                self.network = Network::Fspinn(net.quantize()?);
+                self.workspace = self.network.workspace();
+            }
+        }
+        Ok(())
+    }
+
     /// Assigns labels from the last `label_samples` training images (inference, no learning),
-    /// then measures accuracy on the first `test_samples` test images.
+    /// then measures accuracy on the first `test_samples` test images. A post-quantised run is
+    /// converted to its integer network first, so labels and accuracy are the integer network's.
     pub fn evaluate(&mut self, train: &Dataset, test: &Dataset) -> Result<Evaluation, ModelError> {
+        self.quantize_after_training()?;
         let k = self.config.train_samples;
         let l = self.config.label_samples.min(k);
         let (label_counts, label_stats) = evaluate::responses(

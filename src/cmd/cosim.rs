@@ -86,7 +86,10 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
             let t = checkpoint::load(path)
                 .with_context(|| format!("loading model {}", path.display()))?;
             let Network::Fspinn(net) = t.network else {
-                bail!("{}: only FSpiNN checkpoints run on the RTL", path.display());
+                bail!(
+                    "{}: only integer FSpiNN checkpoints run on the RTL (train with --precision wB, or --quantize post)",
+                    path.display()
+                );
             };
             (net, t.assignments, a.seed.unwrap_or(t.config.seed))
         }

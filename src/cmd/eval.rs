@@ -83,6 +83,8 @@ pub fn run(a: EvalArgs) -> Result<()> {
             "dataset": dataset,
             "variant": c.variant,
             "neurons": c.neurons,
+            "precision": c.params.precision(),
+            "quantize": c.params.quantize(),
             "trained_on": c.dataset,
             "train_samples": c.train_samples,
             "epochs": c.epochs,

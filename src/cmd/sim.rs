@@ -126,8 +126,9 @@ fn setup(a: &SimArgs, cfg: &HwConfig) -> Result<Setup> {
             checkpoint::load(path).with_context(|| format!("loading model {}", path.display()))?;
         let Network::Fspinn(net) = trainer.network else {
             bail!(
-                "{}: a float Diehl & Cook checkpoint cannot run on the integer accelerator; \
-                 give an FSpiNN checkpoint, or no model and --variant baseline for the \
+                "{}: a float checkpoint (Diehl & Cook, or FSpiNN in f32) cannot run on the \
+                 integer accelerator; give an integer FSpiNN checkpoint (--precision wB, or \
+                 --quantize post once trained), or no model and --variant baseline for the \
                  baseline-equivalent mode",
                 path.display()
             );

@@ -7,11 +7,11 @@ use clap::Args;
 use fspinn_model::baseline::PresentationStats;
 use fspinn_model::data::{Dataset, DatasetKind, Split};
 use fspinn_model::fixed::Rounding;
-use fspinn_model::fspinn::FspinnParams;
+use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
 use fspinn_model::memory::{InhibitoryStorage, MemoryReport, NetworkShape};
 use fspinn_model::network::NetworkParams;
 use fspinn_model::params::BaselineParams;
-use fspinn_model::precision::Precision;
+use fspinn_model::precision::{Precision, Quantize};
 use fspinn_model::{checkpoint, RunConfig, Trainer, Variant};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,8 @@ use std::time::Instant;
 pub const EXAMPLES: &str = "Examples:
   fspinn train --dataset mnist --neurons 100 --train-samples 60000 --test-samples 10000 --seed 1 --json
   fspinn train --neurons 400 --out n400.ckpt --checkpoint-every 5000
+  fspinn train --variant fspinn --precision fp32 --neurons 400 --json   # FSpiNN in f32
+  fspinn train --variant fspinn --precision w4 --quantize post --json    # f32 training, 4-bit test
   fspinn train --resume n400.ckpt          # continue an interrupted run with the same result";
 
 #[derive(Args, Debug)]
@@ -56,17 +58,20 @@ pub struct TrainArgs {
     /// Presentation time per image in ms [default: 350].
     #[arg(long)]
     pub presentation_ms: Option<f32>,
-    /// Number formats: fp32 (baseline), or wB for B-bit weights with the state formats of
-    /// docs/datapath.md (fspinn; e.g. w8, w4) [default: fp32 for baseline, w8 for fspinn].
+    /// Number formats: fp32 (baseline, or FSpiNN in f32), or wB for B-bit weights with the state
+    /// formats of docs/datapath.md (fspinn; e.g. w8, w4) [default: fp32 for baseline, w8 for
+    /// fspinn].
     #[arg(long)]
     pub precision: Option<Precision>,
     /// Rounding of weight updates in the fixed-point datapath: truncate, nearest, stochastic
     /// [default: stochastic].
     #[arg(long)]
     pub rounding: Option<Rounding>,
-    /// When weights are quantised: `train` (the fixed-point network learns) [default: train].
+    /// When an FSpiNN network with --precision wB is quantised: `train` (the fixed-point network
+    /// learns) or `post` (the f32 network learns, then is rounded to wB, which labels and tests)
+    /// [default: train].
     #[arg(long)]
-    pub quantize: Option<String>,
+    pub quantize: Option<Quantize>,
     /// Override any network parameter, e.g. `--set exc.fire_lockout_ms=50` (baseline) or
     /// `--set mechanisms.direct_inhibition=false` (fspinn); see the `params` object of the JSON
     /// output for the names; repeatable.
@@ -110,8 +115,15 @@ pub struct TrainReport {
     pub eval_seconds: f64,
     pub threads: usize,
     pub checkpoint: Option<PathBuf>,
+    /// The formats the network is tested in (`wB` after post-training quantisation too).
     pub precision: Precision,
-    pub rounding: Option<Rounding>,
+    /// `truncate` / `nearest` / `stochastic`: the weight-update rounding of quantisation-aware
+    /// training; `nearest` after post-training quantisation (the f32 -> integer conversion; the
+    /// integer network only infers, which rounds nothing); `ieee754-nearest-even` for f32
+    /// networks, whose datapath does no rounding of its own.
+    pub rounding: &'static str,
+    /// `train` or `post` for fixed-point FSpiNN; null when the tested network is f32.
+    pub quantize: Option<Quantize>,
     /// Storage of the network's weights, state, traces and parameters (docs/memory.md).
     pub memory_bytes: u64,
     /// Summed over all training presentations of the run.
@@ -149,11 +161,11 @@ fn set_param<T: Serialize + serde::de::DeserializeOwned>(params: T, kv: &str) ->
 
 /// The network parameters the command line asks for.
 fn network_params(a: &TrainArgs, variant: Variant) -> Result<NetworkParams> {
-    if let Some(q) = a.quantize.as_deref().filter(|q| *q != "train") {
-        bail!("--quantize {q}: only `train` (quantisation-aware training) exists so far; post-training quantisation needs a float FSpiNN model, not built yet");
-    }
     match variant {
         Variant::Baseline => {
+            if let Some(q) = a.quantize {
+                bail!("--quantize {q} with --variant baseline: the baseline runs in fp32 only; quantisation applies to --variant fspinn with --precision wB");
+            }
             if let Some(p) = a.precision.filter(|p| *p != Precision::Fp32) {
                 bail!("--precision {p} with --variant baseline: the baseline runs in fp32; use --variant fspinn for fixed point");
             }
@@ -174,11 +186,22 @@ fn network_params(a: &TrainArgs, variant: Variant) -> Result<NetworkParams> {
         }
         Variant::Fspinn => {
             let mut params = FspinnParams::default();
-            match a.precision.unwrap_or(Precision::Fixed(params.formats)) {
-                Precision::Fp32 => bail!("--precision fp32 with --variant fspinn: the FSpiNN network exists in fixed point only so far; use wB (e.g. w8)"),
-                Precision::Fixed(f) => params.formats = f,
-            }
+            let precision = a.precision.unwrap_or(Precision::Fixed(params.formats));
+            // None: the f32 network; Some(post): f32, quantised after training.
+            let float = match (precision, a.quantize) {
+                (Precision::Fp32, Some(q)) => bail!(
+                    "--quantize {q} with --precision fp32: an fp32 network is not quantised; use --precision wB (e.g. w4) with --quantize, or drop --quantize"
+                ),
+                (Precision::Fp32, None) => Some(false),
+                (Precision::Fixed(f), q) => {
+                    params.formats = f;
+                    (q == Some(Quantize::Post)).then_some(true)
+                }
+            };
             if let Some(r) = a.rounding {
+                if float.is_some() {
+                    bail!("--rounding {r} applies to quantisation-aware training (--quantize train with --precision wB); the f32 network does not round and post-training quantisation rounds to nearest");
+                }
                 params.rounding = r;
             }
             if let Some(dt) = a.dt_ms {
@@ -190,7 +213,13 @@ fn network_params(a: &TrainArgs, variant: Variant) -> Result<NetworkParams> {
             for kv in &a.set {
                 params = set_param(params, kv)?;
             }
-            Ok(NetworkParams::Fspinn(params))
+            Ok(match float {
+                None => NetworkParams::Fspinn(params),
+                Some(post_quantize) => NetworkParams::FspinnF32(FspinnF32Params {
+                    fspinn: params,
+                    post_quantize,
+                }),
+            })
         }
     }
 }
@@ -213,9 +242,10 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
             || a.presentation_ms.is_some()
             || a.precision.is_some()
             || a.rounding.is_some()
+            || a.quantize.is_some()
             || !a.set.is_empty()
         {
-            bail!("--dt-ms, --presentation-ms, --precision, --rounding and --set cannot change a resumed run");
+            bail!("--dt-ms, --presentation-ms, --precision, --rounding, --quantize and --set cannot change a resumed run");
         }
         let out = a.out.clone().or_else(|| Some(path.clone()));
         return Ok((t, out));
@@ -314,10 +344,7 @@ pub fn execute(
     let eval_seconds = eval_start.elapsed().as_secs_f64();
     save(&trainer, &o.out)?;
     let c = &trainer.config;
-    let (precision, rounding) = match &c.params {
-        NetworkParams::Baseline(_) => (Precision::Fp32, None),
-        NetworkParams::Fspinn(p) => (Precision::Fixed(p.formats), Some(p.rounding)),
-    };
+    let precision = c.params.precision();
     let memory_bytes = MemoryReport::new(&NetworkShape {
         variant: c.variant,
         neurons: c.neurons as u64,
@@ -341,7 +368,8 @@ pub fn execute(
         threads: o.threads,
         checkpoint: o.out.clone(),
         precision,
-        rounding,
+        rounding: c.params.rounding_name(),
+        quantize: c.params.quantize(),
         memory_bytes,
         train_ops: trainer.train_stats,
         test_ops: evaluation.map(|e| e.test_stats),

@@ -1,20 +1,29 @@
 //! The FSpiNN network (Putra & Shafique, TCAD 2020) in the bit-exact integer datapath (layer L1):
 //! direct lateral inhibition, STDP at post-synaptic spikes only, shift-decayed traces, fixed-point
-//! weights and state, LFSR input spikes. docs/fspinn.md explains each mechanism.
+//! weights and state, LFSR input spikes. docs/fspinn.md explains each mechanism. The same network
+//! in f32 (layer L0, the reference for the integer one and the source of post-training
+//! quantisation) is [`FspinnF32Network`].
 
 mod consts;
 mod datapath;
+mod float;
 mod network;
 mod params;
 mod state;
 
 pub use consts::FspinnConsts;
-pub use network::{
-    potentiation_factor, theta_decay_shift, FspinnNetwork, StepObserver, DECAY_STREAM, NEVER,
-    ROUNDING_STREAM,
+pub use float::{
+    adapt_inhibition as adapt_inhibition_f32, staircase_trace, FspinnF32Network,
+    FspinnF32Workspace, NORM_TARGET,
 };
-pub use params::{FspinnParams, Mechanisms};
+pub use network::{
+    potentiation_factor, potentiation_halvings, theta_decay_shift, FspinnNetwork, StepObserver,
+    DECAY_STREAM, NEVER, ROUNDING_STREAM,
+};
+pub use params::{FspinnF32Params, FspinnParams, Mechanisms};
 pub use state::FspinnWorkspace;
 
+#[cfg(test)]
+mod float_tests;
 #[cfg(test)]
 mod tests;

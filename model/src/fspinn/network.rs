@@ -40,16 +40,22 @@ pub fn theta_decay_shift(p: &FspinnParams, n_neurons: usize) -> u32 {
     })
 }
 
+/// Mechanism (e)'s schedule, shared by the integer and the f32 network: how many times the
+/// potentiation factor has halved after `samples_seen` training images (once per
+/// `potentiation_half_life` images, at most three times; 0 when (e) is off).
+pub fn potentiation_halvings(p: &FspinnParams, samples_seen: u64) -> u32 {
+    if p.mechanisms.adaptive_potentiation {
+        (samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
+    } else {
+        0
+    }
+}
+
 /// The potentiation factor (Q16) after `samples_seen` training images: `eta_post` halved by
 /// mechanism (e) once per `potentiation_half_life` images, at most three times. The host of the
 /// accelerator computes it per image and writes it into a register.
 pub fn potentiation_factor(p: &FspinnParams, c: &FspinnConsts, samples_seen: u64) -> i64 {
-    let halvings = if p.mechanisms.adaptive_potentiation {
-        (samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
-    } else {
-        0
-    };
-    c.eta_post_q16 >> halvings
+    c.eta_post_q16 >> potentiation_halvings(p, samples_seen)
 }
 
 /// Learned state of the FSpiNN network.

@@ -111,3 +111,16 @@ impl Default for FspinnParams {
         }
     }
 }
+
+/// An FSpiNN run in f32 (layer L0), optionally quantised after training.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FspinnF32Params {
+    /// The design values, shared with the integer network. The f32 network never rounds, so
+    /// `formats` and `rounding` do not affect its training; with `post_quantize`, `formats` names
+    /// the integer network it becomes.
+    pub fspinn: FspinnParams,
+    /// Post-training quantisation (`--quantize post`): once trained, the network is rounded into
+    /// the integer network of `fspinn.formats`, which assigns labels and is tested.
+    pub post_quantize: bool,
+}

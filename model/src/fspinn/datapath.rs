@@ -5,17 +5,18 @@
 //! written contract.
 
 use super::consts::FspinnConsts;
-use crate::fixed::{decay_shift, sat_add, sat_sub, shift_round, Rounding};
+use crate::fixed::{decay_shift, sat_add, sat_sub, shift_round, Rounding, MAX_SHIFT};
 
 impl FspinnConsts {
     /// Step 2, leak of a neuron that is not refractory: `v - floor(v / 2^leak_shift)`.
     #[inline]
     pub fn leak(&self, v: i32) -> i32 {
-        // `new` keeps leak_shift in 1..=16; the bound lets the compiler drop shift_round's
-        // range check from the per-neuron loop and vectorise it.
+        // shift_round accepts shifts up to MAX_SHIFT; saying so lets the compiler drop its range
+        // check from the per-neuron loop and vectorise it (the datapath and its RTL leaf take
+        // any shift in that range; `new` allows 1..=16).
         decay_shift(
             v,
-            self.leak_shift.min(16),
+            self.leak_shift.min(MAX_SHIFT),
             Rounding::Truncate,
             0,
             self.v_fmt,

@@ -62,8 +62,12 @@ pub(crate) trait FspinnArithmetic {
     /// Step 3 in training: the threshold offset after the neuron fired.
     fn bump_theta(&self, theta: Self::Potential) -> Self::Potential;
     /// Step 4 with mechanism (a) on: a free neuron after `fired` neurons fired.
-    fn inhibit(&self, v: Self::Potential, inhibition: Self::Potential, fired: u32)
-        -> Self::Potential;
+    fn inhibit(
+        &self,
+        v: Self::Potential,
+        inhibition: Self::Potential,
+        fired: u32,
+    ) -> Self::Potential;
     /// Step 5: the change of one input weight at a post spike, from the input's trace
     /// (`pre_age` steps since its spike). The integer datapath draws one 16-bit value from
     /// `lfsr` per call, even when the change is zero; the f32 one draws nothing.
@@ -91,7 +95,13 @@ pub(crate) trait FspinnArithmetic {
     fn normalize(&self, weights: &mut [Self::Weight], n: usize) -> u64;
     /// After a training attempt: every threshold offset decays by `theta * 2^-shift` (integer:
     /// stochastically rounded from the attempt's decay stream of `sample_seed`).
-    fn decay_thetas(&self, theta: &mut [Self::Potential], shift: u32, sample_seed: u32, attempt: u32);
+    fn decay_thetas(
+        &self,
+        theta: &mut [Self::Potential],
+        shift: u32,
+        sample_seed: u32,
+        attempt: u32,
+    );
     /// Mechanism (f) after a training attempt that made `spikes` excitatory spikes.
     fn adapt_inhibition(
         &self,

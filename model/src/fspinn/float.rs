@@ -422,21 +422,12 @@ impl FspinnArithmetic for F32Arithmetic {
     /// Scales each column to sum to [`NORM_TARGET`] exactly (weights that would exceed 1 are
     /// clamped to 1, as the integer codes clamp at their maximum).
     fn normalize(&self, weights: &mut [f32], n: usize) -> u64 {
-        let mut sums = vec![0f64; n];
-        for row in weights.chunks_exact(n) {
-            for (s, &w) in sums.iter_mut().zip(row) {
-                *s += w as f64;
-            }
-        }
+        let sums = present::column_sums(weights, n, |w| w as f64);
         let factors: Vec<f64> = sums
             .iter()
             .map(|&s| if s > 0.0 { NORM_TARGET as f64 / s } else { 1.0 })
             .collect();
-        for row in weights.chunks_exact_mut(n) {
-            for (w, &f) in row.iter_mut().zip(&factors) {
-                *w = (*w as f64 * f).min(1.0) as f32;
-            }
-        }
+        present::scale_columns(weights, &factors, |w, f| (w as f64 * f).min(1.0) as f32);
         weights.len() as u64
     }
 

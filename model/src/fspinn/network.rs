@@ -345,12 +345,7 @@ impl FspinnArithmetic for FspinnConsts {
     /// per neuron, one multiply per weight, rounded to nearest.
     fn normalize(&self, weights: &mut [u16], n: usize) -> u64 {
         // u32 cannot overflow: at most 2^16 inputs of at most 2^16 - 1 (from_parts).
-        let mut sums = vec![0u32; n];
-        for row in weights.chunks_exact(n) {
-            for (s, &w) in sums.iter_mut().zip(row) {
-                *s += w as u32;
-            }
-        }
+        let sums = present::column_sums(weights, n, |w| w as u32);
         let factors: Vec<i64> = sums.iter().map(|&s| self.norm_factor(s as i64)).collect();
         // Factors are near one (2^16) once training has started: then the 16-bit form, which
         // vectorises best; else the general one. Both give normalize_weight's result.
@@ -363,20 +358,10 @@ impl FspinnArithmetic for FspinnConsts {
             })
             .flatten();
         match near_one {
-            Some(deltas) => {
-                for row in weights.chunks_exact_mut(n) {
-                    for (w, &d) in row.iter_mut().zip(&deltas) {
-                        *w = self.normalize_weight_near_one(*w, d);
-                    }
-                }
-            }
-            None => {
-                for row in weights.chunks_exact_mut(n) {
-                    for (w, &f) in row.iter_mut().zip(&factors) {
-                        *w = self.normalize_weight(*w, f);
-                    }
-                }
-            }
+            Some(deltas) => present::scale_columns(weights, &deltas, |w, d| {
+                self.normalize_weight_near_one(w, d)
+            }),
+            None => present::scale_columns(weights, &factors, |w, f| self.normalize_weight(w, f)),
         }
         weights.len() as u64
     }

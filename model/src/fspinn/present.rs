@@ -111,6 +111,36 @@ pub(crate) trait FspinnArithmetic {
     ) -> Self::Potential;
 }
 
+/// Normalisation, first half: the sum of each neuron's column of `weights` (input-major, `n`
+/// neurons), adding `value(w)` row by row. Both layers sum in this order.
+pub(crate) fn column_sums<W: Copy, S: Copy + Default + AddAssign>(
+    weights: &[W],
+    n: usize,
+    value: impl Fn(W) -> S,
+) -> Vec<S> {
+    let mut sums = vec![S::default(); n];
+    for row in weights.chunks_exact(n) {
+        for (s, &w) in sums.iter_mut().zip(row) {
+            *s += value(w);
+        }
+    }
+    sums
+}
+
+/// Normalisation, second half: every weight becomes `scale(w, factor of its neuron)`. A plain
+/// row-by-row loop that the compiler vectorises for each layer's `scale`.
+pub(crate) fn scale_columns<W: Copy, F: Copy>(
+    weights: &mut [W],
+    factors: &[F],
+    scale: impl Fn(W, F) -> W,
+) {
+    for row in weights.chunks_exact_mut(factors.len()) {
+        for (w, &f) in row.iter_mut().zip(factors) {
+            *w = scale(*w, f);
+        }
+    }
+}
+
 /// The workspace of arithmetic `A`.
 pub(crate) type Workspace<A> =
     PresentationWorkspace<<A as FspinnArithmetic>::Potential, <A as FspinnArithmetic>::Delta>;

@@ -16,10 +16,12 @@
 //!   the staircase is the cheap rule itself, not a rounding of it, so both networks learn with the
 //!   same rule; only the integer's scale `2^T - 1` and its cut to 0 after T halvings are gone.
 //!
-//! Every decision the two networks share is made by the same function: the repeat-while-quiet
-//! rule (`repeat_while_quiet`), the decay shift ([`theta_decay_shift`]), the potentiation
-//! schedule ([`potentiation_halvings`]), the step count and parameter checks (`FspinnConsts`),
-//! and the input spikes (the LFSR generator, seeded from the same sample seed).
+//! Every decision the two networks share is made by the same code: the presentation loop itself
+//! (present.rs, generic over the arithmetic; this file only supplies the f32 arithmetic), the
+//! repeat-while-quiet rule (`repeat_while_quiet`), the decay shift
+//! ([`theta_decay_shift`](super::theta_decay_shift)), the potentiation schedule
+//! ([`potentiation_halvings`](super::potentiation_halvings)), the step count and parameter checks
+//! (`FspinnConsts`), and the input spikes (the LFSR generator, seeded from the same sample seed).
 
 use super::consts::FspinnConsts;
 use super::network::FspinnNetwork;

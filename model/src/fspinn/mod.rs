@@ -9,19 +9,19 @@ mod datapath;
 mod float;
 mod network;
 mod params;
+mod present;
 mod state;
 
 pub use consts::FspinnConsts;
 pub use float::{
-    adapt_inhibition as adapt_inhibition_f32, staircase_trace, FspinnF32Network,
-    FspinnF32Workspace, NORM_TARGET,
+    adapt_inhibition as adapt_inhibition_f32, staircase_trace, FspinnF32Network, NORM_TARGET,
 };
 pub use network::{
     potentiation_factor, potentiation_halvings, theta_decay_shift, FspinnNetwork, StepObserver,
     DECAY_STREAM, NEVER, ROUNDING_STREAM,
 };
 pub use params::{FspinnF32Params, FspinnParams, Mechanisms};
-pub use state::FspinnWorkspace;
+pub use state::{FspinnF32Workspace, FspinnWorkspace, PresentationWorkspace};
 
 #[cfg(test)]
 mod float_tests;

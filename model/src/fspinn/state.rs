@@ -1,15 +1,19 @@
 //! Per-worker state of an FSpiNN presentation: membranes, refractory counters, spike times, the
-//! input spike generator. Weights and thresholds live in the network.
+//! input spike generator. Weights and thresholds live in the network. One workspace type serves
+//! both layers (the presentation loop is written once, in present.rs); only the number types of
+//! the membrane and of the pending weight changes differ.
 
 use super::network::NEVER;
 use crate::fixed::SpikeGenerator;
 
-/// Scratch state of one presentation worker; reuse it across images.
+/// Scratch state of one presentation worker, generic over the membrane type `V` and the type
+/// `D` of pending weight changes; reuse it across images.
 #[derive(Clone, Debug)]
-pub struct FspinnWorkspace {
-    pub(crate) v: Vec<i32>,
-    /// Per-neuron sum of this step's synaptic input, in membrane units.
-    pub(crate) input_sum: Vec<i32>,
+pub struct PresentationWorkspace<V, D> {
+    pub(crate) v: Vec<V>,
+    /// Per-neuron sum of this step's synaptic input, in membrane units (integer layer only: it
+    /// sums a step's weights before the saturating add; the f32 layer adds spike by spike).
+    pub(crate) input_sum: Vec<V>,
     pub(crate) refractory: Vec<u8>,
     pub(crate) counts: Vec<u32>,
     pub(crate) fired: Vec<u32>,
@@ -19,14 +23,20 @@ pub struct FspinnWorkspace {
     pub(crate) last_pre: Vec<u32>,
     pub(crate) last_post: Vec<u32>,
     pub(crate) gen: SpikeGenerator,
-    pub(crate) batch: Vec<i32>,
+    pub(crate) batch: Vec<D>,
 }
 
-impl FspinnWorkspace {
+/// Scratch state of one integer (L1) presentation worker: membranes in membrane units.
+pub type FspinnWorkspace = PresentationWorkspace<i32, i32>;
+/// Scratch state of one f32 (L0) presentation worker: membranes in mV.
+pub type FspinnF32Workspace = PresentationWorkspace<f32, f32>;
+
+impl<V: Copy + Default, D> PresentationWorkspace<V, D> {
+    /// A workspace for a network of `n_inputs` inputs and `n` neurons.
     pub fn new(n_inputs: usize, n: usize) -> Self {
-        FspinnWorkspace {
-            v: vec![0; n],
-            input_sum: vec![0; n],
+        PresentationWorkspace {
+            v: vec![V::default(); n],
+            input_sum: vec![V::default(); n],
             refractory: vec![0; n],
             counts: vec![0; n],
             fired: Vec::new(),
@@ -43,9 +53,9 @@ impl FspinnWorkspace {
     /// Every neuron at rest, no spikes seen.
     pub(crate) fn reset(&mut self, n_inputs: usize, n: usize) {
         self.v.clear();
-        self.v.resize(n, 0);
+        self.v.resize(n, V::default());
         self.input_sum.clear();
-        self.input_sum.resize(n, 0);
+        self.input_sum.resize(n, V::default());
         self.refractory.clear();
         self.refractory.resize(n, 0);
         self.counts.clear();
@@ -62,5 +72,10 @@ impl FspinnWorkspace {
     /// Spike counts of the last presentation, one per neuron.
     pub fn counts(&self) -> &[u32] {
         &self.counts
+    }
+
+    /// Membrane potentials at the end of the last presentation, for tests.
+    pub fn membrane(&self) -> &[V] {
+        &self.v
     }
 }

@@ -1,0 +1,500 @@
+//! The FSpiNN presentation loop, written once for both layers: the integer datapath (L1,
+//! [`FspinnConsts`](super::FspinnConsts), mirrored bit for bit by the cycle model and the RTL)
+//! and the f32 network (L0). Steps 1-5 of docs/datapath.md ("Network datapath"), the bookkeeping
+//! of spike times, refractory counts and relayed inhibition, the statistics, the mechanism
+//! switches and the attempt loop of a training image live here; what differs between the layers
+//! (number types, rounding, saturation, random draws) is behind [`FspinnArithmetic`]. One loop
+//! keeps the two layers from drifting apart: L0 is the reference L1 is measured against, so they
+//! must differ only where the arithmetic does.
+
+use super::network::{
+    potentiation_halvings, theta_decay_shift, StepObserver, NEVER, ROUNDING_STREAM,
+};
+use super::params::FspinnParams;
+use super::state::PresentationWorkspace;
+use crate::baseline::PresentationStats;
+use crate::fixed::{input_seed, Lfsr32, Rounding};
+use crate::presentation::repeat_while_quiet;
+use std::ops::{AddAssign, SubAssign};
+
+/// The arithmetic of one layer of the FSpiNN network: what the presentation loop computes with.
+/// The integer implementation is the datapath contract (its methods call those of
+/// datapath.rs, shared with the cycle model); the f32 one is the real-valued reference. The loop
+/// calls these in a fixed order, so an implementation that draws random numbers (the integer
+/// stochastic rounding) sees exactly the draw sequence the hardware makes.
+pub(crate) trait FspinnArithmetic {
+    /// A synaptic weight (integer: a B-bit code; f32: mV per input spike).
+    type Weight: Copy;
+    /// Membrane potential, threshold offset and inhibition (integer: membrane units; f32: mV).
+    type Potential: Copy + Default;
+    /// A weight change, also the per-presentation sum of changes when (d) is off.
+    type Delta: Copy + Default + PartialEq + AddAssign + SubAssign;
+    /// The potentiation factor of one training image (mechanism (e) halves it).
+    type Rate: Copy;
+
+    /// Time steps of one presentation.
+    fn steps(&self) -> u32;
+    /// Step 2 for all neurons: leak and the synaptic input of this step's `inputs` (weight rows
+    /// of `n`), for neurons that are not refractory. `sums` is scratch of `n` potentials.
+    #[allow(clippy::too_many_arguments)]
+    fn integrate_step(
+        &self,
+        v: &mut [Self::Potential],
+        refractory: &[u8],
+        sums: &mut [Self::Potential],
+        inputs: &[u16],
+        weights: &[Self::Weight],
+        n: usize,
+    );
+    /// Step 2 with mechanism (a) off: the previous step's `k_prev` spikes relayed by the
+    /// inhibitory layer, all but the neuron's own (`fired_prev`).
+    fn relay_inhibition(
+        &self,
+        v: Self::Potential,
+        inhibition: Self::Potential,
+        k_prev: u32,
+        fired_prev: bool,
+    ) -> Self::Potential;
+    /// Step 3: whether a neuron fires.
+    fn fires(&self, v: Self::Potential, refractory: u8, theta: Self::Potential) -> bool;
+    /// The refractory count a neuron takes when it fires.
+    fn refractory_start(&self) -> u8;
+    /// Step 3 in training: the threshold offset after the neuron fired.
+    fn bump_theta(&self, theta: Self::Potential) -> Self::Potential;
+    /// Step 4 with mechanism (a) on: a free neuron after `fired` neurons fired.
+    fn inhibit(
+        &self,
+        v: Self::Potential,
+        inhibition: Self::Potential,
+        fired: u32,
+    ) -> Self::Potential;
+    /// Step 5: the change of one input weight at a post spike, from the input's trace
+    /// (`pre_age` steps since its spike). The integer datapath draws one 16-bit value from
+    /// `lfsr` per call, even when the change is zero; the f32 one draws nothing.
+    fn potentiate(
+        &self,
+        pre_age: Option<u32>,
+        rate: Self::Rate,
+        rounding: Rounding,
+        lfsr: &mut Lfsr32,
+    ) -> Self::Delta;
+    /// Step 5 with (b) off: the depression of one weight at an input spike, from the post trace
+    /// of a neuron that spiked `post_age` steps ago (integer: one 16-bit draw per call).
+    fn depress(&self, post_age: u32, lfsr: &mut Lfsr32) -> Self::Delta;
+    /// A weight after a change, clamped to the weight range.
+    fn apply_delta(&self, weight: Self::Weight, delta: Self::Delta) -> Self::Weight;
+    /// `-delta`, for depression applied at once.
+    fn negate(delta: Self::Delta) -> Self::Delta;
+    /// The weight as the `StepObserver` sees it: only the integer network reports weight writes
+    /// (the cycle model's verifier compares codes).
+    fn weight_code(weight: Self::Weight) -> Option<u16>;
+    /// The potentiation factor after `halvings` halvings of mechanism (e).
+    fn potentiation_rate(&self, halvings: u32) -> Self::Rate;
+    /// Scales each neuron's column of `weights` (input-major, `n` neurons) to the target sum,
+    /// once per training attempt; returns the weights touched.
+    fn normalize(&self, weights: &mut [Self::Weight], n: usize) -> u64;
+    /// After a training attempt: every threshold offset decays by `theta * 2^-shift` (integer:
+    /// stochastically rounded from the attempt's decay stream of `sample_seed`).
+    fn decay_thetas(
+        &self,
+        theta: &mut [Self::Potential],
+        shift: u32,
+        sample_seed: u32,
+        attempt: u32,
+    );
+    /// Mechanism (f) after a training attempt that made `spikes` excitatory spikes.
+    fn adapt_inhibition(
+        &self,
+        inhibition: Self::Potential,
+        spikes: u64,
+        target: u32,
+    ) -> Self::Potential;
+}
+
+/// Normalisation, first half: the sum of each neuron's column of `weights` (input-major, `n`
+/// neurons), adding `value(w)` row by row. Both layers sum in this order.
+pub(crate) fn column_sums<W: Copy, S: Copy + Default + AddAssign>(
+    weights: &[W],
+    n: usize,
+    value: impl Fn(W) -> S,
+) -> Vec<S> {
+    let mut sums = vec![S::default(); n];
+    for row in weights.chunks_exact(n) {
+        for (s, &w) in sums.iter_mut().zip(row) {
+            *s += value(w);
+        }
+    }
+    sums
+}
+
+/// Normalisation, second half: every weight becomes `scale(w, factor of its neuron)`. A plain
+/// row-by-row loop that the compiler vectorises for each layer's `scale`.
+pub(crate) fn scale_columns<W: Copy, F: Copy>(
+    weights: &mut [W],
+    factors: &[F],
+    scale: impl Fn(W, F) -> W,
+) {
+    for row in weights.chunks_exact_mut(factors.len()) {
+        for (w, &f) in row.iter_mut().zip(factors) {
+            *w = scale(*w, f);
+        }
+    }
+}
+
+/// The workspace of arithmetic `A`.
+pub(crate) type Workspace<A> =
+    PresentationWorkspace<<A as FspinnArithmetic>::Potential, <A as FspinnArithmetic>::Delta>;
+
+/// The mutable side of a presentation, frozen at inference.
+struct Learning<'a, A: FspinnArithmetic> {
+    weights: &'a mut [A::Weight],
+    theta: &'a mut [A::Potential],
+    rate: A::Rate,
+    rounding_lfsr: Lfsr32,
+    updates: u64,
+    /// Pending changes when updates are applied per presentation (mechanism (d) off).
+    batch: Option<&'a mut Vec<A::Delta>>,
+}
+
+/// Trains on one image with the given sample seed: attempts at rising intensity while the layer
+/// stays quiet, each normalising the weights, presenting with learning, applying batched
+/// changes, decaying the thresholds and adapting the inhibition. The caller counts the image in
+/// its `samples_seen` afterwards.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn train_sample<A: FspinnArithmetic>(
+    a: &A,
+    p: &FspinnParams,
+    samples_seen: u64,
+    weights: &mut [A::Weight],
+    theta: &mut [A::Potential],
+    inhibition: &mut A::Potential,
+    ws: &mut Workspace<A>,
+    image: &[u8],
+    sample_seed: u32,
+    mut observer: Option<&mut dyn StepObserver>,
+) -> PresentationStats {
+    let n = theta.len();
+    let rate = a.potentiation_rate(potentiation_halvings(p, samples_seen));
+    let decay = theta_decay_shift(p, n);
+    repeat_while_quiet(p.max_attempts, p.min_spikes, |attempt| {
+        let mut stats = PresentationStats {
+            normalization_ops: a.normalize(weights, n),
+            ..Default::default()
+        };
+        let mut batch = std::mem::take(&mut ws.batch);
+        let per_step = p.mechanisms.per_step_updates;
+        let (st, updates) = {
+            let mut learning = Learning::<A> {
+                weights: &mut *weights,
+                theta: &mut *theta,
+                rate,
+                rounding_lfsr: Lfsr32::new(input_seed(sample_seed, ROUNDING_STREAM + attempt)),
+                updates: 0,
+                batch: (!per_step).then_some(&mut batch),
+            };
+            let st = run_attempt(
+                a,
+                p,
+                *inhibition,
+                State::Learning(&mut learning),
+                ws,
+                image,
+                attempt,
+                sample_seed,
+                observer.as_mut().map(|o| &mut **o as &mut dyn StepObserver),
+            );
+            (st, learning.updates)
+        };
+        if !per_step {
+            apply_batch(a, &mut batch, weights);
+        }
+        a.decay_thetas(theta, decay, sample_seed, attempt);
+        ws.batch = batch;
+        stats.accumulate(&st);
+        stats.weight_updates += updates;
+        if p.mechanisms.adaptive_inhibition {
+            *inhibition = a.adapt_inhibition(*inhibition, st.exc_spikes, p.target_spikes);
+        }
+        stats
+    })
+}
+
+/// Shows one image without learning, with the given sample seed, reporting every step.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn infer_sample<A: FspinnArithmetic>(
+    a: &A,
+    p: &FspinnParams,
+    weights: &[A::Weight],
+    theta: &[A::Potential],
+    inhibition: A::Potential,
+    ws: &mut Workspace<A>,
+    image: &[u8],
+    sample_seed: u32,
+    mut observer: Option<&mut dyn StepObserver>,
+) -> PresentationStats {
+    repeat_while_quiet(p.max_attempts, p.min_spikes, |attempt| {
+        run_attempt(
+            a,
+            p,
+            inhibition,
+            State::Frozen(weights, theta),
+            ws,
+            image,
+            attempt,
+            sample_seed,
+            observer.as_mut().map(|o| &mut **o as &mut dyn StepObserver),
+        )
+    })
+}
+
+/// Applies the changes batched over a presentation (mechanism (d) off) and clears them.
+fn apply_batch<A: FspinnArithmetic>(a: &A, batch: &mut [A::Delta], weights: &mut [A::Weight]) {
+    let zero = A::Delta::default();
+    for (w, d) in weights.iter_mut().zip(batch.iter_mut()) {
+        if *d != zero {
+            *w = a.apply_delta(*w, *d);
+            *d = zero;
+        }
+    }
+}
+
+/// Where a presentation reads weights and thresholds: frozen at inference, or the learning state.
+enum State<'s, 'a, A: FspinnArithmetic> {
+    Frozen(&'s [A::Weight], &'s [A::Potential]),
+    Learning(&'s mut Learning<'a, A>),
+}
+
+/// One attempt at one intensity, step by step in the order of docs/datapath.md.
+#[allow(clippy::too_many_arguments)]
+fn run_attempt<A: FspinnArithmetic>(
+    a: &A,
+    p: &FspinnParams,
+    inhibition: A::Potential,
+    mut state: State<'_, '_, A>,
+    ws: &mut Workspace<A>,
+    image: &[u8],
+    attempt: u32,
+    sample_seed: u32,
+    mut observer: Option<&mut dyn StepObserver>,
+) -> PresentationStats {
+    let n = match &state {
+        State::Frozen(_, th) => th.len(),
+        State::Learning(l) => l.theta.len(),
+    };
+    let zero = A::Potential::default();
+    let intensity = p.start_intensity + attempt;
+    let n_inputs = image.len();
+    ws.reset(n_inputs, n);
+    if let State::Learning(l) = &mut state {
+        if let Some(b) = l.batch.as_mut() {
+            b.clear();
+            b.resize(n_inputs * n, A::Delta::default());
+        }
+    }
+    // Both layers see the same generator, rates and seeds: identical input spikes. The first
+    // attempt seeds every channel; a louder repeat only raises the thresholds and the channels'
+    // LFSR streams continue where they stopped.
+    let rate = crate::fixed::rate_q24(p.rate_per_pixel_hz as f64, intensity, p.dt_ms as f64);
+    if attempt == 0 {
+        ws.gen.start(image, rate, sample_seed);
+    } else {
+        ws.gen.reseed_intensity(image, rate);
+    }
+    let m = &p.mechanisms;
+    let mut stats = PresentationStats {
+        attempts: 1,
+        ..Default::default()
+    };
+    let mut inputs = std::mem::take(&mut ws.inputs);
+    for t in 0..a.steps() {
+        // 1. Input spikes of this step.
+        ws.gen.step(&mut inputs);
+        stats.input_spikes += inputs.len() as u64;
+        for &i in &inputs {
+            ws.last_pre[i as usize] = t;
+        }
+        // 2. Leak, accumulation, relayed inhibition.
+        let weights: &[A::Weight] = match &state {
+            State::Frozen(w, _) => w,
+            State::Learning(l) => l.weights,
+        };
+        a.integrate_step(
+            &mut ws.v,
+            &ws.refractory,
+            &mut ws.input_sum,
+            &inputs,
+            weights,
+            n,
+        );
+        if ws.pending_inhibition > 0 {
+            // (a) off: the inhibitory layer relays last step's spikes now.
+            let k = ws.pending_inhibition;
+            for (v, &own) in ws.v.iter_mut().zip(&ws.fired_last) {
+                *v = a.relay_inhibition(*v, inhibition, k, own != 0);
+            }
+            ws.pending_inhibition = 0;
+        }
+        stats.neuron_updates += n as u64;
+        stats.synaptic_ops += (inputs.len() * n) as u64;
+        // 3. Fire, reset, theta.
+        let theta: &[A::Potential] = match &state {
+            State::Frozen(_, th) => th,
+            State::Learning(l) => l.theta,
+        };
+        ws.fired.clear();
+        for (j, ((&v, &r), &th)) in ws.v.iter().zip(&ws.refractory).zip(theta).enumerate() {
+            if a.fires(v, r, th) {
+                ws.fired.push(j as u32);
+            }
+        }
+        for &j in &ws.fired {
+            let j = j as usize;
+            ws.v[j] = zero;
+            ws.refractory[j] = a.refractory_start();
+            ws.counts[j] += 1;
+        }
+        if let State::Learning(l) = &mut state {
+            for &j in &ws.fired {
+                let th = &mut l.theta[j as usize];
+                *th = a.bump_theta(*th);
+            }
+        }
+        // 4. Lateral inhibition.
+        let k = ws.fired.len();
+        if k > 0 {
+            if m.direct_inhibition {
+                // Neurons held at reset (refractory, which includes those that just fired) are
+                // not inhibited; a neuron that fired with no refractory period is reset after.
+                for (v, &r) in ws.v.iter_mut().zip(&ws.refractory) {
+                    if r == 0 {
+                        *v = a.inhibit(*v, inhibition, k as u32);
+                    }
+                }
+                for &j in &ws.fired {
+                    ws.v[j as usize] = zero;
+                }
+            } else {
+                ws.pending_inhibition = k as u32;
+                ws.fired_last.fill(0);
+                for &j in &ws.fired {
+                    ws.fired_last[j as usize] = 1;
+                }
+                stats.inh_spikes += k as u64;
+                stats.neuron_updates += n as u64;
+            }
+        } else if !m.direct_inhibition {
+            stats.neuron_updates += n as u64;
+        }
+        // 5. Learn.
+        if let State::Learning(l) = &mut state {
+            let mut at = Site {
+                observer: &mut observer,
+                attempt,
+                t,
+                n,
+            };
+            if !m.post_only_stdp {
+                for &i in &inputs {
+                    depress_row(a, l, ws, i as usize, &mut at);
+                }
+            }
+            for &j in &ws.fired {
+                potentiate_column(a, l, ws, j as usize, p.rounding, &mut at);
+            }
+        }
+        if let Some(o) = observer.as_deref_mut() {
+            o.step(attempt, t, &inputs, &ws.fired);
+        }
+        // 6. Count down.
+        for &j in &ws.fired {
+            ws.last_post[j as usize] = t;
+        }
+        for r in ws.refractory.iter_mut() {
+            *r = r.saturating_sub(1);
+        }
+        stats.exc_spikes += ws.fired.len() as u64;
+    }
+    stats.lfsr_draws = ws.gen.draws();
+    ws.inputs = inputs;
+    stats
+}
+
+/// Where in the presentation a learning update happens, for the observer.
+struct Site<'o, 'd> {
+    observer: &'o mut Option<&'d mut dyn StepObserver>,
+    attempt: u32,
+    t: u32,
+    n: usize,
+}
+
+/// Adds `delta` to the weight from `i` to `j`: into the batch (d off) or at once, reporting
+/// the write.
+#[inline]
+fn update<A: FspinnArithmetic>(
+    a: &A,
+    l: &mut Learning<'_, A>,
+    i: usize,
+    j: usize,
+    delta: A::Delta,
+    negative: bool,
+    at: &mut Site<'_, '_>,
+) {
+    l.updates += 1;
+    let idx = i * at.n + j;
+    match l.batch.as_mut() {
+        Some(b) if negative => b[idx] -= delta,
+        Some(b) => b[idx] += delta,
+        None => {
+            let d = if negative { A::negate(delta) } else { delta };
+            let w = &mut l.weights[idx];
+            *w = a.apply_delta(*w, d);
+            if let Some(o) = at.observer.as_deref_mut() {
+                if let Some(code) = A::weight_code(*w) {
+                    o.weight_write(at.attempt, at.t, i, j, code);
+                }
+            }
+        }
+    }
+}
+
+/// Post-synaptic STDP of FSpiNN: at a spike of neuron j, every input weight moves by
+/// `eta * (x_pre - x_tar)`: inputs that spiked recently grow, the others shrink.
+fn potentiate_column<A: FspinnArithmetic>(
+    a: &A,
+    l: &mut Learning<'_, A>,
+    ws: &Workspace<A>,
+    j: usize,
+    rounding: Rounding,
+    at: &mut Site<'_, '_>,
+) {
+    let t = at.t;
+    let zero = A::Delta::default();
+    for i in 0..ws.last_pre.len() {
+        let age = (ws.last_pre[i] != NEVER).then(|| t - ws.last_pre[i]);
+        let delta = a.potentiate(age, l.rate, rounding, &mut l.rounding_lfsr);
+        if delta != zero {
+            update(a, l, i, j, delta, false, at);
+        }
+    }
+}
+
+/// (b) off: depression at an input spike, `w -= eta_pre * x_post` over the neurons that spiked.
+fn depress_row<A: FspinnArithmetic>(
+    a: &A,
+    l: &mut Learning<'_, A>,
+    ws: &Workspace<A>,
+    i: usize,
+    at: &mut Site<'_, '_>,
+) {
+    let t = at.t;
+    let zero = A::Delta::default();
+    for j in 0..at.n {
+        if ws.last_post[j] == NEVER {
+            continue;
+        }
+        let delta = a.depress(t - ws.last_post[j], &mut l.rounding_lfsr);
+        if delta != zero {
+            update(a, l, i, j, delta, true, at);
+        }
+    }
+}

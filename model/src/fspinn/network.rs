@@ -11,6 +11,7 @@ use crate::baseline::PresentationStats;
 use crate::error::ModelError;
 use crate::fixed::{input_seed, Lfsr32, Rounding};
 use crate::rng::Rng;
+use std::ops::AddAssign;
 
 /// Marks an input or neuron that has not spiked in this presentation.
 pub const NEVER: u32 = u32::MAX;
@@ -344,24 +345,54 @@ impl FspinnArithmetic for FspinnConsts {
     /// Scales each neuron's weight column to sum to 78 (in weight units): one integer division
     /// per neuron, one multiply per weight, rounded to nearest.
     fn normalize(&self, weights: &mut [u16], n: usize) -> u64 {
-        // u32 cannot overflow: at most 2^16 inputs of at most 2^16 - 1 (from_parts).
-        let sums = present::column_sums(weights, n, |w| w as u32);
-        let factors: Vec<i64> = sums.iter().map(|&s| self.norm_factor(s as i64)).collect();
+        if self.w_max >= 1 << 15 {
+            // 16-bit codes: the general form only.
+            let sums = present::column_sums(weights, n, |w| w as u32);
+            let factors: Vec<i64> = sums.iter().map(|&s| self.norm_factor(s as i64)).collect();
+            present::scale_columns(weights, &factors, |w, f| self.normalize_weight(w, f));
+            return weights.len() as u64;
+        }
+        let stats = column_stats(weights, n, self.w_max as u16);
+        let factors: Vec<i64> = stats
+            .sums
+            .iter()
+            .map(|&s| self.norm_factor(s as i64))
+            .collect();
         // Factors are near one (2^16) once training has started: then the 16-bit form, which
         // vectorises best; else the general one. Both give normalize_weight's result.
-        let near_one: Option<Vec<i16>> = (self.w_max < 1 << 15)
-            .then(|| {
-                factors
-                    .iter()
-                    .map(|&f| i16::try_from(f - (1 << 16)).ok())
-                    .collect()
-            })
-            .flatten();
-        match near_one {
-            Some(deltas) => present::scale_columns(weights, &deltas, |w, d| {
+        let near_one: Option<Vec<i16>> = factors
+            .iter()
+            .map(|&f| i16::try_from(f - (1 << 16)).ok())
+            .collect();
+        let Some(deltas) = near_one else {
+            present::scale_columns(weights, &factors, |w, f| self.normalize_weight(w, f));
+            return weights.len() as u64;
+        };
+        // Once training has started, a column's factor almost never moves any of its weights:
+        // `w + round(w * delta / 2^16)` is `w` unless the product reaches half a unit, and a
+        // weight clamped at the top cannot rise. The product grows with `w`, so the column's
+        // largest weight (its largest below the top, for a factor above one) decides. Measured
+        // at N = 400, 4-bit weights: about one column in 400 changes per attempt. Rescaling
+        // only those gives what rescaling every weight gives.
+        let moves = |j: usize| {
+            let d = deltas[j] as i32;
+            if d > 0 {
+                stats.max_below_top[j] as i32 * d >= 1 << 15
+            } else {
+                (stats.max[j] as i32) * d < -(1 << 15)
+            }
+        };
+        let moving: Vec<usize> = (0..n).filter(|&j| moves(j)).collect();
+        if moving.len() * 8 < n {
+            for &j in &moving {
+                for w in weights.iter_mut().skip(j).step_by(n) {
+                    *w = self.normalize_weight_near_one(*w, deltas[j]);
+                }
+            }
+        } else {
+            present::scale_columns(weights, &deltas, |w, d| {
                 self.normalize_weight_near_one(w, d)
-            }),
-            None => present::scale_columns(weights, &factors, |w, f| self.normalize_weight(w, f)),
+            });
         }
         weights.len() as u64
     }
@@ -377,5 +408,53 @@ impl FspinnArithmetic for FspinnConsts {
 
     fn adapt_inhibition(&self, inhibition: i32, spikes: u64, target: u32) -> i32 {
         FspinnConsts::adapt_inhibition(self, inhibition, spikes, target)
+    }
+}
+
+/// What the integer normalisation needs of each neuron's weight column, in one pass over the
+/// layer (row by row, so that it vectorises): the sum, the largest weight, and the largest
+/// weight below the top code (0 when there is none).
+struct ColumnStats {
+    sums: Vec<u32>,
+    max: Vec<i16>,
+    max_below_top: Vec<i16>,
+}
+
+/// [`ColumnStats`] of codes below 2^15 (the near-one path). The maxima are taken as i16, which
+/// SSE2 compares in one instruction, and the sums in 16 bits when no column can reach 2^16
+/// (4-bit codes and 784 inputs: at most 11,760), eight lanes to a register instead of four.
+fn column_stats(weights: &[u16], n: usize, top: u16) -> ColumnStats {
+    debug_assert!(top < 1 << 15);
+    let rows = weights.len() / n.max(1);
+    if (rows as u64) * (top as u64) < 1 << 16 {
+        column_stats_in::<u16>(weights, n, top as i16)
+    } else {
+        column_stats_in::<u32>(weights, n, top as i16)
+    }
+}
+
+fn column_stats_in<S>(weights: &[u16], n: usize, top: i16) -> ColumnStats
+where
+    S: Copy + Default + From<u16> + AddAssign + Into<u32>,
+{
+    let mut sums = vec![S::default(); n];
+    let mut max = vec![0i16; n];
+    let mut max_below_top = vec![0i16; n];
+    for row in weights.chunks_exact(n) {
+        let columns = sums
+            .iter_mut()
+            .zip(max.iter_mut())
+            .zip(max_below_top.iter_mut());
+        for (((s, m), b), &w) in columns.zip(row) {
+            *s += S::from(w);
+            let w = w as i16;
+            *m = (*m).max(w);
+            *b = (*b).max(if w < top { w } else { 0 });
+        }
+    }
+    ColumnStats {
+        sums: sums.into_iter().map(Into::into).collect(),
+        max,
+        max_below_top,
     }
 }

@@ -189,3 +189,51 @@ fn near_one_normalisation_equals_the_general_form() {
         }
     }
 }
+
+/// The layer normalisation, which rescales only the columns whose factor moves a weight,
+/// against the general per-weight form applied to every weight: columns already at the target,
+/// a few columns off it (the per-column path) and most columns off it (the full pass).
+#[test]
+fn layer_normalisation_equals_rescaling_every_weight() {
+    use super::present::FspinnArithmetic;
+    let mut rng = Rng::stream(9, crate::rng::StreamPhase::Init, 0, 0);
+    for bits in [2u8, 4, 8] {
+        let p = FspinnParams {
+            formats: crate::precision::FixedFormats::with_weight_bits(bits),
+            ..FspinnParams::default()
+        };
+        let c = FspinnConsts::new(&p).unwrap();
+        let (inputs, n) = (784, 64);
+        for off_columns in [0usize, 3, 40] {
+            // Start from a normalised layer, then push `off_columns` columns off the target.
+            let mut weights: Vec<u16> = (0..inputs * n)
+                .map(|_| (rng.next_u64() % (c.w_max as u64 + 1)) as u16)
+                .collect();
+            c.normalize(&mut weights, n);
+            for j in 0..off_columns {
+                for i in (0..inputs).step_by(7 + j % 5) {
+                    let w = &mut weights[i * n + j];
+                    *w = (*w + 1 + (j as u16 % 3)).min(c.w_max as u16);
+                }
+            }
+            let mut expected = weights.clone();
+            let sums = super::present::column_sums(&expected, n, |w| w as u32);
+            let mut moved = 0;
+            for row in expected.chunks_exact_mut(n) {
+                for (w, &s) in row.iter_mut().zip(&sums) {
+                    let before = *w;
+                    *w = c.normalize_weight(*w, c.norm_factor(s as i64));
+                    moved += (*w != before) as usize;
+                }
+            }
+            c.normalize(&mut weights, n);
+            assert_eq!(
+                weights, expected,
+                "w{bits}, {off_columns} columns off target"
+            );
+            if off_columns > 0 {
+                assert!(moved > 0, "w{bits}: the test must move some weights");
+            }
+        }
+    }
+}

@@ -1,21 +1,26 @@
 //! Criterion benchmarks: one training presentation and one inference of an MNIST image, for the
-//! f32 baseline and the FSpiNN integer datapath (8-bit weights), at N = 100 and 400.
+//! f32 baseline and the FSpiNN integer datapath (8-bit and 4-bit weights), at N = 100 and 400.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use fspinn_model::data::{self, Split};
 use fspinn_model::fspinn::FspinnParams;
 use fspinn_model::network::{Network, NetworkParams};
 use fspinn_model::params::BaselineParams;
+use fspinn_model::precision::FixedFormats;
 use fspinn_model::rng::{Rng, StreamPhase};
 use std::hint::black_box;
 
-/// A network trained on 200 images first, so spiking resembles mid-training, not the start.
+/// A network trained on the 1000 built-in images first, so that spiking and weights resemble
+/// the rest of a training run rather than its start (where FSpiNN's first normalisations and
+/// learning-rate schedule cost more per image than they do over an epoch).
+const WARM_UP: usize = 1000;
+
 fn warmed_network(params: &NetworkParams, n: usize) -> Network {
     let train = data::builtin(Split::Train);
     let mut rng = Rng::stream(1, StreamPhase::Init, 0, 0);
     let mut net = Network::new(params, 784, n, &mut rng).unwrap();
     let mut ws = net.workspace();
-    for i in 0..200 {
+    for i in 0..WARM_UP {
         let mut r = Rng::stream(1, StreamPhase::Train, 0, i as u64);
         net.train_image(&mut ws, train.image(i), &mut r);
     }
@@ -30,6 +35,13 @@ fn bench(c: &mut Criterion) {
             NetworkParams::Baseline(BaselineParams::default()),
         ),
         ("fspinn_w8", NetworkParams::Fspinn(FspinnParams::default())),
+        (
+            "fspinn_w4",
+            NetworkParams::Fspinn(FspinnParams {
+                formats: FixedFormats::with_weight_bits(4),
+                ..FspinnParams::default()
+            }),
+        ),
     ];
     for (name, params) in &variants {
         let mut group = c.benchmark_group(*name);
@@ -39,7 +51,7 @@ fn bench(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::new("train_image", n), &n, |b, _| {
                 let mut net = base.clone();
                 let mut ws = net.workspace();
-                let mut i = 200u64;
+                let mut i = WARM_UP as u64;
                 b.iter(|| {
                     let idx = (i % 1000) as usize;
                     let mut r = Rng::stream(1, StreamPhase::Train, 0, i);

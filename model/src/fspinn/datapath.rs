@@ -72,6 +72,46 @@ impl FspinnConsts {
         }
     }
 
+    /// Step 2 for all of a step's input spikes: `sums[j]` becomes the sum over `inputs` of
+    /// [`weight_in_membrane_units`](Self::weight_in_membrane_units) of `weights[i * n + j]`,
+    /// exactly what [`accumulate_row`](Self::accumulate_row) gives row by row (integer sums, so
+    /// the order does not matter). When a weight is at most 255 membrane units (weights of up
+    /// to 8 bits), 32 neurons at a time are summed over up to 128 rows in 16-bit lanes held in
+    /// registers (128 x 255 < 2^15, so they cannot overflow), which vectorises eight to a
+    /// register and reads each row once without writing the sums back per row.
+    pub fn accumulate_rows(&self, sums: &mut [i32], weights: &[u16], inputs: &[u16], n: usize) {
+        const LANES: usize = 32;
+        const BATCH: usize = 128;
+        sums.fill(0);
+        let row = |i: u16| &weights[i as usize * n..(i as usize + 1) * n];
+        let narrow = self.w_to_v_shift >= 0 && (self.w_max << self.w_to_v_shift) <= 255;
+        if !narrow {
+            for &i in inputs {
+                self.accumulate_row(sums, row(i));
+            }
+            return;
+        }
+        let shift = self.w_to_v_shift as u32;
+        let blocks = n / LANES * LANES;
+        for batch in inputs.chunks(BATCH) {
+            for (b, block) in sums[..blocks].chunks_exact_mut(LANES).enumerate() {
+                let mut acc = [0i16; LANES];
+                for &i in batch {
+                    let lanes = &row(i)[b * LANES..(b + 1) * LANES];
+                    for (a, &w) in acc.iter_mut().zip(lanes) {
+                        *a += (w << shift) as i16;
+                    }
+                }
+                for (sum, &a) in block.iter_mut().zip(&acc) {
+                    *sum += a as i32;
+                }
+            }
+            for &i in batch {
+                self.accumulate_row(&mut sums[blocks..], &row(i)[blocks..]);
+            }
+        }
+    }
+
     /// Step 2 with mechanism (a) off: the inhibitory layer relays the previous step's `k_prev`
     /// spikes, all but the neuron's own (`fired_prev`).
     #[inline]

@@ -267,11 +267,7 @@ impl FspinnArithmetic for FspinnConsts {
         weights: &[u16],
         n: usize,
     ) {
-        sums.fill(0);
-        for &i in inputs {
-            let row = &weights[i as usize * n..(i as usize + 1) * n];
-            self.accumulate_row(sums, row);
-        }
+        self.accumulate_rows(sums, weights, inputs, n);
         for ((v, &r), &sum) in v.iter_mut().zip(refractory).zip(sums.iter()) {
             // Computed for every neuron and kept for the free ones: a select, not a branch, so
             // the loop vectorises.

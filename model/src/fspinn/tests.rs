@@ -237,3 +237,40 @@ fn layer_normalisation_equals_rescaling_every_weight() {
         }
     }
 }
+
+/// The blocked 16-bit accumulation of a step's input rows against summing row by row, for
+/// weights of 2 to 16 bits, layer sizes with and without a partial block, and steps with more
+/// input spikes than one 16-bit batch holds (all at the top code, the worst case).
+#[test]
+fn accumulating_all_rows_equals_accumulating_row_by_row() {
+    let mut rng = Rng::stream(11, crate::rng::StreamPhase::Init, 0, 0);
+    for bits in [2u8, 4, 8, 9, 16] {
+        let p = FspinnParams {
+            formats: crate::precision::FixedFormats::with_weight_bits(bits),
+            ..FspinnParams::default()
+        };
+        let c = FspinnConsts::new(&p).unwrap();
+        for n in [1usize, 31, 32, 100, 400] {
+            let inputs_total = 784;
+            let random: Vec<u16> = (0..inputs_total * n)
+                .map(|_| (rng.next_u64() % (c.w_max as u64 + 1)) as u16)
+                .collect();
+            let top = vec![c.w_max as u16; inputs_total * n];
+            for weights in [&random, &top] {
+                for spikes in [0usize, 1, 7, 128, 129, 784] {
+                    let inputs: Vec<u16> = (0..spikes)
+                        .map(|k| ((k * 7919) % inputs_total) as u16)
+                        .collect();
+                    let mut expected = vec![0i32; n];
+                    for &i in &inputs {
+                        let i = i as usize;
+                        c.accumulate_row(&mut expected, &weights[i * n..(i + 1) * n]);
+                    }
+                    let mut sums = vec![-1i32; n];
+                    c.accumulate_rows(&mut sums, weights, &inputs, n);
+                    assert_eq!(sums, expected, "w{bits} n {n} {spikes} spikes");
+                }
+            }
+        }
+    }
+}

@@ -25,6 +25,10 @@ enum Command {
     /// Evaluate a trained checkpoint on a test set.
     #[command(after_help = cmd::eval::EXAMPLES)]
     Eval(cmd::eval::EvalArgs),
+    /// What a trained checkpoint looks like inside: neurons per class, silent neurons,
+    /// thresholds, inhibition and weights.
+    #[command(after_help = cmd::inspect::EXAMPLES)]
+    Inspect(cmd::inspect::InspectArgs),
     /// Memory footprint of a network and its saving against the fp32 baseline.
     #[command(after_help = cmd::memory::EXAMPLES)]
     Memory(cmd::memory::MemoryArgs),
@@ -57,6 +61,7 @@ fn main() -> Result<()> {
         Command::Demo(a) => cmd::demo::run(a),
         Command::Train(a) => cmd::train::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Inspect(a) => cmd::inspect::run(a),
         Command::Memory(a) => cmd::memory::run(a),
         Command::Cosim(a) => cmd::cosim::run(a),
         Command::Sim(a) => cmd::sim::run(a),

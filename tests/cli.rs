@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{fspinn, stderr};
-use std::path::{Path, PathBuf};
+use common::{data_root, fspinn, stderr};
+use std::path::Path;
 use std::process::Output;
 
 fn last_json(o: &Output) -> serde_json::Value {
@@ -14,28 +14,13 @@ fn last_json(o: &Output) -> serde_json::Value {
     serde_json::from_str(line).expect("last stdout line is JSON")
 }
 
-/// The data root for real-data tests, resolved against the workspace root when relative.
-fn data_root() -> Option<PathBuf> {
-    let v = std::env::var_os("FSPINN_DATA")?;
-    let p = PathBuf::from(v);
-    let p = if p.is_relative() {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-    } else {
-        p
-    };
-    if p.join("mnist").is_dir() {
-        Some(p)
-    } else {
-        panic!("FSPINN_DATA={} has no mnist/ directory", p.display());
-    }
-}
-
 #[test]
 fn every_command_shows_an_example_in_its_help() {
     for cmd in [
         &["demo", "--help"][..],
         &["train", "--help"],
         &["eval", "--help"],
+        &["inspect", "--help"],
         &["sim", "--help"],
         &["energy", "--help"],
         &["data", "check", "--help"],

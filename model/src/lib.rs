@@ -7,6 +7,7 @@ pub mod error;
 pub mod evaluate;
 pub mod fixed;
 pub mod fspinn;
+pub mod inspect;
 pub mod labels;
 pub mod memory;
 pub mod network;

@@ -1,5 +1,6 @@
 //! Helpers shared by the CLI tests: run the `fspinn` binary and read what it printed.
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Runs the freshly built `fspinn` with `args`, without backtraces in its errors.
@@ -18,4 +19,22 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The data root for real-data tests ($FSPINN_DATA, resolved against the workspace root when
+/// relative); `None` when unset, so that those tests skip with a note.
+#[allow(dead_code)] // not every test file reads real data
+pub fn data_root() -> Option<PathBuf> {
+    let v = std::env::var_os("FSPINN_DATA")?;
+    let p = PathBuf::from(v);
+    let p = if p.is_relative() {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+    } else {
+        p
+    };
+    if p.join("mnist").is_dir() {
+        Some(p)
+    } else {
+        panic!("FSPINN_DATA={} has no mnist/ directory", p.display());
+    }
 }

@@ -74,8 +74,11 @@ fn inspect_summarises_trained_networks_consistently() {
         );
         assert!(per_class > 0, "{variant}: some neuron must be labelled");
         spread_is_ordered(&j, "theta_mv");
-        let w = spread_is_ordered(&j, "mean_weight");
-        assert!(w[0] >= 0.0 && w[4] <= 1.0, "{variant}: mean weight {w:?}");
+        let zero = spread_is_ordered(&j, "share_of_weights_at_zero");
+        assert!(
+            zero[0] >= 0.0 && zero[4] <= 1.0,
+            "{variant}: zero shares {zero:?}"
+        );
         let top = spread_is_ordered(&j, "share_of_weights_at_top");
         assert!(top[0] >= 0.0 && top[4] <= 1.0);
         assert!(j["presentations_per_image"].as_f64().unwrap() >= 1.0);

@@ -50,8 +50,10 @@ pub struct NetworkSummary {
     pub theta_mv: Spread,
     /// Lateral inhibition per spike, mV (FSpiNN, whose (f) adapts it; `None` for the baseline).
     pub inhibition_mv: Option<f64>,
-    /// Each neuron's mean weight as a fraction of the largest weight the format holds.
-    pub mean_weight: Spread,
+    /// Each neuron's share of zero weights. Normalisation fixes each neuron's weight sum, so
+    /// the mean weight says nothing; how many inputs a neuron has let go of says how far it has
+    /// specialised.
+    pub share_of_weights_at_zero: Spread,
     /// Each neuron's share of weights at the largest value the format holds.
     pub share_of_weights_at_top: Spread,
     /// Over the training presentations so far.
@@ -88,11 +90,11 @@ pub fn summarize(t: &Trainer) -> NetworkSummary {
         };
     let n = theta_mv.len();
     let rows = weights.len() / n.max(1);
-    let mut sums = vec![0.0; n];
+    let mut at_zero = vec![0usize; n];
     let mut at_top = vec![0usize; n];
     for row in weights.chunks_exact(n.max(1)) {
         for (j, &w) in row.iter().enumerate() {
-            sums[j] += w;
+            at_zero[j] += (w <= 0.0) as usize;
             at_top[j] += (w >= top) as usize;
         }
     }
@@ -114,7 +116,7 @@ pub fn summarize(t: &Trainer) -> NetworkSummary {
         unassigned_neurons: assignments.map(|a| a.iter().filter(|c| c.is_none()).count()),
         theta_mv: Spread::of(theta_mv),
         inhibition_mv,
-        mean_weight: Spread::of(sums.iter().map(|&s| per_row(s) / top).collect()),
+        share_of_weights_at_zero: Spread::of(at_zero.iter().map(|&k| per_row(k as f64)).collect()),
         share_of_weights_at_top: Spread::of(at_top.iter().map(|&k| per_row(k as f64)).collect()),
         output_spikes_per_presentation: per(s.exc_spikes, s.attempts as u64),
         presentations_per_image: per(s.attempts as u64, t.samples_done),

@@ -48,7 +48,7 @@ pub fn run(a: InspectArgs) -> Result<()> {
         )
     };
     spread("threshold offset theta", &s.theta_mv, " mV");
-    spread("mean weight / top weight", &s.mean_weight, "");
+    spread("share of weights at zero", &s.share_of_weights_at_zero, "");
     spread(
         "share of weights at the top",
         &s.share_of_weights_at_top,

@@ -5,7 +5,6 @@
 mod common;
 
 use common::{data_root, fspinn, stderr};
-use std::path::Path;
 use std::process::Output;
 
 fn last_json(o: &Output) -> serde_json::Value {

@@ -1,11 +1,11 @@
 //! `fspinn inspect`: what a trained checkpoint looks like inside (model in
 //! `fspinn_model::inspect`): neurons per class, silent neurons, thresholds, inhibition, weights.
 
-use super::common::print_json;
 use anyhow::{Context, Result};
 use clap::Args;
 use fspinn_model::checkpoint;
 use fspinn_model::inspect::{summarize, Spread};
+use std::io::Write;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
@@ -27,47 +27,63 @@ pub fn run(a: InspectArgs) -> Result<()> {
         .with_context(|| format!("loading model {}", a.model.display()))?;
     let s = summarize(&trainer);
     let c = &trainer.config;
-    println!(
+    let mut text = String::new();
+    let mut line = |l: String| {
+        text.push_str(&l);
+        text.push('\n');
+    };
+    line(format!(
         "{}: {} {} N={}, {} training images seen",
         a.model.display(),
         c.dataset,
         c.variant,
         s.neurons,
         s.samples_done
-    );
-    match (&s.neurons_per_class, s.unassigned_neurons) {
-        (Some(per_class), Some(silent)) => println!(
-            "  neurons per class {per_class:?}; {silent} silent while labelling (no class)"
+    ));
+    line(match (&s.neurons_per_class, s.unassigned_neurons) {
+        (Some(per_class), Some(silent)) => {
+            format!("  neurons per class {per_class:?}; {silent} silent while labelling (no class)")
+        }
+        _ => "  labels not assigned yet".to_string(),
+    });
+    for (name, x, unit) in [
+        ("threshold offset theta", &s.theta_mv, " mV"),
+        ("share of weights at zero", &s.share_of_weights_at_zero, ""),
+        (
+            "share of weights at the top",
+            &s.share_of_weights_at_top,
+            "",
         ),
-        _ => println!("  labels not assigned yet"),
+    ] {
+        line(spread(name, x, unit));
     }
-    let spread = |name: &str, x: &Spread, unit: &str| {
-        println!(
-            "  {name}: min {:.3}, p10 {:.3}, median {:.3}, p90 {:.3}, max {:.3}{unit}",
-            x.min, x.p10, x.median, x.p90, x.max
-        )
-    };
-    spread("threshold offset theta", &s.theta_mv, " mV");
-    spread("share of weights at zero", &s.share_of_weights_at_zero, "");
-    spread(
-        "share of weights at the top",
-        &s.share_of_weights_at_top,
-        "",
-    );
     if let Some(inh) = s.inhibition_mv {
-        println!("  inhibition per spike: {inh:.3} mV");
+        line(format!("  inhibition per spike: {inh:.3} mV"));
     }
-    println!(
+    line(format!(
         "  training: {:.2} output spikes per presentation, {:.3} presentations and {:.1} weight updates per image",
         s.output_spikes_per_presentation, s.presentations_per_image, s.weight_updates_per_image
-    );
+    ));
     if a.json {
         let mut value = serde_json::to_value(&s).context("encoding the summary")?;
         value["model"] = serde_json::json!(a.model.display().to_string());
         value["dataset"] = serde_json::json!(c.dataset.to_string());
         value["variant"] = serde_json::json!(c.variant.to_string());
         value["seed"] = serde_json::json!(c.seed);
-        print_json(&value);
+        line(serde_json::to_string(&value).context("encoding the summary")?);
     }
-    Ok(())
+    // A reader that stops early (`| head`) is not an error.
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("writing the summary to stdout")
+        }
+        _ => Ok(()),
+    }
+}
+
+fn spread(name: &str, x: &Spread, unit: &str) -> String {
+    format!(
+        "  {name}: min {:.3}, p10 {:.3}, median {:.3}, p90 {:.3}, max {:.3}{unit}",
+        x.min, x.p10, x.median, x.p90, x.max
+    )
 }

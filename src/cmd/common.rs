@@ -56,3 +56,14 @@ pub fn print_json(value: &serde_json::Value) {
         serde_json::to_string(value).expect("JSON values always serialise")
     );
 }
+
+/// Writes `text` to stdout in one go. A reader that stops early (`| head`) is not an error:
+/// `println!` would panic on the closed pipe.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing to stdout"),
+        _ => Ok(()),
+    }
+}

@@ -1,11 +1,11 @@
 //! `fspinn inspect`: what a trained checkpoint looks like inside (model in
 //! `fspinn_model::inspect`): neurons per class, silent neurons, thresholds, inhibition, weights.
 
+use super::common::write_stdout;
 use anyhow::{Context, Result};
 use clap::Args;
 use fspinn_model::checkpoint;
 use fspinn_model::inspect::{summarize, Spread};
-use std::io::Write;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
@@ -72,13 +72,7 @@ pub fn run(a: InspectArgs) -> Result<()> {
         value["seed"] = serde_json::json!(c.seed);
         line(serde_json::to_string(&value).context("encoding the summary")?);
     }
-    // A reader that stops early (`| head`) is not an error.
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(e).context("writing the summary to stdout")
-        }
-        _ => Ok(()),
-    }
+    write_stdout(&text)
 }
 
 fn spread(name: &str, x: &Spread, unit: &str) -> String {

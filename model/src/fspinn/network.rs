@@ -11,6 +11,7 @@ use crate::baseline::PresentationStats;
 use crate::error::ModelError;
 use crate::fixed::{input_seed, Lfsr32, Rounding};
 use crate::rng::Rng;
+use std::borrow::Cow;
 use std::ops::AddAssign;
 
 /// Marks an input or neuron that has not spiked in this presentation.
@@ -341,26 +342,22 @@ impl FspinnArithmetic for FspinnConsts {
     /// Scales each neuron's weight column to sum to 78 (in weight units): one integer division
     /// per neuron, one multiply per weight, rounded to nearest.
     fn normalize(&self, weights: &mut [u16], n: usize) -> u64 {
-        if self.w_max >= 1 << 15 {
-            // 16-bit codes: the general form only.
-            let sums = present::column_sums(weights, n, |w| w as u32);
-            let factors: Vec<i64> = sums.iter().map(|&s| self.norm_factor(s as i64)).collect();
-            present::scale_columns(weights, &factors, |w, f| self.normalize_weight(w, f));
-            return weights.len() as u64;
-        }
-        let stats = column_stats(weights, n, self.w_max as u16);
-        let factors: Vec<i64> = stats
-            .sums
-            .iter()
-            .map(|&s| self.norm_factor(s as i64))
-            .collect();
+        // Codes below 2^15 take the near-one path, which needs each column's largest weights too.
+        let stats = (self.w_max < 1 << 15).then(|| column_stats(weights, n, self.w_max as u16));
+        let sums = match &stats {
+            Some(stats) => Cow::Borrowed(&stats.sums),
+            None => Cow::Owned(present::column_sums(weights, n, |w| w as u32)),
+        };
+        let factors: Vec<i64> = sums.iter().map(|&s| self.norm_factor(s as i64)).collect();
         // Factors are near one (2^16) once training has started: then the 16-bit form, which
         // vectorises best; else the general one. Both give normalize_weight's result.
-        let near_one: Option<Vec<i16>> = factors
-            .iter()
-            .map(|&f| i16::try_from(f - (1 << 16)).ok())
-            .collect();
-        let Some(deltas) = near_one else {
+        let deltas: Option<Vec<i16>> = stats.as_ref().and_then(|_| {
+            factors
+                .iter()
+                .map(|&f| i16::try_from(f - (1 << 16)).ok())
+                .collect()
+        });
+        let (Some(stats), Some(deltas)) = (&stats, deltas) else {
             present::scale_columns(weights, &factors, |w, f| self.normalize_weight(w, f));
             return weights.len() as u64;
         };

@@ -131,11 +131,12 @@ impl Accelerator {
         let banks = (0..w.banks)
             .map(|b| SramBank::new(format!("wsram{b}"), w.depth, w.word_bits, w.read_latency))
             .collect();
-        let dram = DramChannel::new(cfg.dram.clone()).map_err(|e| SimError::Config {
-            field: "dram".into(),
-            value: String::new(),
-            reason: e.to_string(),
-        })?;
+        let dram =
+            DramChannel::new(cfg.dram.clone(), cfg.clock_mhz).map_err(|e| SimError::Config {
+                field: "dram".into(),
+                value: String::new(),
+                reason: e.to_string(),
+            })?;
         let ns = &cfg.neuron_sram;
         let neuron_banks = (0..pes)
             .map(|p| SramBank::new(format!("nsram{p}"), ns.depth, ns.word_bits, ns.read_latency))

@@ -3,6 +3,7 @@
 //! cycle model and (later) the RTL parameters, so the two can never describe different chips.
 
 use crate::dram::DramConfig;
+use crate::energy::Technology;
 use crate::error::SimError;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -22,6 +23,9 @@ pub struct HwConfig {
     pub weight_sram: WeightSramConfig,
     pub neuron_sram: NeuronSramConfig,
     pub dram: DramConfig,
+    /// Process node and SRAM cell type (CACTI); default 45 nm `itrs-lop`.
+    #[serde(default)]
+    pub technology: Technology,
 }
 
 /// The processing elements: each owns `neurons_per_pe` neurons' state in its own SRAM bank.
@@ -198,6 +202,16 @@ impl HwConfig {
             value: String::new(),
             reason: e.to_string(),
         })?;
+        self.technology
+            .validate()
+            .map_err(|(field, reason)| SimError::Config {
+                field: field.into(),
+                value: match field {
+                    "technology.node_nm" => self.technology.node_nm.to_string(),
+                    _ => self.technology.cell.clone(),
+                },
+                reason,
+            })?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 
 use crate::accel::Accelerator;
 use crate::counters::{Op, RegFile, Unit};
+use crate::dram::dram_energy;
 use crate::energy::{ComponentKind, ComponentUsage, Usage};
 use crate::sram::SramBank;
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ fn sram(bank: &SramBank) -> ComponentUsage {
         kind: ComponentKind::Sram {
             bytes: bank.depth() as u64 * bank.word_bits() as u64 / 8,
             word_bits: bank.word_bits(),
+            read_latency: bank.latency(),
         },
         actions: BTreeMap::from([
             ("read".to_string(), bank.reads),
@@ -55,6 +57,10 @@ pub fn usage(acc: &Accelerator) -> Usage {
                 actions.insert(op.name().to_string(), c);
             }
         }
+        if unit == Unit::Controller {
+            // The controller's sequencing logic switches every cycle, whatever the datapath does.
+            actions.insert("fsm_cycle".to_string(), ctr.cycles);
+        }
         components.push(ComponentUsage {
             name: unit.name().to_string(),
             kind: ComponentKind::Logic,
@@ -83,25 +89,32 @@ pub fn usage(acc: &Accelerator) -> Usage {
     for b in acc.neuron_banks().iter().chain(acc.inhibitory_banks()) {
         components.push(sram(b));
     }
+    let cfg = acc.config();
     if !acc.layout().on_chip {
-        let d = port.dram().counters();
+        // Refreshes due by the end of the run count, as if the channel were finished here.
+        let a = port.dram().activity(ctr.cycles);
         components.push(ComponentUsage {
             name: "dram".to_string(),
             kind: ComponentKind::Dram {
-                kind: acc.config().dram.kind.to_string(),
+                kind: cfg.dram.kind.to_string(),
+                energy: dram_energy(&cfg.dram, &a, cfg.clock_mhz),
             },
             actions: BTreeMap::from([
-                ("read_bytes".to_string(), d.read_bytes),
-                ("write_bytes".to_string(), d.write_bytes),
-                ("activate".to_string(), d.activates),
-                ("precharge".to_string(), d.precharges),
+                ("activate".to_string(), a.activates),
+                ("precharge".to_string(), a.precharges),
+                ("read_burst".to_string(), a.reads),
+                ("write_burst".to_string(), a.writes),
+                ("refresh".to_string(), a.refreshes),
             ]),
         });
     }
     Usage {
         components,
         cycles: ctr.cycles,
-        clock_mhz: acc.config().clock_mhz,
+        clock_mhz: cfg.clock_mhz,
         synaptic_ops: ctr.synaptic_ops,
+        technology: cfg.technology.clone(),
+        pes: cfg.pe_array.pes,
+        lanes: cfg.spike_generator.lanes,
     }
 }

@@ -10,7 +10,8 @@ use std::io;
 use std::rc::Rc;
 
 use fspinn_sim::dram::{
-    DramChannel, DramConfig, DramCounters, DramError, DramKind, DramRequest, DramResponse,
+    dram_energy, memspec_json, BankMachine, Cmd, DramActivity, DramChannel, DramConfig,
+    DramCounters, DramError, DramKind, DramRequest, DramResponse, DramTiming, Rule,
 };
 
 const T_RCD: u64 = 3;
@@ -27,16 +28,30 @@ fn cfg() -> DramConfig {
         banks: 4,
         row_bytes: 1024,
         capacity_bytes: 1 << 20,
+    }
+}
+
+/// The reference timings; the rules the first model did not have (tRAS, tWR, tRRD, tFAW) are
+/// 1 cycle and refresh never falls due, so these tests isolate the basic schedule. The other
+/// rules have their own tests below.
+fn timing() -> DramTiming {
+    DramTiming {
         t_rcd: T_RCD as u32,
         t_cl: T_CL as u32,
         t_cwl: T_CWL as u32,
         t_rp: T_RP as u32,
         t_burst: T_BURST as u32,
+        t_ras: 1,
+        t_wr: 1,
+        t_rrd: 1,
+        t_faw: 1,
+        t_refi: u64::MAX,
+        t_rfc: 1,
     }
 }
 
 fn channel() -> DramChannel {
-    DramChannel::new(cfg()).expect("reference configuration is valid")
+    DramChannel::with_timing(cfg(), timing()).expect("reference configuration is valid")
 }
 
 fn rd(addr: u64, bytes: u32, tag: u64) -> DramRequest {
@@ -168,10 +183,13 @@ fn multi_burst_read_streams_at_t_burst() {
 
 #[test]
 fn multi_burst_with_one_cycle_bursts_is_limited_by_the_command_slot() {
-    let mut d = DramChannel::new(DramConfig {
-        t_burst: 1,
-        ..cfg()
-    })
+    let mut d = DramChannel::with_timing(
+        cfg(),
+        DramTiming {
+            t_burst: 1,
+            ..timing()
+        },
+    )
     .expect("valid");
     // ACT@0, WR@3, 4, 5, 6 (one command per cycle), data of the last ends at 6 + t_cwl + 1.
     assert_eq!(run_one(&mut d, 0, wr(0, 128, 1)), 6 + T_CWL + 1);
@@ -276,7 +294,7 @@ fn rows_in_different_banks_stay_open_together() {
 
     // With a single bank the same addresses are two rows of one bank and conflict.
     let one_bank = DramConfig { banks: 1, ..cfg() };
-    let mut d = DramChannel::new(one_bank).expect("valid");
+    let mut d = DramChannel::with_timing(one_bank, timing()).expect("valid");
     let c1 = run_one(&mut d, 0, rd(0, 32, 1));
     let c2 = run_one(&mut d, c1, rd(1024, 32, 2));
     let c3 = run_one(&mut d, c2, rd(32, 32, 3));
@@ -375,6 +393,7 @@ fn scripted_sequence_counters_match_hand_computation() {
             write_bytes: 32,
             activates: 3,
             precharges: 1,
+            refreshes: 0,
             row_hits: 3,
             row_misses: 3,
             busy_cycles: 11 + 9 + 14 + 6,
@@ -388,20 +407,26 @@ fn scripted_sequence_trace_lines() {
     let buf = Shared::default();
     d.set_trace(Box::new(buf.clone()));
     run_script(&mut d, &scripted(), 60);
-    d.flush_trace().expect("flush");
+    assert_eq!(d.finish(60).expect("flush"), 60);
     let text = String::from_utf8(buf.0.borrow().clone()).expect("utf8");
-    let expected = "\
-0,ACT,0
-3,RD,0
-5,RD,0
-11,ACT,1
-14,WR,1
-16,WR,1
-20,PRE,0
-25,ACT,0
-28,RD,0
-40,RD,1
-";
+    // DRAMPower 5 command list: ts,CMD,rank,bankgroup,bank,row,column[,data]; one burst of
+    // 32 zero bytes as data; `with_timing` keeps accelerator cycles as timestamps.
+    let z = "0".repeat(64);
+    let expected = format!(
+        "\
+0,ACT,0,0,0,0,0
+3,RD,0,0,0,0,0,{z}
+5,RD,0,0,0,0,4,{z}
+11,ACT,0,0,1,0,0
+14,WR,0,0,1,0,0,{z}
+16,WR,0,0,1,0,4,{z}
+20,PRE,0,0,0,0,0
+25,ACT,0,0,0,1,0
+28,RD,0,0,0,1,0,{z}
+40,RD,0,0,1,0,0,{z}
+60,END,0,0,0,0,0
+"
+    );
     assert_eq!(text, expected);
     // Command cycles strictly increase (one command per cycle).
     let cycles: Vec<u64> = text
@@ -414,4 +439,288 @@ fn scripted_sequence_trace_lines() {
         })
         .collect();
     assert!(cycles.windows(2).all(|w| w[0] < w[1]), "{cycles:?}");
+}
+
+// ---- the timing rules, each gated tightly: one cycle early is refused, on time accepted ----
+
+/// Timings all different so a swapped rule shows.
+fn rules() -> DramTiming {
+    DramTiming {
+        t_rcd: 3,
+        t_cl: 4,
+        t_cwl: 2,
+        t_rp: 5,
+        t_burst: 2,
+        t_ras: 7,
+        t_wr: 6,
+        t_rrd: 4,
+        t_faw: 20,
+        t_refi: 1000,
+        t_rfc: 11,
+    }
+}
+
+/// `cmd` at `at - 1` is refused by `rule` (naming `at` as the earliest cycle under it), and at
+/// `at` it is accepted.
+fn gate(m: &mut BankMachine, cmd: Cmd, at: u64, rule: Rule) {
+    let v = m.clone().issue(at - 1, cmd).expect_err("one cycle early");
+    assert_eq!((v.rule, v.earliest), (rule, Some(at)), "{v}");
+    assert_eq!(m.earliest(cmd), Ok(at));
+    m.issue(at, cmd).expect("on time");
+}
+
+fn act(bank: u32) -> Cmd {
+    Cmd::Act { bank, row: 0 }
+}
+
+#[test]
+fn rcd_gates_read_and_write_after_activate() {
+    let mut m = BankMachine::new(rules(), 8);
+    m.issue(0, act(0)).unwrap();
+    gate(&mut m, Cmd::Rd { bank: 0 }, 3, Rule::Rcd);
+    let mut m = BankMachine::new(rules(), 8);
+    m.issue(0, act(0)).unwrap();
+    gate(&mut m, Cmd::Wr { bank: 0 }, 3, Rule::Rcd);
+}
+
+#[test]
+fn ras_gates_precharge_after_activate() {
+    let mut m = BankMachine::new(rules(), 8);
+    m.issue(0, act(0)).unwrap();
+    gate(&mut m, Cmd::Pre { bank: 0 }, 7, Rule::Ras);
+}
+
+#[test]
+fn rp_gates_activate_after_precharge() {
+    let mut m = BankMachine::new(rules(), 8);
+    m.issue(0, act(0)).unwrap();
+    m.issue(7, Cmd::Pre { bank: 0 }).unwrap();
+    gate(&mut m, act(0), 12, Rule::Rp);
+}
+
+#[test]
+fn write_recovery_gates_precharge_after_write() {
+    let mut m = BankMachine::new(rules(), 8);
+    m.issue(0, act(0)).unwrap();
+    m.issue(3, Cmd::Wr { bank: 0 }).unwrap();
+    // WR@3 + t_cwl 2 + t_burst 2 + t_wr 6 = 13 (later than tRAS's 7).
+    gate(&mut m, Cmd::Pre { bank: 0 }, 13, Rule::Wr);
+}
+
+#[test]
+fn rrd_gates_activates_of_different_banks() {
+    let mut m = BankMachine::new(rules(), 8);
+    m.issue(0, act(0)).unwrap();
+    gate(&mut m, act(1), 4, Rule::Rrd);
+}
+
+#[test]
+fn faw_allows_four_activates_per_window() {
+    let mut m = BankMachine::new(rules(), 8);
+    for (b, at) in [(0, 0), (1, 4), (2, 8), (3, 12)] {
+        m.issue(at, act(b)).unwrap();
+    }
+    // tRRD alone would allow 16; the fifth ACT waits for ACT@0 + t_faw = 20.
+    gate(&mut m, act(4), 20, Rule::Faw);
+}
+
+#[test]
+fn burst_gates_back_to_back_column_commands() {
+    let mut m = BankMachine::new(rules(), 8);
+    m.issue(0, act(0)).unwrap();
+    m.issue(4, act(1)).unwrap();
+    m.issue(7, Cmd::Rd { bank: 0 }).unwrap();
+    gate(&mut m, Cmd::Rd { bank: 1 }, 9, Rule::Burst);
+}
+
+#[test]
+fn rfc_blocks_every_command_after_refresh_and_refresh_needs_closed_banks() {
+    let mut m = BankMachine::new(rules(), 8);
+    m.issue(0, act(0)).unwrap();
+    assert_eq!(m.issue(8, Cmd::Ref).unwrap_err().rule, Rule::BankOpen);
+    m.issue(8, Cmd::Pre { bank: 0 }).unwrap();
+    gate(&mut m, Cmd::Ref, 13, Rule::Rp);
+    gate(&mut m, act(3), 24, Rule::Rfc);
+}
+
+#[test]
+fn one_command_per_cycle_and_state_errors() {
+    let mut m = BankMachine::new(rules(), 8);
+    m.issue(10, act(0)).unwrap();
+    assert_eq!(
+        m.clone().issue(10, act(5)).unwrap_err().rule,
+        Rule::CommandSlot
+    );
+    let v = m.clone().issue(30, Cmd::Rd { bank: 1 }).unwrap_err();
+    assert_eq!((v.rule, v.earliest), (Rule::BankClosed, None));
+    assert_eq!(
+        m.clone().issue(30, act(0)).unwrap_err().rule,
+        Rule::BankOpen
+    );
+    assert_eq!(
+        m.clone().issue(30, act(8)).unwrap_err().rule,
+        Rule::NoSuchBank
+    );
+}
+
+// ---- refresh and the new rules seen through the channel ----
+
+#[test]
+fn refresh_is_issued_when_due_and_blocks_the_channel_for_t_rfc() {
+    let t = rules();
+    let mut d = DramChannel::with_timing(cfg(), t).expect("valid");
+    let buf = Shared::default();
+    d.set_trace(Box::new(buf.clone()));
+    // Opens bank 0 at 0; done at RD@3 + 4 + 2 = 9.
+    assert_eq!(run_one(&mut d, 0, rd(0, 32, 1)), 9);
+    // At 998 the next command (a row hit RD) would be at 998 < 1000: no refresh yet.
+    assert_eq!(run_one(&mut d, 998, rd(0, 32, 2)), 998 + 4 + 2);
+    // Requested at 1004, after the refresh fell due at 1000 while idle: PRE@1000 (bank 0
+    // open), REF@1005 (t_rp), then the bank is
+    // closed: ACT@1016 (t_rfc 11), RD@1019, done 1019 + 4 + 2.
+    assert_eq!(run_one(&mut d, 1004, rd(0, 32, 3)), 1025);
+    let k = d.counters();
+    assert_eq!((k.refreshes, k.precharges, k.activates), (1, 1, 2));
+    assert_eq!(d.finish(1100).expect("trace"), 1100);
+    let text = String::from_utf8(buf.0.borrow().clone()).expect("utf8");
+    let cmds: Vec<&str> = text.lines().map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(
+        cmds,
+        ["ACT", "RD", "RD", "PRE", "REFA", "ACT", "RD", "END"],
+        "{text}"
+    );
+    assert!(
+        text.contains("1000,PRE,") && text.contains("1005,REFA,"),
+        "{text}"
+    );
+}
+
+#[test]
+fn refreshes_due_while_idle_are_counted_at_their_due_cycles() {
+    let t = rules();
+    let mut d = DramChannel::with_timing(cfg(), t).expect("valid");
+    run_one(&mut d, 0, rd(0, 32, 1));
+    // Idle until 3500: refreshes due at 1000, 2000, 3000 are all issued.
+    let a = d.activity(3500);
+    assert_eq!(a.refreshes, 3);
+    // Bank 0 open from ACT@0 to the refresh's PRE@1000; then three refreshes of 11 cycles.
+    assert_eq!(a.active_cycles, 1000 + 3 * 11);
+    assert_eq!(a.cycles, 3500);
+    // `activity` does not change the channel; a request after it sees the same refreshes.
+    assert_eq!(d.counters().refreshes, 0);
+    run_one(&mut d, 3500, rd(0, 32, 2));
+    assert_eq!(d.counters().refreshes, 3);
+}
+
+#[test]
+fn ras_delays_a_row_conflict_precharge() {
+    let mut d = DramChannel::with_timing(cfg(), rules()).expect("valid");
+    let c = run_one(&mut d, 0, rd(0, 32, 1)); // ACT@0, RD@3, done 9
+                                              // Row conflict at 9: PRE not before ACT + t_ras = 7 -> at 9; ACT@14, RD@17, done 23.
+    assert_eq!(run_one(&mut d, c, rd(4096, 32, 2)), 23);
+    // With a long tRAS the PRE waits: ACT@0 + 20 = 20 -> ACT@25, RD@28, done 34.
+    let mut d = DramChannel::with_timing(
+        cfg(),
+        DramTiming {
+            t_ras: 20,
+            ..rules()
+        },
+    )
+    .expect("valid");
+    let c = run_one(&mut d, 0, rd(0, 32, 1));
+    assert_eq!(run_one(&mut d, c, rd(4096, 32, 2)), 34);
+}
+
+// ---- energy by DRAMPower's equations, against a hand computation ----
+
+fn lpddr4_x32() -> DramConfig {
+    DramConfig {
+        kind: DramKind::Lpddr4,
+        bus_bits: 32,
+        burst_length: 16,
+        banks: 8,
+        row_bytes: 4096,
+        capacity_bytes: 1 << 29,
+    }
+}
+
+#[test]
+fn lpddr4_energy_follows_drampower_equations() {
+    // JEDEC LPDDR4-3200 x16 currents (VDD1 1.8 V / VDD2 1.1 V), two devices:
+    // ACT: I_theta = IDD0 (IBeta = IDD0) -> 1.8 (3.5 - 2.25) 42.5 + 1.1 (45 - 30) 42.5
+    //      = 95.625 + 701.25 = 796.875 pJ per device.
+    // PRE: 1.8 (3.5 - 2) 18.125 + 1.1 (45 - 27) 18.125 = 48.9375 + 358.875 = 407.8125 pJ.
+    // RD : 1.1 (275 - 30) 5 = 1347.5 pJ (VDD1: IDD4R = IDD3N).  WR: 1.1 (210 - 30) 5 = 990.
+    // REF: 1.8 (10 - 2.25) 280 + 1.1 (90 - 30) 280 = 3906 + 18480 = 22386 pJ.
+    // Standby: active 1.8 x 2.25 + 1.1 x 30 = 37.05 mW, precharged 1.8 x 2 + 1.1 x 27 = 33.3.
+    let a = DramActivity {
+        activates: 10,
+        precharges: 9,
+        reads: 100,
+        writes: 20,
+        refreshes: 2,
+        cycles: 10_000,
+        active_cycles: 6_000,
+    };
+    let e = dram_energy(&lpddr4_x32(), &a, 200.0);
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.abs().max(1.0);
+    assert_eq!(e.devices, 2.0);
+    assert!(close(e.act_pj_each, 2.0 * 796.875), "{}", e.act_pj_each);
+    assert!(close(e.pre_pj_each, 2.0 * 407.8125));
+    assert!(close(e.rd_pj_each, 2.0 * 1347.5));
+    assert!(close(e.wr_pj_each, 2.0 * 990.0));
+    assert!(close(e.ref_pj_each, 2.0 * 22386.0));
+    assert!(close(e.active_standby_mw, 2.0 * 37.05));
+    assert!(close(e.precharge_standby_mw, 2.0 * 33.3));
+    // 6,000 cycles of 5 ns active, 4,000 precharged; mW x ns = pJ.
+    assert!(close(e.bg_active_pj, 2.0 * 37.05 * 30_000.0));
+    assert!(close(e.bg_precharged_pj, 2.0 * 33.3 * 20_000.0));
+    let command = 10.0 * e.act_pj_each
+        + 9.0 * e.pre_pj_each
+        + 100.0 * e.rd_pj_each
+        + 20.0 * e.wr_pj_each
+        + 2.0 * e.ref_pj_each;
+    assert!(close(e.command_pj, command));
+    assert!(close(
+        e.core_pj,
+        command + e.bg_active_pj + e.bg_precharged_pj
+    ));
+    // I/O: 120 bursts x 64 bytes x 8 bits x 0.9 pJ/bit.
+    assert!(close(e.io_pj, 120.0 * 512.0 * 0.9));
+}
+
+#[test]
+fn memspec_matches_the_preset_and_only_lpddr4_has_one() {
+    let j = memspec_json(&lpddr4_x32()).expect("lpddr4 memspec");
+    let m = &j["memspec"];
+    assert_eq!(m["memoryType"], "LPDDR4");
+    assert_eq!(m["memarchitecturespec"]["nbrOfDevices"], 2);
+    assert_eq!(m["memarchitecturespec"]["width"], 16);
+    assert_eq!(m["memarchitecturespec"]["nbrOfBanks"], 8);
+    assert_eq!(m["memtimingspec"]["RCD"], 29);
+    assert_eq!(m["memtimingspec"]["RFCab"], 448);
+    assert_eq!(m["mempowerspec"]["idd4r2"], 0.275);
+    assert_eq!(m["bankwisespec"]["factRho"], 1.0);
+    for kind in [DramKind::Ddr3, DramKind::Hbm2] {
+        assert!(memspec_json(&DramConfig {
+            kind,
+            ..lpddr4_x32()
+        })
+        .is_none());
+    }
+}
+
+#[test]
+fn trace_timestamps_are_dram_clock_cycles() {
+    // 200 MHz accelerator (5 ns) and LPDDR4-3200 (tCK 0.625 ns): 8 DRAM cycles per cycle.
+    let mut d = DramChannel::new(lpddr4_x32(), 200.0).expect("valid");
+    let buf = Shared::default();
+    d.set_trace(Box::new(buf.clone()));
+    // ACT@0, RD@t_rcd = 4 accelerator cycles = 32 DRAM cycles; done 4 + 4 + 1 = 9.
+    assert_eq!(run_one(&mut d, 0, rd(0, 64, 1)), 9);
+    d.finish(9).expect("trace");
+    let text = String::from_utf8(buf.0.borrow().clone()).expect("utf8");
+    let ts: Vec<&str> = text.lines().map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ts, ["0", "32", "72"], "{text}");
+    assert!(text.ends_with("72,END,0,0,0,0,0\n"));
 }

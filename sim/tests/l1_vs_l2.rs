@@ -36,13 +36,8 @@ kind = "lpddr4"
 bus_bits = 32
 burst_length = 16
 banks = 8
-row_bytes = 2048
+row_bytes = 4096
 capacity_bytes = 16777216
-t_rcd = 4
-t_cl = 4
-t_cwl = 2
-t_rp = 4
-t_burst = 1
 "#
     );
     HwConfig::from_toml_str(&text, "tiny").unwrap()

@@ -238,7 +238,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     }
     let mut table = EnergyTable::default_45nm();
     if let Some(path) = &a.energy_table {
-        table = table.with_overrides(EnergyTable::load(path)?);
+        table = table.with_overrides(EnergyTable::load(path)?)?;
     }
     let mut acc = Accelerator::new(&cfg, &s.net, s.storage_bits)?;
     if let Some(path) = &a.vcd {
@@ -255,6 +255,14 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         acc.set_waves(Some(waves));
     }
     if let Some(path) = &a.dram_trace {
+        if acc.layout().on_chip {
+            bail!(
+                "--dram-trace {}: with config `{}` this network's weights fit on chip, so the \
+                 DRAM is never used and there is no command trace to write",
+                path.display(),
+                cfg.name
+            );
+        }
         let file =
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
         acc.weight_port_mut()
@@ -293,12 +301,16 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     if let Some(w) = acc.take_waves() {
         w.finish(acc.cycle()).context("writing the VCD")?;
     }
+    let end = acc.cycle();
     acc.weight_port_mut()
         .dram_mut()
-        .flush_trace()
+        .finish(end)
         .context("writing the DRAM trace")?;
+    if let Some(path) = &a.dram_trace {
+        write_memspec(path, &cfg)?;
+    }
     let usage = fspinn_sim::usage::usage(&acc);
-    let energy = table.estimate(&usage);
+    let energy = table.try_estimate(&usage)?;
     for w in &energy.warnings {
         eprintln!("warning: {w}");
     }
@@ -340,11 +352,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
             (u.name().to_string(), Value::Object(m))
         })
         .collect();
-    let components: Vec<Value> = energy
-        .components
-        .iter()
-        .map(|c| json!({"name": c.name, "dynamic_pj": c.dynamic_pj, "static_pj": c.static_pj}))
-        .collect();
+    let summary = per_sample.summary();
     let layout = acc.layout();
     let mut out = json!({
         "config": cfg.name,
@@ -376,12 +384,11 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         "dram": {
             "requests": d.requests, "reads": d.reads, "writes": d.writes,
             "read_bytes": d.read_bytes, "write_bytes": d.write_bytes,
-            "activates": d.activates, "precharges": d.precharges,
+            "activates": d.activates, "precharges": d.precharges, "refreshes": d.refreshes,
             "row_hits": d.row_hits, "row_misses": d.row_misses, "busy_cycles": d.busy_cycles,
         },
         "energy": {
             "table": energy.table,
-            "components": components,
             "dynamic_pj": energy.dynamic_pj,
             "static_pj": energy.static_pj,
             "total_pj": energy.total_pj,
@@ -390,7 +397,12 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         "energy_per_sample_uj": per_sample.total_pj * 1e-6,
         "dynamic_per_sample_uj": per_sample.dynamic_pj * 1e-6,
         "static_per_sample_uj": per_sample.static_pj * 1e-6,
-        "pj_per_sop": energy.pj_per_sop,
+        "pj_per_sop": summary.pj_per_sop,
+        "pj_per_sop_band": summary.pj_per_sop_band,
+        "energy_band_uj": summary.energy_band_uj,
+        "area_mm2": summary.area_mm2,
+        "technology": summary.technology,
+        "components": summary.components,
         "wall_seconds": wall,
         "wall_seconds_per_sample": wall / a.samples as f64,
     });
@@ -408,6 +420,26 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         json: out,
         energy: per_sample,
     })
+}
+
+/// Writes the DRAMPower memspec of the config's DRAM beside the trace (`<trace>.memspec.json`),
+/// so `drampower_cli <trace> <trace>.memspec.json` prices exactly what the model ran.
+fn write_memspec(trace: &Path, cfg: &HwConfig) -> Result<()> {
+    let Some(spec) = fspinn_sim::dram::memspec_json(&cfg.dram) else {
+        eprintln!(
+            "warning: DRAMPower 5 has no model of {}: the trace is written, no memspec",
+            cfg.dram.kind
+        );
+        return Ok(());
+    };
+    let mut name = trace.as_os_str().to_owned();
+    name.push(".memspec.json");
+    let path = PathBuf::from(name);
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_string_pretty(&spec)? + "\n")
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }
 
 pub fn run(a: SimArgs) -> Result<()> {

@@ -224,7 +224,8 @@ impl RtlAccelerator {
                 }
             }
             DramSide {
-                channel: DramChannel::new(cfg.dram.clone()).expect("validated with the config"),
+                channel: DramChannel::new(cfg.dram.clone(), cfg.clock_mhz)
+                    .expect("validated with the config"),
                 words,
                 in_flight: None,
                 base: model.cycle(),
@@ -574,6 +575,7 @@ pub fn dram_delta(a: &DramCounters, b: &DramCounters) -> DramCounters {
         precharges: a.precharges - b.precharges,
         row_hits: a.row_hits - b.row_hits,
         row_misses: a.row_misses - b.row_misses,
+        refreshes: a.refreshes - b.refreshes,
         busy_cycles: a.busy_cycles - b.busy_cycles,
     }
 }

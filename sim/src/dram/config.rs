@@ -56,15 +56,14 @@ impl FromStr for DramKind {
     }
 }
 
-/// Geometry and timing of one DRAM channel.
-///
-/// All timings are in accelerator clock cycles (the cycles passed to `DramChannel::tick`), not
-/// DRAM clock cycles: the model has a single clock, and converting datasheet nanoseconds is
-/// the job of whoever writes the configuration (round up).
+/// Geometry of one DRAM channel. Its timing is not written here: it comes from the preset of
+/// `kind` (datasheet values in the device clock, [`DramKind::preset`]) and is converted to the
+/// accelerator clock by [`DramConfig::timing`], so changing `clock_mhz` can never leave stale
+/// cycle counts behind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DramConfig {
-    /// DRAM standard (a label; it does not change the timing rules).
+    /// DRAM standard: selects the timing and current preset.
     pub kind: DramKind,
     /// Data bus width in bits: a power of two from 8 to 1024.
     pub bus_bits: u32,
@@ -72,20 +71,64 @@ pub struct DramConfig {
     pub burst_length: u32,
     /// Banks in the channel: 1 to 64.
     pub banks: u32,
-    /// Bytes in one row (page) of one bank: a power of two, at least one burst.
+    /// Bytes in one row (page) of one bank across the whole bus: a power of two, at least one
+    /// burst (LPDDR4 x32 from two x16 dies: 2 x 2 KiB = 4 KiB).
     pub row_bytes: u32,
     /// Channel capacity in bytes: positive, a multiple of `row_bytes * banks`.
     pub capacity_bytes: u64,
-    /// ACT to RD/WR delay (cycles, at least 1).
+}
+
+/// The channel's timing in accelerator cycles (what the scheduler and its rule checker use).
+/// Built from a preset by [`DramConfig::timing`]; tests build it directly to pin cycles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DramTiming {
+    /// ACT to RD/WR on the same bank.
     pub t_rcd: u32,
-    /// RD command to first read data beat (cycles, at least 1).
+    /// RD command to first read data beat.
     pub t_cl: u32,
-    /// WR command to first write data beat (cycles, at least 1).
+    /// WR command to first write data beat.
     pub t_cwl: u32,
-    /// PRE to ACT delay on the same bank (cycles, at least 1).
+    /// PRE to ACT on the same bank.
     pub t_rp: u32,
-    /// Cycles one burst occupies the data bus (at least 1).
+    /// Cycles one burst occupies the data bus.
     pub t_burst: u32,
+    /// ACT to PRE on the same bank (minimum row active time).
+    pub t_ras: u32,
+    /// Write recovery: end of the write data to PRE of that bank.
+    pub t_wr: u32,
+    /// ACT to ACT on different banks.
+    pub t_rrd: u32,
+    /// Window in which at most four ACTs may be issued.
+    pub t_faw: u32,
+    /// All-bank refresh interval (refresh `k` is due at cycle `k * t_refi`).
+    pub t_refi: u64,
+    /// All-bank refresh cycle time: no command for `t_rfc` cycles after REF.
+    pub t_rfc: u32,
+}
+
+impl DramTiming {
+    /// Every timing must be at least one cycle (a zero would let two commands share a cycle
+    /// or make refresh never end).
+    pub fn validate(&self) -> Result<(), DramConfigError> {
+        for (field, value) in [
+            ("t_rcd", u64::from(self.t_rcd)),
+            ("t_cl", u64::from(self.t_cl)),
+            ("t_cwl", u64::from(self.t_cwl)),
+            ("t_rp", u64::from(self.t_rp)),
+            ("t_burst", u64::from(self.t_burst)),
+            ("t_ras", u64::from(self.t_ras)),
+            ("t_wr", u64::from(self.t_wr)),
+            ("t_rrd", u64::from(self.t_rrd)),
+            ("t_faw", u64::from(self.t_faw)),
+            ("t_refi", self.t_refi),
+            ("t_rfc", u64::from(self.t_rfc)),
+        ] {
+            if value == 0 {
+                return Err(DramConfigError::ZeroTiming { field });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Largest accepted data bus width, in bits (HBM2 pseudo-channel pairs are 128 bits; 1024
@@ -135,18 +178,40 @@ impl DramConfig {
                 bank_set,
             });
         }
-        for (field, value) in [
-            ("t_rcd", self.t_rcd),
-            ("t_cl", self.t_cl),
-            ("t_cwl", self.t_cwl),
-            ("t_rp", self.t_rp),
-            ("t_burst", self.t_burst),
-        ] {
-            if value == 0 {
-                return Err(DramConfigError::ZeroTiming { field });
-            }
-        }
         Ok(())
+    }
+
+    /// The timing in accelerator cycles at `clock_mhz`: every datasheet time (device cycles x
+    /// tCK, ns) is rounded **up** to whole accelerator cycles (at least 1), except the refresh
+    /// interval, rounded **down** (refreshing late would break the retention guarantee). The
+    /// burst occupies `burst_length / data_rate` device cycles. This is the one place where
+    /// nanoseconds become cycles.
+    pub fn timing(&self, clock_mhz: f64) -> Result<DramTiming, DramConfigError> {
+        if !(clock_mhz.is_finite() && clock_mhz > 0.0) {
+            return Err(DramConfigError::Clock { clock_mhz });
+        }
+        let p = self.kind.preset();
+        let t = p.timing;
+        let cycles = |n: f64| -> u32 {
+            // ns * MHz / 1000 = cycles; the epsilon absorbs binary rounding of exact multiples.
+            let c = (n * t.tck_ns * clock_mhz / 1000.0 - 1e-9).ceil();
+            (c.max(1.0)).min(f64::from(u32::MAX)) as u32
+        };
+        let burst = f64::from(self.burst_length) / f64::from(t.data_rate);
+        let refi = (f64::from(t.refi) * t.tck_ns * clock_mhz / 1000.0 + 1e-9).floor();
+        Ok(DramTiming {
+            t_rcd: cycles(t.rcd.into()),
+            t_cl: cycles(t.rl.into()),
+            t_cwl: cycles(t.wl.into()),
+            t_rp: cycles(t.rp.into()),
+            t_burst: cycles(burst),
+            t_ras: cycles(t.ras.into()),
+            t_wr: cycles(t.wr.into()),
+            t_rrd: cycles(t.rrd.into()),
+            t_faw: cycles(t.faw.into()),
+            t_refi: (refi.max(1.0)) as u64,
+            t_rfc: cycles(t.rfc.into()),
+        })
     }
 
     /// Parses a `[dram]`-table body (the fields of `DramConfig`, unknown keys rejected) and
@@ -174,7 +239,7 @@ fn pow2_in(field: &'static str, value: u32, min: u32, max: u32) -> Result<(), Dr
 
 /// A DRAM configuration value that cannot describe a real channel. Each message starts with
 /// `dram.<field> = <value>` so it points at the line of the configuration file to fix.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DramConfigError {
     /// A width or length that must be a power of two within a range.
     #[error("dram.{field} = {value}: must be a power of two from {min} to {max}")]
@@ -212,6 +277,9 @@ pub enum DramConfigError {
     /// A timing of zero cycles (every command and data transfer takes at least one cycle).
     #[error("dram.{field} = 0: must be at least 1 accelerator cycle")]
     ZeroTiming { field: &'static str },
+    /// A clock the timing cannot be converted to.
+    #[error("clock_mhz = {clock_mhz}: DRAM timing needs a positive, finite accelerator clock")]
+    Clock { clock_mhz: f64 },
     /// A DRAM kind name that is not one of `lpddr4`, `ddr3`, `hbm2`.
     #[error("dram.kind = {value:?}: must be one of \"lpddr4\", \"ddr3\", \"hbm2\"")]
     UnknownKind { value: String },
@@ -232,7 +300,7 @@ impl DramConfigError {
             DramConfigError::RowBytes { .. } => Some("row_bytes"),
             DramConfigError::Capacity { .. } => Some("capacity_bytes"),
             DramConfigError::UnknownKind { .. } => Some("kind"),
-            DramConfigError::Parse(_) => None,
+            DramConfigError::Parse(_) | DramConfigError::Clock { .. } => None,
         }
     }
 }

@@ -12,11 +12,24 @@ fn base() -> DramConfig {
         banks: 4,
         row_bytes: 1024,
         capacity_bytes: 1 << 20,
+    }
+}
+
+/// Timings of the error-path tests: only the five the old model had matter; the others are 1
+/// and refresh never falls due.
+fn timing() -> DramTiming {
+    DramTiming {
         t_rcd: 3,
         t_cl: 4,
         t_cwl: 2,
         t_rp: 5,
         t_burst: 2,
+        t_ras: 1,
+        t_wr: 1,
+        t_rrd: 1,
+        t_faw: 1,
+        t_refi: u64::MAX,
+        t_rfc: 1,
     }
 }
 
@@ -35,7 +48,10 @@ fn rejected(edit: impl FnOnce(&mut DramConfig), field: &str, value: &str) -> Dra
         "message {msg:?} does not start with dram.{field} = {value}"
     );
     // A channel must refuse the same configuration with the same error.
-    assert_eq!(DramChannel::new(cfg).expect_err("new must validate"), err);
+    assert_eq!(
+        DramChannel::with_timing(cfg, timing()).expect_err("new must validate"),
+        err
+    );
     err
 }
 
@@ -119,15 +135,70 @@ fn capacity_must_be_positive_multiple_of_rows_times_banks() {
 
 #[test]
 fn every_timing_must_be_at_least_one_cycle() {
-    rejected(|c| c.t_rcd = 0, "t_rcd", "0");
-    rejected(|c| c.t_cl = 0, "t_cl", "0");
-    rejected(|c| c.t_cwl = 0, "t_cwl", "0");
-    rejected(|c| c.t_rp = 0, "t_rp", "0");
-    let err = rejected(|c| c.t_burst = 0, "t_burst", "0");
+    for field in [
+        "t_rcd", "t_cl", "t_cwl", "t_rp", "t_burst", "t_ras", "t_wr", "t_rrd", "t_faw", "t_refi",
+        "t_rfc",
+    ] {
+        let mut t = timing();
+        match field {
+            "t_rcd" => t.t_rcd = 0,
+            "t_cl" => t.t_cl = 0,
+            "t_cwl" => t.t_cwl = 0,
+            "t_rp" => t.t_rp = 0,
+            "t_burst" => t.t_burst = 0,
+            "t_ras" => t.t_ras = 0,
+            "t_wr" => t.t_wr = 0,
+            "t_rrd" => t.t_rrd = 0,
+            "t_faw" => t.t_faw = 0,
+            "t_refi" => t.t_refi = 0,
+            _ => t.t_rfc = 0,
+        }
+        let err = DramChannel::with_timing(base(), t).expect_err("zero timing");
+        assert_eq!(err.field(), Some(field));
+        assert_eq!(
+            err.to_string(),
+            format!("dram.{field} = 0: must be at least 1 accelerator cycle")
+        );
+    }
+}
+
+#[test]
+fn preset_nanoseconds_become_cycles_rounded_up_in_one_place() {
+    // LPDDR4-3200 at 200 MHz (5 ns): tRCD 29 x 0.625 = 18.125 ns -> 4; RL 17.5 -> 4;
+    // WL 8.75 -> 2; tRAS 42.5 -> 9; tWR 18.125 -> 4; tFAW 40 -> 8; tRRD 10 -> 2;
+    // tRFC 280 -> 56; BL16 / 2 x 0.625 = 5 ns -> 1; tREFI 3903.75 ns -> 780 (rounded down).
+    let cfg = DramConfig {
+        bus_bits: 32,
+        burst_length: 16,
+        banks: 8,
+        row_bytes: 4096,
+        ..base()
+    };
+    let t = cfg.timing(200.0).expect("valid clock");
     assert_eq!(
-        err.to_string(),
-        "dram.t_burst = 0: must be at least 1 accelerator cycle"
+        t,
+        DramTiming {
+            t_rcd: 4,
+            t_cl: 4,
+            t_cwl: 2,
+            t_rp: 4,
+            t_burst: 1,
+            t_ras: 9,
+            t_wr: 4,
+            t_rrd: 2,
+            t_faw: 8,
+            t_refi: 780,
+            t_rfc: 56,
+        }
     );
+    // At 400 MHz (2.5 ns) every time in cycles roughly doubles: nothing is stale.
+    let t4 = cfg.timing(400.0).expect("valid clock");
+    assert_eq!(
+        (t4.t_rcd, t4.t_ras, t4.t_refi, t4.t_rfc),
+        (8, 17, 1561, 112)
+    );
+    assert!(cfg.timing(0.0).is_err());
+    assert!(cfg.timing(f64::NAN).is_err());
 }
 
 #[test]
@@ -168,7 +239,7 @@ fn toml_round_trip_and_rejections() {
 
 #[test]
 fn rejected_requests_change_nothing() {
-    let mut d = DramChannel::new(base()).expect("valid");
+    let mut d = DramChannel::with_timing(base(), timing()).expect("valid");
     let req = |addr, bytes| DramRequest {
         write: false,
         addr,
@@ -200,20 +271,21 @@ fn rejected_requests_change_nothing() {
 
 #[test]
 fn schedule_beyond_u64_cycles_is_an_error_not_a_panic() {
-    let mut d = DramChannel::new(base()).expect("valid");
-    let now = u64::MAX - 5;
+    let mut d = DramChannel::with_timing(base(), timing()).expect("valid");
     let req = DramRequest {
         write: true,
         addr: 0,
         bytes: 1,
         tag: 1,
     };
+    // Bound per burst: 2 x (sum of the timings = 21) + 2 x banks (4) + 8 = 58; one burst
+    // needs 2 x 58 cycles of head room.
+    let now = u64::MAX - 115;
     assert_eq!(d.request(now, req), Err(DramError::CycleOverflow { now }));
     assert_eq!(d.counters(), &DramCounters::default());
-    // A request that fits just below the limit is accepted (closed bank, one write burst:
-    // bound = 1 * (t_rp + t_rcd + t_burst + 1) + max(t_cl, t_cwl) + t_burst = 11 + 6).
-    let now = u64::MAX - 17;
+    let now = u64::MAX - 116;
     assert_eq!(d.request(now, req), Ok(()));
+    // Closed bank: ACT at now, WR at now + t_rcd, data t_cwl + t_burst later.
     assert_eq!(d.pending_completion(), Some(now + 3 + 2 + 2));
 }
 
@@ -231,7 +303,7 @@ impl io::Write for Failing {
 
 #[test]
 fn trace_write_error_is_reported_by_flush_and_does_not_stop_the_model() {
-    let mut d = DramChannel::new(base()).expect("valid");
+    let mut d = DramChannel::with_timing(base(), timing()).expect("valid");
     d.set_trace(Box::new(Failing));
     let req = DramRequest {
         write: false,
@@ -255,6 +327,6 @@ fn trace_write_error_is_reported_by_flush_and_does_not_stop_the_model() {
 
 #[test]
 fn flush_without_trace_is_ok() {
-    let mut d = DramChannel::new(base()).expect("valid");
+    let mut d = DramChannel::with_timing(base(), timing()).expect("valid");
     assert!(d.flush_trace().is_ok());
 }

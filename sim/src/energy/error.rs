@@ -32,7 +32,7 @@ pub enum EnergyError {
     Invalid {
         /// The file (or other origin) the entry came from.
         origin: String,
-        /// Dotted key of the entry, e.g. `logic.add16` or `dram.ddr3.activate`.
+        /// Dotted key of the entry, e.g. `logic.add16` or `logic_block.pe_array`.
         entry: String,
         /// What is wrong with it.
         problem: String,

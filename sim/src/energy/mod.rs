@@ -1,36 +1,29 @@
-//! The energy model: turns the cycle model's activity counts into picojoules.
+//! The energy and area model: turns the cycle model's activity counts into picojoules and
+//! square millimetres, each total with a low and a high figure.
 //!
 //! Energy = Σ over components and actions of `count × energy per action` (dynamic) plus
-//! `leakage power × run time` (static). Per-action energies and leakage powers live in a TOML
-//! table ([`EnergyTable`]) whose every entry names its `source`, so an estimate can always be
-//! traced back to a paper, a datasheet or an explicit assumption. The default table
-//! (`sim/energy/default-45nm.toml`, embedded in the binary) holds 45 nm figures; a designer's own
-//! file with the same schema overrides it key by key ([`EnergyTable::with_overrides`]).
+//! `leakage power × run time` (static). Where the numbers come from:
 //!
-//! # Pricing rules
+//! * **SRAM banks and register files** (`ComponentKind::Sram`, `ComponentKind::RegisterFile`):
+//!   CACTI 7 ([`cacti`]), one node and cell type per chip ([`Technology`], default 45 nm
+//!   `itrs-lop`), 1r1w ports: read and write energy per access, leakage, area and access time,
+//!   interpolated in log capacity. A `[sram_macro.<bank>]` entry of the table replaces CACTI
+//!   for that bank. A macro whose access time exceeds its read latency at the clock is warned
+//!   about.
+//! * **Logic** (`ComponentKind::Logic`): each action (`add16`, `mul8x32`, …, and the
+//!   controller's `fsm_cycle`) costs `[logic.<action>].pj` (Horowitz 2014, scaled by node/45
+//!   at other nodes). Leakage and area per *instance*: `[logic_block.<unit>]` gives the gates
+//!   of one instance and whether there is one per PE, per lane or per chip; `[gate]` gives
+//!   leakage and area per gate (area scaled by (node/45)²).
+//! * **Clock tree** (a `clock` component added by the estimator): `[clock].value` times the
+//!   dynamic energy of the logic and register files.
+//! * **DRAM** (`ComponentKind::Dram`): DRAMPower's equations over the channel's bank state
+//!   machine ([`crate::dram::power`]); dynamic = commands + I/O, static = standby.
 //!
-//! * **Logic** (`ComponentKind::Logic`): each action (`add16`, `mul8x32`, …) is looked up under
-//!   `[logic.<action>]` and costs `pj` each. Leakage (`[logic_leakage.<key>]`, µW) is looked up
-//!   by the component's exact name, then by its *class* — the name with a trailing index such
-//!   as `[3]`, `_3`, `.3` or `3` removed (`pe[12]` → `pe`) — then under `default`.
-//! * **SRAM** (`ComponentKind::Sram { bytes, word_bits }`): the table holds measured points
-//!   `(bytes, word_bits, read_pj)`. A point is turned into an energy *per accessed bit*
-//!   (`read_pj / word_bits`); the per-bit energy of a macro of `bytes` is interpolated linearly in
-//!   `ln(bytes)`–`ln(pJ/bit)` between the two neighbouring points (beyond the first or last point
-//!   the slope of the nearest segment is extended; a single point gives a size-independent
-//!   per-bit energy; points of equal size are averaged). A `read` then costs
-//!   `per_bit × word_bits` — linear in word width — and a `write` costs `sram.write_factor` times
-//!   a read. At a table point of the same width this returns exactly the point's energy.
-//!   Log-log interpolation is used because SRAM access energy follows a power law in capacity
-//!   (Horowitz's 8 KB → 32 KB → 1 MB points grow as ~size^0.5). Leakage is
-//!   `sram.leakage.uw_per_kb × bytes / 1024`.
-//! * **Register files** (`ComponentKind::RegisterFile { bits, word_bits }`): `read`/`write` cost
-//!   `register_file.<read|write>.pj_per_bit × word_bits`; leakage is
-//!   `register_file.leakage.nw_per_bit × bits`.
-//! * **DRAM** (`ComponentKind::Dram { kind }`): actions are looked up under
-//!   `[dram.<kind>.<action>]` (kind lower-cased). An entry gives either `pj` (per action, e.g.
-//!   `activate`) or `pj_per_bit` (per *byte* action, priced `8 × pj_per_bit`, e.g. `read_bytes`).
-//!   Background power is `dram.<kind>.background.mw`.
+//! **Band.** Every component has a low and a high figure: SRAM and register files from the
+//! cheapest and the dearest CACTI cell type at the node (dynamic + leakage of the run); logic,
+//! logic leakage, DRAM core and DRAM I/O from the `[band.*]` multipliers of the table; the
+//! clock from `[clock].low`/`high`. The totals' band is the sum of the components' bands.
 //!
 //! Static energy of every component is `power × cycles / clock`; with power in µW and clock in
 //! MHz this is simply `µW × cycles / MHz` pJ.
@@ -40,9 +33,9 @@
 //! [`EnergyReport`] and counts as 0 pJ, so a partly covered design still gets an estimate and the
 //! gap is visible.
 
+pub mod cacti;
 mod error;
 mod report;
-mod sram;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -51,45 +44,112 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::dram::DramEnergy;
+pub use cacti::{CactiTable, Macro};
 pub use error::EnergyError;
-pub use report::{ActionEnergy, ComponentEnergy, EnergyReport};
-pub use table::EnergyTable;
+pub use report::{ActionEnergy, ComponentEnergy, ComponentSummary, EnergyReport, EnergySummary};
+pub use table::{EnergyTable, Per};
+
+/// The process node and SRAM cell type of a chip: one of each, so access energy and leakage
+/// come from the same cells (the `[technology]` section of a hardware config).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Technology {
+    /// Process node in nm (the CACTI table has 45, 32 and 22).
+    #[serde(default = "default_node")]
+    pub node_nm: u32,
+    /// CACTI cell type: `itrs-lop` (low operating power), `itrs-hp` (high performance) or
+    /// `itrs-lstp` (low standby power; 45 nm only).
+    #[serde(default = "default_cell")]
+    pub cell: String,
+}
+
+fn default_node() -> u32 {
+    45
+}
+
+fn default_cell() -> String {
+    "itrs-lop".to_string()
+}
+
+impl Default for Technology {
+    fn default() -> Self {
+        Technology {
+            node_nm: default_node(),
+            cell: default_cell(),
+        }
+    }
+}
+
+/// SRAM port type used for every bank (the weight and neuron banks are 1R1W).
+pub const SRAM_PORTS: &str = "1r1w";
+
+impl Technology {
+    /// Checks the node and cell against the CACTI table; the error names the field and the
+    /// accepted values.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        let t = CactiTable::embedded();
+        let nodes = t.nodes();
+        if !nodes.contains(&self.node_nm) {
+            return Err((
+                "technology.node_nm",
+                format!("the CACTI table has nodes {nodes:?}"),
+            ));
+        }
+        let cells = t.cells(self.node_nm, SRAM_PORTS);
+        if !cells.contains(&self.cell.as_str()) {
+            return Err((
+                "technology.cell",
+                format!(
+                    "the CACTI table has cell types {cells:?} at {} nm",
+                    self.node_nm
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// What a component is, which decides how its actions and leakage are priced.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ComponentKind {
-    /// One SRAM bank or macro: access energy depends on its capacity and word width.
+    /// One SRAM bank: a CACTI macro of its capacity and word width.
     Sram {
         /// Capacity in bytes.
         bytes: u64,
         /// Width of one access in bits.
         word_bits: u32,
+        /// Cycles from read request to data (the macro's access time must fit).
+        read_latency: u32,
     },
-    /// Flop-based storage: access energy is proportional to the bits of the accessed word.
+    /// A register file: priced as a CACTI macro too (at least 1 KiB, see [`cacti`]).
     RegisterFile {
-        /// Capacity in bits (for leakage).
+        /// Capacity in bits.
         bits: u64,
         /// Width of one access in bits.
         word_bits: u32,
     },
-    /// Datapath or controller logic: actions are arithmetic operations.
+    /// Datapath or controller logic: actions are arithmetic operations; its instances (per
+    /// PE, per lane or one per chip) come from `[logic_block.<name>]` and the usage's `pes` and
+    /// `lanes`.
     Logic,
-    /// An off-chip DRAM device or rank of the given kind (`lpddr4`, `ddr3`, `hbm2`, or any kind
-    /// the table defines).
+    /// The off-chip DRAM channel, already priced by DRAMPower's equations.
     Dram {
-        /// The DRAM standard, matched case-insensitively against the table's `dram.<kind>`.
+        /// The DRAM standard (`lpddr4`, …).
         kind: String,
+        /// Its energy over the run.
+        energy: DramEnergy,
     },
 }
 
 /// The activity of one component over a run, as counted by the cycle model.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ComponentUsage {
-    /// Instance name, unique within a [`Usage`] (e.g. `pe[3]`, `weight_sram0`).
+    /// Instance name, unique within a [`Usage`] (e.g. `pe_array`, `wsram0`).
     pub name: String,
     /// What the component is.
     pub kind: ComponentKind,
-    /// How many times each action happened (`read`, `add16`, `read_bytes`, …).
+    /// How many times each action happened (`read`, `add16`, …).
     pub actions: BTreeMap<String, u64>,
 }
 
@@ -104,4 +164,10 @@ pub struct Usage {
     pub clock_mhz: f64,
     /// Synaptic operations performed, for the pJ/SOP figure of merit.
     pub synaptic_ops: u64,
+    /// Node and cell type of the chip.
+    pub technology: Technology,
+    /// Processing elements (instances of a `per = "pe"` logic block).
+    pub pes: u32,
+    /// Spike-generator lanes (instances of a `per = "lane"` logic block).
+    pub lanes: u32,
 }

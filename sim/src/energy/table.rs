@@ -1,7 +1,9 @@
-//! The energy table: schema of the TOML file, validation, merging of overrides and look-ups.
+//! The energy table: schema of the TOML file, validation, strict merging of overrides and
+//! look-ups.
 //!
-//! The file schema is strict (`deny_unknown_fields` everywhere) because a misspelt field in an
-//! override file would otherwise be silently ignored and the default number used instead.
+//! The file schema is strict (`deny_unknown_fields` everywhere), and an override file may only
+//! name entries the default table has (`[logic.add_16]` is refused with its name), because a
+//! misspelt entry would otherwise be silently ignored and the default number used instead.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,7 +17,8 @@ pub(crate) const DEFAULT_45NM: &str = include_str!("../../energy/default-45nm.to
 /// How errors and reports name the embedded default table.
 pub(crate) const DEFAULT_ORIGIN: &str = "default-45nm.toml";
 
-/// A validated energy table: per-action energies and leakage powers, each with its source.
+/// A validated energy table: per-action energies, logic blocks, gate figures, clock and band
+/// rules, and user SRAM macros, each with its source.
 ///
 /// Build it with [`EnergyTable::default_45nm`], [`EnergyTable::from_toml_str`] or
 /// [`EnergyTable::load`]; combine with [`EnergyTable::with_overrides`]; use it with
@@ -31,19 +34,21 @@ pub struct EnergyTable {
 /// Root of the TOML file. Every section is optional so an override file can be partial.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct TableFile {
+pub(crate) struct TableFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     meta: Option<Meta>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    logic: BTreeMap<String, PerAction>,
+    pub(crate) logic: BTreeMap<String, PerAction>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    logic_leakage: BTreeMap<String, Microwatts>,
-    #[serde(default)]
-    sram: SramSection,
-    #[serde(default)]
-    register_file: RegisterFileSection,
+    pub(crate) logic_block: BTreeMap<String, LogicBlock>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) gate: Option<Gate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) clock: Option<Fraction>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    dram: BTreeMap<String, BTreeMap<String, DramEntry>>,
+    pub(crate) band: BTreeMap<String, Band>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) sram_macro: BTreeMap<String, SramMacro>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -53,103 +58,77 @@ struct Meta {
     source: String,
 }
 
+/// One logic operation's energy.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct PerAction {
-    pj: f64,
-    source: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct Microwatts {
-    uw: f64,
-    source: String,
-}
-
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct SramSection {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    points: BTreeMap<String, SramPoint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    write_factor: Option<Factor>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    leakage: Option<SramLeakage>,
-}
-
-/// One measured SRAM macro: its read energy for one access of `word_bits`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct SramPoint {
-    pub(crate) bytes: u64,
-    pub(crate) word_bits: u32,
-    pub(crate) read_pj: f64,
+pub(crate) struct PerAction {
+    pub(crate) pj: f64,
     pub(crate) source: String,
 }
 
+/// How a unit is replicated on the chip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    /// One instance per processing element.
+    Pe,
+    /// One instance per spike-generator lane.
+    Lane,
+    /// One instance on the chip.
+    Chip,
+}
+
+/// Size of one instance of a logic unit, in NAND2-equivalent gates: sets its leakage and area.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct Factor {
-    value: f64,
-    source: String,
+pub(crate) struct LogicBlock {
+    pub(crate) gates: f64,
+    pub(crate) per: Per,
+    pub(crate) source: String,
 }
 
+/// Leakage and area of one NAND2-equivalent gate at 45 nm.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct SramLeakage {
-    uw_per_kb: f64,
-    source: String,
+pub(crate) struct Gate {
+    pub(crate) leakage_nw: f64,
+    pub(crate) area_um2: f64,
+    pub(crate) source: String,
 }
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct RegisterFileSection {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    read: Option<PerBit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    write: Option<PerBit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    leakage: Option<NanowattsPerBit>,
-}
-
+/// A fraction with its band (`low <= value <= high`).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct PerBit {
-    pj_per_bit: f64,
-    source: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct NanowattsPerBit {
-    nw_per_bit: f64,
-    source: String,
-}
-
-/// An entry under `[dram.<kind>]`: an action priced by `pj` or `pj_per_bit`, or (under the key
-/// `background`) a power in `mw`.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-struct DramEntry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pj: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pj_per_bit: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    mw: Option<f64>,
-    source: String,
-}
-
-/// The key under `[dram.<kind>]` that holds background power rather than an action.
-const DRAM_BACKGROUND: &str = "background";
-
-/// A price found in the table: the energy and the source that justifies it.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Priced<'a> {
+pub(crate) struct Fraction {
     pub(crate) value: f64,
-    pub(crate) source: &'a str,
+    pub(crate) low: f64,
+    pub(crate) high: f64,
+    pub(crate) source: String,
 }
+
+/// Multipliers giving the low and high end of a component class's band.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Band {
+    pub(crate) low: f64,
+    pub(crate) high: f64,
+    pub(crate) source: String,
+}
+
+/// A designer's own figures for one SRAM bank (by component name), replacing CACTI's.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SramMacro {
+    pub(crate) read_pj: f64,
+    pub(crate) write_pj: f64,
+    pub(crate) leakage_mw: f64,
+    pub(crate) area_mm2: f64,
+    pub(crate) access_ns: f64,
+    pub(crate) source: String,
+}
+
+/// The band keys the estimator uses.
+pub(crate) const BAND_KEYS: [&str; 4] = ["logic", "logic_leakage", "dram_core", "dram_io"];
 
 impl EnergyTable {
     /// The embedded 45 nm table (`sim/energy/default-45nm.toml`).
@@ -188,38 +167,61 @@ impl EnergyTable {
     }
 
     /// Merges `other` over `self`: every entry of `other` replaces the entry of the same key
-    /// (e.g. `logic.add16`, `sram.points.horowitz_8kb`, `dram.ddr3.activate`); entries only in
-    /// `self` are kept. This lets a designer override a few numbers without copying the file.
-    pub fn with_overrides(mut self, other: EnergyTable) -> Self {
+    /// (e.g. `logic.add16`, `logic_block.pe_array`, `gate`). An entry of `other` that `self`
+    /// does not have is refused with its name (a misspelt key would otherwise be ignored),
+    /// except `sram_macro.<bank>` entries, which add a designer's own macro figures for a
+    /// bank (checked against the run's banks by [`EnergyTable::try_estimate`]).
+    pub fn with_overrides(mut self, other: EnergyTable) -> Result<Self, EnergyError> {
         let theirs = other.file;
+        let unknown = |entry: String, known: Vec<String>| EnergyError::Invalid {
+            origin: other.origin.clone(),
+            entry,
+            problem: format!(
+                "not an entry of {} (known: {})",
+                self.origin,
+                known.join(", ")
+            ),
+        };
+        for k in theirs.logic.keys() {
+            if !self.file.logic.contains_key(k) {
+                return Err(unknown(
+                    format!("logic.{k}"),
+                    self.file.logic.keys().cloned().collect(),
+                ));
+            }
+        }
+        for k in theirs.logic_block.keys() {
+            if !self.file.logic_block.contains_key(k) {
+                return Err(unknown(
+                    format!("logic_block.{k}"),
+                    self.file.logic_block.keys().cloned().collect(),
+                ));
+            }
+        }
+        for k in theirs.band.keys() {
+            if !self.file.band.contains_key(k) {
+                return Err(unknown(
+                    format!("band.{k}"),
+                    self.file.band.keys().cloned().collect(),
+                ));
+            }
+        }
         let mine = &mut self.file;
         if theirs.meta.is_some() {
             mine.meta = theirs.meta;
         }
         mine.logic.extend(theirs.logic);
-        mine.logic_leakage.extend(theirs.logic_leakage);
-        mine.sram.points.extend(theirs.sram.points);
-        if theirs.sram.write_factor.is_some() {
-            mine.sram.write_factor = theirs.sram.write_factor;
+        mine.logic_block.extend(theirs.logic_block);
+        if theirs.gate.is_some() {
+            mine.gate = theirs.gate;
         }
-        if theirs.sram.leakage.is_some() {
-            mine.sram.leakage = theirs.sram.leakage;
+        if theirs.clock.is_some() {
+            mine.clock = theirs.clock;
         }
-        let rf = theirs.register_file;
-        if rf.read.is_some() {
-            mine.register_file.read = rf.read;
-        }
-        if rf.write.is_some() {
-            mine.register_file.write = rf.write;
-        }
-        if rf.leakage.is_some() {
-            mine.register_file.leakage = rf.leakage;
-        }
-        for (kind, entries) in theirs.dram {
-            mine.dram.entry(kind).or_default().extend(entries);
-        }
+        mine.band.extend(theirs.band);
+        mine.sram_macro.extend(theirs.sram_macro);
         self.origin = format!("{} + {}", self.origin, other.origin);
-        self
+        Ok(self)
     }
 
     /// Where the entries came from: the origin given when parsing, or `a + b` after overrides.
@@ -241,39 +243,26 @@ impl EnergyTable {
                 .map(|(k, e)| (format!("logic.{k}"), e.source.as_str())),
         );
         out.extend(
-            f.logic_leakage
+            f.logic_block
                 .iter()
-                .map(|(k, e)| (format!("logic_leakage.{k}"), e.source.as_str())),
+                .map(|(k, e)| (format!("logic_block.{k}"), e.source.as_str())),
+        );
+        if let Some(g) = &f.gate {
+            out.push(("gate".into(), &g.source));
+        }
+        if let Some(c) = &f.clock {
+            out.push(("clock".into(), &c.source));
+        }
+        out.extend(
+            f.band
+                .iter()
+                .map(|(k, e)| (format!("band.{k}"), e.source.as_str())),
         );
         out.extend(
-            f.sram
-                .points
+            f.sram_macro
                 .iter()
-                .map(|(k, e)| (format!("sram.points.{k}"), e.source.as_str())),
+                .map(|(k, e)| (format!("sram_macro.{k}"), e.source.as_str())),
         );
-        if let Some(e) = &f.sram.write_factor {
-            out.push(("sram.write_factor".into(), &e.source));
-        }
-        if let Some(e) = &f.sram.leakage {
-            out.push(("sram.leakage".into(), &e.source));
-        }
-        let rf = &f.register_file;
-        if let Some(e) = &rf.read {
-            out.push(("register_file.read".into(), &e.source));
-        }
-        if let Some(e) = &rf.write {
-            out.push(("register_file.write".into(), &e.source));
-        }
-        if let Some(e) = &rf.leakage {
-            out.push(("register_file.leakage".into(), &e.source));
-        }
-        for (kind, entries) in &f.dram {
-            out.extend(
-                entries
-                    .iter()
-                    .map(|(k, e)| (format!("dram.{kind}.{k}"), e.source.as_str())),
-            );
-        }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }
@@ -286,103 +275,16 @@ impl EnergyTable {
             .map(|(_, s)| s)
     }
 
-    // ---- look-ups used by the estimator -------------------------------------------------
-
-    /// Energy of one logic action, in pJ.
-    pub(crate) fn logic_pj(&self, action: &str) -> Option<Priced<'_>> {
-        self.file.logic.get(action).map(|e| Priced {
-            value: e.pj,
-            source: &e.source,
-        })
+    pub(crate) fn file(&self) -> &TableFile {
+        &self.file
     }
 
-    /// Leakage of a logic component in µW, with the key it was found under.
-    pub(crate) fn logic_leakage_uw(&self, name: &str) -> Option<(String, Priced<'_>)> {
-        let class = logic_class(name);
-        [name, class, "default"].into_iter().find_map(|key| {
-            self.file.logic_leakage.get(key).map(|e| {
-                (
-                    key.to_string(),
-                    Priced {
-                        value: e.uw,
-                        source: &e.source,
-                    },
-                )
-            })
-        })
-    }
-
-    /// The SRAM points, by key.
-    pub(crate) fn sram_points(&self) -> &BTreeMap<String, SramPoint> {
-        &self.file.sram.points
-    }
-
-    /// Write energy as a multiple of read energy.
-    pub(crate) fn sram_write_factor(&self) -> Option<Priced<'_>> {
-        self.file.sram.write_factor.as_ref().map(|e| Priced {
-            value: e.value,
-            source: &e.source,
-        })
-    }
-
-    /// SRAM leakage in µW per KB.
-    pub(crate) fn sram_leakage_uw_per_kb(&self) -> Option<Priced<'_>> {
-        self.file.sram.leakage.as_ref().map(|e| Priced {
-            value: e.uw_per_kb,
-            source: &e.source,
-        })
-    }
-
-    /// Register-file access energy per bit for `read` or `write`.
-    pub(crate) fn register_file_pj_per_bit(&self, action: &str) -> Option<Priced<'_>> {
-        let rf = &self.file.register_file;
-        let entry = match action {
-            "read" => rf.read.as_ref(),
-            "write" => rf.write.as_ref(),
-            _ => None,
-        };
-        entry.map(|e| Priced {
-            value: e.pj_per_bit,
-            source: &e.source,
-        })
-    }
-
-    /// Register-file leakage in nW per bit.
-    pub(crate) fn register_file_leakage_nw_per_bit(&self) -> Option<Priced<'_>> {
-        self.file.register_file.leakage.as_ref().map(|e| Priced {
-            value: e.nw_per_bit,
-            source: &e.source,
-        })
-    }
-
-    /// Energy of one DRAM action in pJ (a `pj_per_bit` entry is per byte: 8 × pJ/bit).
-    pub(crate) fn dram_action_pj(&self, kind: &str, action: &str) -> Option<Priced<'_>> {
-        if action == DRAM_BACKGROUND {
-            return None;
-        }
-        let entry = self.file.dram.get(&kind.to_lowercase())?.get(action)?;
-        let value = match (entry.pj, entry.pj_per_bit) {
-            (Some(pj), _) => pj,
-            (None, Some(per_bit)) => 8.0 * per_bit,
-            (None, None) => return None,
-        };
-        Some(Priced {
-            value,
-            source: &entry.source,
-        })
-    }
-
-    /// Background power of a DRAM kind in mW.
-    pub(crate) fn dram_background_mw(&self, kind: &str) -> Option<Priced<'_>> {
-        let entry = self
-            .file
-            .dram
-            .get(&kind.to_lowercase())?
-            .get(DRAM_BACKGROUND)?;
-        entry.mw.map(|mw| Priced {
-            value: mw,
-            source: &entry.source,
-        })
+    /// The band of a component class, `(low, high)` multipliers (1, 1 when absent).
+    pub(crate) fn band(&self, key: &str) -> (f64, f64) {
+        self.file
+            .band
+            .get(key)
+            .map_or((1.0, 1.0), |b| (b.low, b.high))
     }
 }
 
@@ -394,133 +296,87 @@ impl TableFile {
             entry,
             problem,
         };
-        let check = |entry: String, field: &str, value: f64, source: &str| {
+        let check = |entry: &str, field: &str, value: f64| {
             if !value.is_finite() {
                 return Err(bad(
-                    entry,
+                    entry.to_string(),
                     format!("`{field}` = {value} is not a finite number"),
                 ));
             }
-            if value < 0.0 {
-                return Err(bad(entry, format!("`{field}` = {value} is negative")));
-            }
-            if source.trim().is_empty() {
-                return Err(bad(entry, "`source` is empty".to_string()));
+            if value < 0.0 || (value == 0.0 && value.is_sign_negative()) {
+                return Err(bad(
+                    entry.to_string(),
+                    format!("`{field}` = {value} is negative"),
+                ));
             }
             Ok(())
         };
-        if let Some(m) = &self.meta {
-            if m.source.trim().is_empty() {
-                return Err(bad("meta".into(), "`source` is empty".into()));
+        let src = |entry: &str, source: &str| {
+            if source.trim().is_empty() {
+                Err(bad(entry.to_string(), "`source` is empty".into()))
+            } else {
+                Ok(())
             }
+        };
+        if let Some(m) = &self.meta {
+            src("meta", &m.source)?;
         }
         for (k, e) in &self.logic {
-            check(format!("logic.{k}"), "pj", e.pj, &e.source)?;
+            let entry = format!("logic.{k}");
+            check(&entry, "pj", e.pj)?;
+            src(&entry, &e.source)?;
         }
-        for (k, e) in &self.logic_leakage {
-            check(format!("logic_leakage.{k}"), "uw", e.uw, &e.source)?;
+        for (k, e) in &self.logic_block {
+            let entry = format!("logic_block.{k}");
+            check(&entry, "gates", e.gates)?;
+            src(&entry, &e.source)?;
         }
-        for (k, p) in &self.sram.points {
-            let entry = format!("sram.points.{k}");
-            check(entry.clone(), "read_pj", p.read_pj, &p.source)?;
-            if p.read_pj == 0.0 {
-                return Err(bad(
-                    entry,
-                    "`read_pj` must be > 0 (points are interpolated in log-log)".into(),
-                ));
+        if let Some(g) = &self.gate {
+            check("gate", "leakage_nw", g.leakage_nw)?;
+            check("gate", "area_um2", g.area_um2)?;
+            src("gate", &g.source)?;
+        }
+        let ordered = |entry: &str, low: f64, mid: f64, high: f64| {
+            if low <= mid && mid <= high {
+                Ok(())
+            } else {
+                Err(bad(
+                    entry.to_string(),
+                    format!("needs low <= value <= high, got {low}, {mid}, {high}"),
+                ))
             }
-            if p.bytes == 0 {
-                return Err(bad(entry, "`bytes` must be > 0".into()));
+        };
+        if let Some(c) = &self.clock {
+            for (f, v) in [("value", c.value), ("low", c.low), ("high", c.high)] {
+                check("clock", f, v)?;
             }
-            if p.word_bits == 0 {
-                return Err(bad(entry, "`word_bits` must be > 0".into()));
+            ordered("clock", c.low, c.value, c.high)?;
+            src("clock", &c.source)?;
+        }
+        for (k, b) in &self.band {
+            let entry = format!("band.{k}");
+            if !BAND_KEYS.contains(&k.as_str()) {
+                return Err(bad(entry, format!("unknown band (known: {BAND_KEYS:?})")));
             }
+            check(&entry, "low", b.low)?;
+            check(&entry, "high", b.high)?;
+            ordered(&entry, b.low, 1.0, b.high)?;
+            src(&entry, &b.source)?;
         }
-        if let Some(e) = &self.sram.write_factor {
-            check("sram.write_factor".into(), "value", e.value, &e.source)?;
-        }
-        if let Some(e) = &self.sram.leakage {
-            check("sram.leakage".into(), "uw_per_kb", e.uw_per_kb, &e.source)?;
-        }
-        let rf = &self.register_file;
-        if let Some(e) = &rf.read {
-            check(
-                "register_file.read".into(),
-                "pj_per_bit",
-                e.pj_per_bit,
-                &e.source,
-            )?;
-        }
-        if let Some(e) = &rf.write {
-            check(
-                "register_file.write".into(),
-                "pj_per_bit",
-                e.pj_per_bit,
-                &e.source,
-            )?;
-        }
-        if let Some(e) = &rf.leakage {
-            check(
-                "register_file.leakage".into(),
-                "nw_per_bit",
-                e.nw_per_bit,
-                &e.source,
-            )?;
-        }
-        for (kind, entries) in &self.dram {
-            if kind.to_lowercase() != *kind {
-                return Err(bad(
-                    format!("dram.{kind}"),
-                    "DRAM kinds must be lower-case (usage kinds are matched lower-cased)".into(),
-                ));
+        for (k, m) in &self.sram_macro {
+            let entry = format!("sram_macro.{k}");
+            for (f, v) in [
+                ("read_pj", m.read_pj),
+                ("write_pj", m.write_pj),
+                ("leakage_mw", m.leakage_mw),
+                ("area_mm2", m.area_mm2),
+                ("access_ns", m.access_ns),
+            ] {
+                check(&entry, f, v)?;
             }
-            for (k, e) in entries {
-                let entry = format!("dram.{kind}.{k}");
-                let given: Vec<(&str, f64)> =
-                    [("pj", e.pj), ("pj_per_bit", e.pj_per_bit), ("mw", e.mw)]
-                        .into_iter()
-                        .filter_map(|(name, v)| v.map(|v| (name, v)))
-                        .collect();
-                let expected = if k == DRAM_BACKGROUND {
-                    "`mw`"
-                } else {
-                    "one of `pj` or `pj_per_bit`"
-                };
-                let fits = match given.as_slice() {
-                    [(name, _)] if k == DRAM_BACKGROUND => *name == "mw",
-                    [(name, _)] => *name != "mw",
-                    _ => false,
-                };
-                if !fits {
-                    let names: Vec<&str> = given.iter().map(|(n, _)| *n).collect();
-                    return Err(bad(
-                        entry,
-                        format!("needs exactly {expected}, found [{}]", names.join(", ")),
-                    ));
-                }
-                let (name, value) = given[0];
-                check(entry, name, value, &e.source)?;
-            }
+            src(&entry, &m.source)?;
         }
         Ok(())
-    }
-}
-
-/// The class of a logic component: its name without a trailing index (`pe[3]`, `pe_3`, `pe.3`,
-/// `pe3` → `pe`), so one leakage entry covers every instance of a replicated block.
-pub(crate) fn logic_class(name: &str) -> &str {
-    let mut s = name;
-    if s.ends_with(']') {
-        if let Some(open) = s.rfind('[') {
-            s = &s[..open];
-        }
-    }
-    s = s.trim_end_matches(|c: char| c.is_ascii_digit());
-    s = s.trim_end_matches(['_', '.', '-']);
-    if s.is_empty() {
-        name
-    } else {
-        s
     }
 }
 

@@ -37,8 +37,37 @@ fn sim_verifies_against_l1_and_reports_counters_and_energy() {
     assert!(e > 0.0 && e.is_finite());
     let pj = j["pj_per_sop"].as_f64().unwrap();
     assert!((1.0..30.0).contains(&pj), "pJ/SOP {pj}");
-    let comps = j["energy"]["components"].as_array().unwrap();
-    assert!(comps.iter().any(|c| c["name"] == "pe_array"));
+    // Band, area and one component per bank with the fields.
+    let band = j["energy_band_uj"].as_array().unwrap();
+    let (lo, hi) = (band[0].as_f64().unwrap(), band[1].as_f64().unwrap());
+    assert!(lo < e && e < hi, "{lo} < {e} < {hi}");
+    assert!(j["area_mm2"].as_f64().unwrap() > 0.0);
+    let comps = j["components"].as_array().unwrap();
+    assert!(comps
+        .iter()
+        .any(|c| c["name"] == "pe_array" && c["kind"] == "logic"));
+    assert!(comps.iter().any(|c| c["kind"] == "clock"));
+    for bank in ["wsram0", "wsram1", "nsram0", "nsram15"] {
+        let c = comps
+            .iter()
+            .find(|c| c["name"] == bank)
+            .unwrap_or_else(|| panic!("{bank} listed"));
+        assert_eq!(c["kind"], "sram");
+        for field in [
+            "capacity_bytes",
+            "word_bits",
+            "per_read_pj",
+            "per_write_pj",
+            "leakage_mw",
+            "area_mm2",
+            "dynamic_uj",
+            "leakage_uj",
+        ] {
+            assert!(c[field].as_f64().is_some_and(|x| x > 0.0), "{bank}.{field}");
+        }
+    }
+    assert_eq!(j["technology"]["cell"], "itrs-lop");
+    assert!(!stdout(&o).contains("-0.0"));
 }
 
 #[test]
@@ -114,11 +143,48 @@ fn vcd_and_dram_trace_are_written_and_readable() {
     }
     assert!(last.unwrap() >= 4999);
     assert!(phase_changes >= 3, "seed, threshold, reset, generate...");
+    // DRAMPower 5's command list: ts,CMD,rank,bankgroup,bank,row,column[,data], then END.
     let text = std::fs::read_to_string(&trace).unwrap();
     let first = text.lines().next().expect("DRAM commands");
     let fields: Vec<&str> = first.split(',').collect();
-    assert_eq!(fields.len(), 3, "{first}");
-    assert!(["ACT", "PRE", "RD", "WR"].contains(&fields[1]));
+    assert_eq!(fields.len(), 7, "{first}");
+    assert_eq!(fields[1], "ACT");
+    let last = text.lines().last().unwrap();
+    assert_eq!(last.split(',').nth(1), Some("END"), "{last}");
+    let rd = text.lines().find(|l| l.contains(",RD,")).expect("a read");
+    assert_eq!(rd.split(',').count(), 8, "{rd}");
+    let ts: Vec<u64> = text
+        .lines()
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(ts.windows(2).all(|w| w[0] < w[1]), "timestamps increase");
+    // Timestamps are LPDDR4-3200 clock cycles: 8 per 5 ns accelerator cycle.
+    assert!(ts.iter().all(|t| t % 8 == 0));
+    let spec: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("run.trace.memspec.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(spec["memspec"]["memoryType"], "LPDDR4");
+}
+
+#[test]
+fn dram_trace_of_a_run_without_dram_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("t.csv");
+    let o = fspinn(&[
+        "sim",
+        "--config",
+        "small",
+        "--builtin",
+        "--samples",
+        "1",
+        "--dram-trace",
+        trace.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("--dram-trace") && e.contains("on chip"), "{e}");
+    assert!(!trace.exists(), "no empty trace file");
 }
 
 #[test]
@@ -126,7 +192,14 @@ fn energy_prints_a_table() {
     let o = fspinn(&["energy", "--builtin", "--samples", "1"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let t = stdout(&o);
-    for word in ["pe_array", "wsram0", "TOTAL"] {
+    for word in [
+        "pe_array",
+        "wsram0",
+        "TOTAL",
+        "low..high",
+        "area",
+        "itrs-lop",
+    ] {
         assert!(t.contains(word), "{word} missing:\n{t}");
     }
 }
@@ -151,4 +224,22 @@ fn bad_sim_inputs_give_clear_errors() {
     assert!(stderr(&o).contains("integers"), "{}", stderr(&o));
     let o = fspinn(&["sim", "--builtin", "--neurons", "1000"]);
     assert!(stderr(&o).contains("1000 neurons"), "{}", stderr(&o));
+}
+
+#[test]
+fn misspelt_energy_table_entry_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("mine.toml");
+    std::fs::write(&table, "[logic.add_16]\npj = 0.1\nsource = \"my run\"\n").unwrap();
+    let o = fspinn(&[
+        "energy",
+        "--builtin",
+        "--samples",
+        "1",
+        "--energy-table",
+        table.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("logic.add_16") && e.contains("mine.toml"), "{e}");
 }

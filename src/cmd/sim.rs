@@ -84,7 +84,10 @@ pub struct SimArgs {
     pub vcd: Option<PathBuf>,
     #[arg(long, default_value_t = 200_000)]
     pub vcd_cycles: u64,
-    /// Write the DRAM command trace (DRAMPower format) to this file.
+    /// Write the DRAM command trace to this file: DRAMPower 5's CSV command list
+    /// (`ts,CMD,rank,bankgroup,bank,row,column[,data]`, timestamps in DRAM clock cycles, final
+    /// `END`), with its memspec in `<FILE>.memspec.json`; run `drampower_cli FILE
+    /// FILE.memspec.json`. Refused when the weights are on chip (no DRAM traffic).
     #[arg(long, value_name = "FILE")]
     pub dram_trace: Option<PathBuf>,
     /// Energy entries overriding the default 45 nm table.
@@ -353,6 +356,11 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         })
         .collect();
     let summary = per_sample.summary();
+    // DRAMPower's breakdown of the DRAM energy, whole run (what `--dram-trace` cross-checks).
+    let dram_energy = usage.components.iter().find_map(|c| match &c.kind {
+        fspinn_sim::energy::ComponentKind::Dram { energy, .. } => Some(energy.clone()),
+        _ => None,
+    });
     let layout = acc.layout();
     let mut out = json!({
         "config": cfg.name,
@@ -386,6 +394,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
             "read_bytes": d.read_bytes, "write_bytes": d.write_bytes,
             "activates": d.activates, "precharges": d.precharges, "refreshes": d.refreshes,
             "row_hits": d.row_hits, "row_misses": d.row_misses, "busy_cycles": d.busy_cycles,
+            "energy_pj": dram_energy,
         },
         "energy": {
             "table": energy.table,

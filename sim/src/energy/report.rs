@@ -557,37 +557,35 @@ impl EnergyTable {
             });
         }
         let dynamic: f64 = actions.iter().map(|a| a.total_pj).sum();
-        let (instances, leakage_uw, area, source) = match (
-            self.file().logic_block.get(&c.name),
-            &self.file().gate,
-        ) {
-            (Some(b), Some(g)) => {
-                let n = match b.per {
-                    Per::Pe => usage.pes,
-                    Per::Lane => usage.lanes,
-                    Per::Chip => 1,
-                };
-                let gates = b.gates * f64::from(n);
-                (
-                    Some(n),
-                    gates * g.leakage_nw / 1000.0,
-                    gates * g.area_um2 * node * node / 1e6,
-                    format!(
+        let (instances, leakage_uw, area, source) =
+            match (self.file().logic_block.get(&c.name), &self.file().gate) {
+                (Some(b), Some(g)) => {
+                    let n = match b.per {
+                        Per::Pe => usage.pes,
+                        Per::Lane => usage.lanes,
+                        Per::Chip => 1,
+                    };
+                    let gates = b.gates * f64::from(n);
+                    (
+                        Some(n),
+                        gates * g.leakage_nw / 1000.0,
+                        gates * g.area_um2 * node * node / 1e6,
+                        format!(
                         "{n} x {} gates (logic_block.{}: {}) x {} nW, {} um2 per gate (gate: {})",
                         b.gates, c.name, b.source, g.leakage_nw, g.area_um2, g.source
                     ),
-                )
-            }
-            _ => {
-                if usage.cycles > 0 {
-                    warnings.push(format!(
+                    )
+                }
+                _ => {
+                    if usage.cycles > 0 {
+                        warnings.push(format!(
                         "no logic_block.{} or gate entry: leakage and area of `{}` counted as 0",
                         c.name, c.name
                     ));
+                    }
+                    (None, 0.0, 0.0, "no logic_block entry: counted as 0".into())
                 }
-                (None, 0.0, 0.0, "no logic_block entry: counted as 0".into())
-            }
-        };
+            };
         let stat = static_pj(leakage_uw, usage, clock_ok);
         let (dl, dh) = self.band("logic");
         let (ll, lh) = self.band("logic_leakage");

@@ -1,4 +1,6 @@
-//! `fspinn`: train, evaluate and (later) co-simulate FSpiNN spiking networks from the command line.
+//! `fspinn`: train, evaluate, inspect and size FSpiNN spiking networks, run them on the
+//! cycle-accurate accelerator model and co-simulate that model against the RTL, from the command
+//! line.
 
 mod cmd;
 mod progress;

@@ -180,6 +180,8 @@ fn fspinn_short_training_learns_far_above_chance() {
     let test = data::builtin(Split::Test);
     let cfg = fspinn_config(100, train.len(), test.len(), 1);
     let (_, acc) = run_to_end(Trainer::new(cfg, 784).unwrap());
-    // Chance is 10 %; FSpiNN starts slower than the baseline (see docs/results.md).
+    // Chance is 10 %. The bar is lower than the baseline's (0.45): FSpiNN learns more slowly
+    // over its first 1000 images, and such short runs vary by about 10 points with the seed
+    // (docs/fspinn.md, "L0 vs L1 tolerance").
     assert!(acc > 0.25, "FSpiNN accuracy {acc} after 1000 images");
 }

@@ -1,6 +1,7 @@
 //! The accelerator's hardware description, read from TOML: how many PEs, how the weight and
 //! neuron-state SRAMs are banked, the DRAM behind them, the clock. One typed config drives the
-//! cycle model and (later) the RTL parameters, so the two can never describe different chips.
+//! cycle model and, through [`crate::rtl_params`], the RTL's Verilog parameters, so the two can
+//! never describe different chips.
 
 use crate::dram::DramConfig;
 use crate::error::SimError;

@@ -259,7 +259,6 @@ impl RtlAccelerator {
             .and_then(|d| d.words.get((addr / 8) as usize).copied())
     }
 
-    /// The verilated top, for tracing and direct port access.
     /// Excitatory neurons of the loaded network.
     pub fn neurons(&self) -> usize {
         self.neurons

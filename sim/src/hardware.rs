@@ -161,7 +161,13 @@ mod tests {
     use super::*;
 
     fn layout(cfg: &HwConfig, storage_bits: u32) -> WeightLayout {
-        WeightLayout::new(cfg, cfg.neurons as usize, storage_bits, storage_bits.min(16)).unwrap()
+        WeightLayout::new(
+            cfg,
+            cfg.neurons as usize,
+            storage_bits,
+            storage_bits.min(16),
+        )
+        .unwrap()
     }
 
     #[test]

@@ -102,15 +102,8 @@ pub fn count(n: impl Into<u64>, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
 }
 
-/// Writes a line to stdout: `outln!("{x} cycles")?`.
-#[macro_export]
-macro_rules! outln {
-    ($($arg:tt)*) => {
-        $crate::output::stdout_text(&(format!($($arg)*) + "\n"))
-    };
-}
-
-/// Writes a line to stderr: `errln!("warning: {w}")?`.
+/// Writes a line to stderr: `errln!("warning: {w}")?` (stdout text goes through [`report`]
+/// or [`stdout_text`]).
 #[macro_export]
 macro_rules! errln {
     ($($arg:tt)*) => {

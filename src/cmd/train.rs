@@ -388,11 +388,11 @@ pub fn execute(
 pub fn print_report(r: &TrainReport, json: bool) -> Result<()> {
     let text = if r.complete {
         format!(
-            "{} {} N={}: {} training images in {:.1} s ({:.0}/s), test accuracy {:.2}% on {}\n",
+            "{} {} N={}: {} in {:.1} s ({:.0}/s), test accuracy {:.2}% on {}\n",
             r.config.dataset,
             r.config.variant,
             r.config.neurons,
-            r.samples_done,
+            output::count(r.samples_done, "training image", "training images"),
             r.train_seconds,
             r.train_samples_per_second,
             r.test_accuracy.unwrap_or(0.0) * 100.0,

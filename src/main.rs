@@ -3,10 +3,12 @@
 //! line.
 
 mod cmd;
+mod output;
 mod progress;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 /// FSpiNN: memory- and energy-efficient STDP spiking networks, their golden models and accelerator.
 #[derive(Parser)]
@@ -49,7 +51,20 @@ enum Command {
     Data(cmd::data::DataCommand),
 }
 
-fn main() -> Result<()> {
+/// Runs the command; a user error is printed once on one line (`error: a: b: c`, exit 1), a
+/// closed reader ends the run quietly (exit 141, see `output`).
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if output::is_reader_gone(&e) => ExitCode::from(output::READER_GONE_EXIT),
+        Err(e) => {
+            output::print_error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
     let matches = <Cli as clap::CommandFactory>::command().get_matches();
     let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
     // Whether --variant was typed (a model's own mode must not be contradicted silently).

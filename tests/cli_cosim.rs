@@ -63,6 +63,13 @@ fn default_cosim_matches_and_both_vcds_agree() {
     assert_eq!(j["accesses_model"], j["accesses_rtl"]);
     assert!(j["spikes_compared"].as_u64().unwrap() > 0);
     assert!(j["energy"]["energy_per_sample_uj"].as_f64().unwrap() > 0.0);
+    // The modelled chip is recorded: the small config, weights on chip.
+    let h = &j["hardware"];
+    assert_eq!(h["source"], "builtin:small");
+    assert_eq!(h["pes"], 16);
+    assert_eq!(h["weight_sram"]["depth"], 19_600);
+    assert_eq!(h["weights_on_chip"], true);
+    assert_eq!(h["sha256"].as_str().unwrap().len(), 64);
     let model = phase_changes(&vcd.join("model.vcd"));
     let rtl = phase_changes(&vcd.join("rtl.vcd"));
     // Same phases in the same order; the model counts one time unit per cycle, the RTL two.

@@ -1,8 +1,10 @@
 //! `fspinn cosim`: the Verilog (L3, verilated) and the cycle model (L2) side by side on real
 //! images, every spike, weight write, cycle count and bank access compared; VCDs of both.
 
-use super::common::{print_json, DataArgs};
-use super::sim::load_config;
+use super::common::{ensure_dir, DataArgs};
+use super::sim::{config_source, load_config};
+use crate::output::{self, count};
+use crate::progress::samples_bar;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use fspinn_model::data::{builtin, Dataset, DatasetKind, Split};
@@ -11,6 +13,7 @@ use fspinn_model::network::Network;
 use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, labels};
 use fspinn_sim::energy::EnergyTable;
+use fspinn_sim::hardware::HardwareSummary;
 use fspinn_sim::waves::Waves;
 use fspinn_sim::{Accelerator, HwConfig};
 use fspinn_testbench::cosim::{compare_sample_traced, CosimMismatch, CosimTotals, RtlAccelerator};
@@ -83,8 +86,7 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
     let cfg = load_config(&a.config)?;
     let (net, assignments, seed) = match &a.model {
         Some(path) => {
-            let t = checkpoint::load(path)
-                .with_context(|| format!("loading model {}", path.display()))?;
+            let t = checkpoint::load(path).context("loading the model")?;
             let Network::Fspinn(net) = t.network else {
                 bail!(
                     "{}: only integer FSpiNN checkpoints run on the RTL (train with --precision wB, or --quantize post)",
@@ -262,9 +264,10 @@ pub fn run(a: CosimArgs) -> Result<()> {
     }
     let s = setup(&a)?;
     let data = images(&a)?;
-    std::fs::create_dir_all(&a.vcd).with_context(|| format!("creating {}", a.vcd.display()))?;
+    ensure_dir(&a.vcd, "--vcd")?;
     let bits = s.net.params().formats.weight_bits as u32;
     let mut model = Accelerator::new(&s.cfg, &s.net, bits)?;
+    let hardware = HardwareSummary::new(&s.cfg, &config_source(&a.config), model.layout());
     let load_started = Instant::now();
     let mut rtl = RtlAccelerator::load_from(&model);
     let load_seconds = load_started.elapsed().as_secs_f64();
@@ -282,6 +285,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let mut correct = 0usize;
     let started = Instant::now();
     let mut done = 0usize;
+    let bar = samples_bar(a.samples as u64, 0, "cosim");
     for k in 0..a.samples {
         let idx = a.offset + k;
         let trace = (k == 0).then_some((rtl_vcd.as_path(), 0..a.vcd_cycles));
@@ -307,6 +311,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
         totals.accesses_model += t.accesses_model;
         totals.accesses_rtl += t.accesses_rtl;
         done += 1;
+        bar.inc(1);
         if let Some(asg) = &s.assignments {
             // Both layers agree whenever there is no mismatch; the class comes from the model.
             let counts = model_counts(&model);
@@ -325,6 +330,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
             }
         }
     }
+    bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     let mismatch_vcds = match failed_at {
         Some((k, cycle)) => {
@@ -339,6 +345,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
         .scaled(done as u64);
     let mut out = json!({
         "config": s.cfg.name,
+        "hardware": &hardware,
         "neurons": s.net.n_neurons(),
         "weight_bits": bits,
         "dataset": match a.dataset { Some(d) => d.to_string(), None if a.data.data_dir.is_none() => "builtin-mnist".into(), None => "mnist".into() },
@@ -373,50 +380,55 @@ pub fn run(a: CosimArgs) -> Result<()> {
     if s.assignments.is_some() && !a.train {
         out["test_accuracy"] = json!(correct as f64 / done as f64);
     }
+    let mut text = format!(
+        "co-simulated {} ({}) on `{}` (N = {}, {bits}-bit weights, {}): {}\n",
+        count(done as u64, "image", "images"),
+        out["dataset"].as_str().unwrap_or(""),
+        s.cfg.name,
+        s.net.n_neurons(),
+        if a.train { "training" } else { "inference" },
+        count(mismatch_count, "mismatch", "mismatches")
+    );
+    text += &format!("  {}\n", hardware.weights_line());
+    text += &format!(
+        "  compared: {} spikes, {} weight updates, {} cycles (model) / {} (RTL), {} / {} bank accesses\n",
+        totals.spikes_compared, totals.weight_updates_compared, totals.cycles_model, totals.cycles_rtl,
+        totals.accesses_model, totals.accesses_rtl
+    );
+    text += &format!(
+        "  energy (45 nm table): {:.3} uJ per image, {:.2} pJ/SOP; wall time {:.2} s per image (RTL and model)\n",
+        energy.total_pj * 1e-6,
+        energy.pj_per_sop.unwrap_or(f64::NAN),
+        wall / done as f64
+    );
+    text += &format!(
+        "  waveforms: {} and {} (first {})\n",
+        model_vcd.display(),
+        rtl_vcd.display(),
+        count(a.vcd_cycles, "cycle", "cycles")
+    );
+    for m in mismatches.iter().take(5) {
+        text += &format!(
+            "  MISMATCH sample {} {} at cycle {}: expected {}, got {}\n",
+            m.sample, m.what, m.cycle, m.expected, m.actual
+        );
+    }
+    if let Some((m, r)) = &mismatch_vcds {
+        text += &format!(
+            "  around the first mismatch: {} and {}\n",
+            m.display(),
+            r.display()
+        );
+    }
+    output::report(a.json, &text)?;
     if a.json {
-        print_json(&out);
-    } else {
-        println!(
-            "co-simulated {done} {} image(s) on `{}` (N = {}, {bits}-bit weights, {}): {} mismatch(es)",
-            out["dataset"].as_str().unwrap_or(""),
-            s.cfg.name,
-            s.net.n_neurons(),
-            if a.train { "training" } else { "inference" },
-            mismatch_count
-        );
-        println!(
-            "  compared: {} spikes, {} weight updates, {} cycles (model) / {} (RTL), {} / {} bank accesses",
-            totals.spikes_compared, totals.weight_updates_compared, totals.cycles_model, totals.cycles_rtl,
-            totals.accesses_model, totals.accesses_rtl
-        );
-        println!(
-            "  energy (45 nm table): {:.3} uJ per image, {:.2} pJ/SOP; wall time {:.2} s per image (RTL and model)",
-            energy.total_pj * 1e-6,
-            energy.pj_per_sop.unwrap_or(f64::NAN),
-            wall / done as f64
-        );
-        println!(
-            "  waveforms: {} and {} (first {} cycles)",
-            model_vcd.display(),
-            rtl_vcd.display(),
-            a.vcd_cycles
-        );
-        for m in mismatches.iter().take(5) {
-            println!(
-                "  MISMATCH sample {} {} at cycle {}: expected {}, got {}",
-                m.sample, m.what, m.cycle, m.expected, m.actual
-            );
-        }
-        if let Some((m, r)) = &mismatch_vcds {
-            println!(
-                "  around the first mismatch: {} and {}",
-                m.display(),
-                r.display()
-            );
-        }
+        output::json_line(&out)?;
     }
     if mismatch_count > 0 {
-        bail!("{mismatch_count} mismatch(es) between the RTL and the cycle model");
+        bail!(
+            "{} between the RTL and the cycle model",
+            count(mismatch_count, "mismatch", "mismatches")
+        );
     }
     Ok(())
 }

@@ -267,7 +267,7 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
     if config.train_samples == 0 || config.epochs == 0 {
         bail!("--train-samples and --epochs must be at least 1");
     }
-    let t = Trainer::new(config, 28 * 28)?;
+    let t = super::common::flag_context(Trainer::new(config, 28 * 28))?;
     Ok((t, a.out.clone()))
 }
 

@@ -158,7 +158,7 @@ pub fn check_timing(
     PRESENTATION_MS.check_f64(fields[1], rest_ms as f64)?;
     if dt_ms > 0.0 {
         STEPS.check_f64(
-            fields[0],
+            STEPS.what,
             (presentation_ms / dt_ms).max(rest_ms / dt_ms) as f64,
         )?;
     }
@@ -197,7 +197,10 @@ mod tests {
         let e = check_timing(["presentation_ms", "rest_ms"], 350.0, 0.0, 1e-6)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("above the limit of 100000"), "{e}");
+        assert!(
+            e.contains("presentation_steps = 350000000 is above the limit of 100000"),
+            "{e}"
+        );
         let e = check_timing(["p", "r"], f32::NAN, 0.0, 0.5).unwrap_err();
         assert!(e.to_string().contains("p = NaN"), "{e}");
         assert!(check_timing(["p", "r"], 350.0, 150.0, 0.5).is_ok());

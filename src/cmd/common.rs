@@ -57,10 +57,13 @@ pub fn init_threads(threads: usize) -> Result<usize> {
 pub fn flag_context<T>(r: Result<T, fspinn_model::ModelError>) -> Result<T> {
     r.map_err(|e| {
         let flag = match &e {
-            fspinn_model::ModelError::Limit { what, value, .. } => Some(format!(
-                "invalid --{} {value}",
-                what.rsplit('.').next().unwrap_or(what).replace('_', "-")
-            )),
+            fspinn_model::ModelError::Limit { what, value, .. } => Some(match *what {
+                "presentation_steps" => "invalid --presentation-ms / --dt-ms".to_string(),
+                _ => format!(
+                    "invalid --{} {value}",
+                    what.rsplit('.').next().unwrap_or(what).replace('_', "-")
+                ),
+            }),
             _ => None,
         };
         match flag {

@@ -42,9 +42,14 @@ pub(super) fn check_body(body: &Body) -> Result<(), String> {
     }
     match (&body.state, &c.params) {
         (LearnedState::Baseline { weights, theta }, NetworkParams::Baseline(p)) => {
-            // STDP clips weights to [0, w_max]; the per-image normalisation then scales a
-            // neuron's non-negative weights to sum to norm_total, so none exceeds it.
-            let max = p.syn.w_max.max(p.syn.norm_total);
+            // Initial weights are at most init_scale x (1 + init_offset); STDP clips weights to
+            // [0, w_max]; the per-image normalisation scales a neuron's non-negative weights to
+            // sum to norm_total, so none exceeds it.
+            let s = &p.syn;
+            let max = s
+                .w_max
+                .max(s.norm_total)
+                .max(s.init_scale * (1.0 + s.init_offset));
             first_bad(
                 "weights",
                 weights,

@@ -15,6 +15,7 @@ pub mod energy;
 pub mod error;
 pub mod events;
 pub mod hardware;
+pub mod fuzzing;
 pub mod layout;
 pub mod rtl_params;
 pub mod spikegen;

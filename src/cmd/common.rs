@@ -40,6 +40,9 @@ impl DataArgs {
 
 /// Sets the worker thread count for parallel inference (0: one per core).
 pub fn init_threads(threads: usize) -> Result<usize> {
+    fspinn_model::limits::THREADS
+        .check(threads as u64)
+        .with_context(|| format!("invalid --threads {threads}"))?;
     if threads > 0 {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -47,6 +50,27 @@ pub fn init_threads(threads: usize) -> Result<usize> {
             .context("setting up the thread pool")?;
     }
     Ok(rayon::current_num_threads())
+}
+
+/// Names the command-line flag behind a library limit (`train_samples` -> `--train-samples`,
+/// `timing.presentation_ms` -> `--presentation-ms`); other errors pass through unchanged.
+pub fn flag_context<T>(r: Result<T, fspinn_model::ModelError>) -> Result<T> {
+    r.map_err(|e| {
+        let flag = match &e {
+            fspinn_model::ModelError::Limit { what, value, .. } => Some(match *what {
+                "presentation_steps" => "invalid --presentation-ms / --dt-ms".to_string(),
+                _ => format!(
+                    "invalid --{} {value}",
+                    what.rsplit('.').next().unwrap_or(what).replace('_', "-")
+                ),
+            }),
+            _ => None,
+        };
+        match flag {
+            Some(f) => anyhow::Error::new(e).context(f),
+            None => anyhow::Error::new(e),
+        }
+    })
 }
 
 /// Checks, before any work starts, that a file can be written at `path` (named by `flag` in

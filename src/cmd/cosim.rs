@@ -154,7 +154,8 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
 
 fn images(a: &CosimArgs) -> Result<Dataset> {
     let split = if a.train { Split::Train } else { Split::Test };
-    let need = a.offset + a.samples;
+    let need =
+        super::common::flag_context(fspinn_model::limits::check_window(a.offset, a.samples))?;
     let set = match a.dataset {
         None if a.data.data_dir.is_none() => builtin(split),
         kind => a

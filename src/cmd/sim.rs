@@ -199,7 +199,12 @@ fn setup(a: &SimArgs, cfg: &HwConfig) -> Result<Setup> {
         p.mechanisms.post_only_stdp = false;
     }
     let mut rng = Rng::stream(seed, StreamPhase::Init, 0, 0);
-    let net = FspinnNetwork::new(p, inputs, n, &mut rng)?;
+    let net = FspinnNetwork::new(p, inputs, n, &mut rng);
+    let net = if a.neurons.is_some() {
+        super::common::flag_context(net)?
+    } else {
+        net?
+    };
     Ok(Setup {
         net,
         assignments: None,
@@ -219,7 +224,8 @@ fn images(a: &SimArgs) -> Result<Dataset> {
             a.dataset
         );
     }
-    let need = a.offset + a.samples;
+    let need =
+        super::common::flag_context(fspinn_model::limits::check_window(a.offset, a.samples))?;
     let set = if a.builtin {
         builtin(split)
     } else {

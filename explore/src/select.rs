@@ -249,3 +249,22 @@ pub fn choose(
         None => front.iter().copied().max_by(order),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dominance_respects_directions() {
+        let o = [Objective::Accuracy, Objective::MemoryBytes];
+        // More accurate and smaller dominates.
+        assert!(dominates(&[0.9, 10.0], &[0.8, 20.0], &o));
+        // Equal is not domination.
+        assert!(!dominates(&[0.9, 10.0], &[0.9, 10.0], &o));
+        // A trade-off: neither dominates.
+        assert!(!dominates(&[0.9, 20.0], &[0.8, 10.0], &o));
+        assert!(!dominates(&[0.8, 10.0], &[0.9, 20.0], &o));
+        // Better in one, equal in the other.
+        assert!(dominates(&[0.9, 10.0], &[0.9, 11.0], &o));
+    }
+}

@@ -96,6 +96,26 @@ fn range(v: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+/// Whether an axis spanning these values is drawn logarithmically: all positive and more than
+/// a factor of 20 apart (energies with and without DRAM differ by orders of magnitude).
+fn wants_log(v: impl Iterator<Item = f64> + Clone) -> bool {
+    let lo = v.clone().fold(f64::INFINITY, f64::min);
+    let hi = v.fold(f64::NEG_INFINITY, f64::max);
+    lo > 0.0 && hi / lo > 20.0
+}
+
+/// A tick label: the value itself, or 10^v on a log axis.
+fn tick(v: f64, log: bool) -> String {
+    let x = if log { 10f64.powf(v) } else { v };
+    if x != 0.0 && (x.abs() >= 1e5 || x.abs() < 1e-2) {
+        format!("{x:.1e}")
+    } else if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
 fn scatter_on<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     title: &str,
@@ -105,6 +125,26 @@ fn scatter_on<DB: DrawingBackend>(
 ) -> std::result::Result<(), String> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
+    let x_log = wants_log(dots.iter().map(|d| d.x));
+    let y_log = wants_log(dots.iter().map(|d| d.y));
+    let dots: Vec<Dot> = dots
+        .iter()
+        .map(|d| Dot {
+            x: if x_log { d.x.log10() } else { d.x },
+            y: if y_log { d.y.log10() } else { d.y },
+            class: d.class,
+        })
+        .collect();
+    let x_label = if x_log {
+        format!("{x_label}, log scale")
+    } else {
+        x_label.to_string()
+    };
+    let y_label = if y_log {
+        format!("{y_label}, log scale")
+    } else {
+        y_label.to_string()
+    };
     let (x0, x1) = range(dots.iter().map(|d| d.x));
     let (y0, y1) = range(dots.iter().map(|d| d.y));
     let mut chart = ChartBuilder::on(&root)
@@ -118,6 +158,8 @@ fn scatter_on<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(x_label)
         .y_desc(y_label)
+        .x_label_formatter(&|v| tick(*v, x_log))
+        .y_label_formatter(&|v| tick(*v, y_log))
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 16))
         .draw()

@@ -249,13 +249,12 @@ fn simulate(
     t: &Trainer,
     baseline_mode: bool,
 ) -> Result<std::result::Result<HardwareMetrics, String>> {
-    let Network::Fspinn(net) = &t.network else {
-        unreachable!("hardware networks are integer FSpiNN networks")
+    let (Network::Fspinn(net), Some(assignments)) = (&t.network, t.assignments.as_ref()) else {
+        return Err(ExploreError::Selection(format!(
+            "point {}: the accelerator network is not a labelled integer FSpiNN network",
+            p.index
+        )));
     };
-    let assignments = t
-        .assignments
-        .as_ref()
-        .expect("cached networks are labelled");
     let storage_bits = if baseline_mode {
         32
     } else {

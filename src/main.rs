@@ -46,6 +46,10 @@ enum Command {
     /// Energy per sample on the modelled accelerator, as a table per component.
     #[command(after_help = cmd::sim::ENERGY_EXAMPLES)]
     Energy(cmd::sim::SimArgs),
+    /// Design-space exploration: train, simulate and price every point of a space file;
+    /// Pareto fronts, the chosen design and plots (docs/explore.md).
+    #[command(after_help = cmd::explore::EXAMPLES)]
+    Explore(cmd::explore::ExploreArgs),
     /// Check or download the MNIST and Fashion-MNIST files.
     #[command(subcommand)]
     Data(cmd::data::DataCommand),
@@ -84,5 +88,6 @@ fn run() -> Result<()> {
         Command::Sim(a) => cmd::sim::run(a),
         Command::Energy(a) => cmd::sim::run_energy(a),
         Command::Data(c) => cmd::data::run(c),
+        Command::Explore(a) => cmd::explore::run(a),
     }
 }

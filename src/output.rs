@@ -111,6 +111,14 @@ macro_rules! errln {
     };
 }
 
+/// Writes a line to stdout: `outln!("{n} points")?` (a result, so it belongs on stdout).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::output::stdout_text(&(format!($($arg)*) + "\n"))
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ pub mod cosim;
 pub mod data;
 pub mod demo;
 pub mod eval;
+pub mod explore;
 pub mod inspect;
 pub mod memory;
 pub mod sim;

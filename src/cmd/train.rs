@@ -273,7 +273,7 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
     if config.label_samples == 0 {
         bail!("--label-samples 0: at least 1 training image is needed to label the neurons");
     }
-        let t = super::common::flag_context(Trainer::new(config, 28 * 28))?;
+    let t = super::common::flag_context(Trainer::new(config, 28 * 28))?;
     Ok((t, a.out.clone()))
 }
 

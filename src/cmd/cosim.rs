@@ -26,10 +26,11 @@ pub const EXAMPLES: &str = "Examples:
 
 #[derive(Args, Debug, Clone)]
 pub struct CosimArgs {
-    /// Hardware config (the RTL is verilated for `small`; others must have the same parameters).
+    /// Hardware config: a shipped name (small, large, small-wide) or a TOML file; the RTL is
+    /// built for it (and the network) on first use and cached.
     #[arg(long, value_name = "HW.toml", default_value = "small")]
     pub config: String,
-    /// FSpiNN checkpoint with 8-bit weights; default: fresh weights for the config's N.
+    /// Integer FSpiNN checkpoint (any weight precision); default: fresh weights for the config's N.
     #[arg(long, value_name = "CKPT")]
     pub model: Option<PathBuf>,
     /// Dataset; without it (and without --data-dir) the built-in MNIST subset is used.
@@ -72,16 +73,22 @@ pub struct CosimArgs {
 const BEFORE: u64 = 200;
 const AFTER: u64 = 50;
 
-struct Setup {
-    cfg: HwConfig,
-    net: FspinnNetwork,
+pub(crate) struct Setup {
+    pub(crate) cfg: HwConfig,
+    pub(crate) net: FspinnNetwork,
     assignments: Option<Vec<Option<u8>>>,
     seed: u64,
 }
 
 fn setup(a: &CosimArgs) -> Result<Setup> {
-    let cfg = load_config(&a.config)?;
-    let (net, assignments, seed) = match &a.model {
+    load_setup(&a.config, a.model.as_deref(), a.seed)
+}
+
+/// The config and network to co-simulate (a checkpoint, else fresh weights for the config's
+/// N), checked against every limit of the RTL.
+pub(crate) fn load_setup(config: &str, model: Option<&Path>, seed: Option<u64>) -> Result<Setup> {
+    let cfg = load_config(config)?;
+    let (net, assignments, seed) = match model {
         Some(path) => {
             let t = checkpoint::load(path)
                 .with_context(|| format!("loading model {}", path.display()))?;
@@ -91,10 +98,10 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
                     path.display()
                 );
             };
-            (net, t.assignments, a.seed.unwrap_or(t.config.seed))
+            (net, t.assignments, seed.unwrap_or(t.config.seed))
         }
         None => {
-            let seed = a.seed.unwrap_or(1);
+            let seed = seed.unwrap_or(1);
             let mut rng = Rng::stream(seed, StreamPhase::Init, 0, 0);
             let net = FspinnNetwork::new(
                 FspinnParams::default(),
@@ -105,43 +112,10 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
             (net, None, seed)
         }
     };
-    let m = &net.params().mechanisms;
-    if !(m.direct_inhibition && m.post_only_stdp && m.per_step_updates) {
-        bail!("the RTL implements the FSpiNN mode only (mechanisms (a), (b) and (d) on); use `fspinn sim` for other modes");
-    }
-    let c = net.consts();
-    let wanted = fspinn_sim::rtl_params::parameters(
-        &cfg,
-        net.n_neurons(),
-        net.params().formats.weight_bits as u32,
-        c.steps,
-        c.refractory_steps,
-    )?;
-    // Two models are linked in: the large config's (weights in DRAM) and the small one's.
-    let linked = if cfg.name == fspinn_testbench::RtlModel::Large.config_name() {
-        fspinn_testbench::RtlModel::Large
-    } else {
-        fspinn_testbench::RtlModel::Small
-    };
-    for (name, value) in &wanted {
-        let built = linked
-            .parameters()
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| *v);
-        if built != Some(*value) {
-            bail!(
-                "the RTL was verilated with {name} = {}, this run needs {value} (config `{}`, {} neurons, \
-                 {}-bit weights, {} steps); co-simulating it needs the RTL built for it \
-                 (testbench/build.rs)",
-                built.map_or("?".into(), |v| v.to_string()),
-                cfg.name,
-                net.n_neurons(),
-                net.params().formats.weight_bits,
-                c.steps
-            );
-        }
-    }
+    // Every RTL limit is checked before anything is built (`fspinn_sim::rtl_params`).
+    let acc = Accelerator::new(&cfg, &net, net.params().formats.weight_bits as u32)?;
+    fspinn_sim::rtl_params::design(&acc)
+        .with_context(|| format!("config `{}` with this network", cfg.name))?;
     Ok(Setup {
         cfg,
         net,
@@ -191,6 +165,13 @@ fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
     Rng::stream(seed, phase, 0, idx as u64).next_u64() as u32
 }
 
+/// The RTL build's progress line on stderr (stage and elapsed time; only when building).
+pub fn build_progress(stage: &str, elapsed: std::time::Duration) {
+    if stage != "loaded" || elapsed.as_secs_f64() >= 1.0 {
+        eprintln!("rtl: {stage} ({:.1} s)", elapsed.as_secs_f64());
+    }
+}
+
 /// Sets every weight to neuron group 0 to all ones, in the model only.
 fn inject_fault(model: &mut Accelerator) {
     let layout = model.layout().clone();
@@ -213,7 +194,7 @@ fn trace_mismatch(
     cycle: u64,
 ) -> Result<(PathBuf, PathBuf)> {
     let mut model = Accelerator::new(&s.cfg, &s.net, s.net.params().formats.weight_bits as u32)?;
-    let mut rtl = RtlAccelerator::load_from(&model);
+    let mut rtl = RtlAccelerator::open(&model, None)?;
     if a.inject_weight_fault {
         inject_fault(&mut model);
     }
@@ -266,7 +247,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let bits = s.net.params().formats.weight_bits as u32;
     let mut model = Accelerator::new(&s.cfg, &s.net, bits)?;
     let load_started = Instant::now();
-    let mut rtl = RtlAccelerator::load_from(&model);
+    let mut rtl = RtlAccelerator::open(&model, Some(&build_progress))?;
     let load_seconds = load_started.elapsed().as_secs_f64();
     if a.inject_weight_fault {
         inject_fault(&mut model);

@@ -7,5 +7,6 @@ pub mod demo;
 pub mod eval;
 pub mod inspect;
 pub mod memory;
+pub mod rtl;
 pub mod sim;
 pub mod train;

@@ -10,8 +10,7 @@
 //! while ready is handed to it (writes update the image when issued, reads return the image
 //! as it is at completion, as `fspinn_sim::weight_port` does).
 
-use crate::{net_reg, Outputs, Rtl, RtlModel};
-use fspinn_model::fixed::rate_q24;
+use crate::{net_reg, Outputs, Rtl};
 use fspinn_sim::dram::{DramChannel, DramCounters, DramRequest};
 use fspinn_sim::events::{SpikeEvent, WeightWrite};
 use fspinn_sim::Accelerator;
@@ -141,62 +140,37 @@ fn space(s: u32, index: u32) -> u32 {
 
 impl RtlAccelerator {
     /// Resets the RTL and loads the registers, weights and thresholds of `model` (an L2
-    /// accelerator that has not run yet, or whose state is to be copied). The large model is
-    /// used for the large config with its weights in DRAM, the small one otherwise.
+    /// accelerator that has not run yet, or whose state is to be copied), on the RTL built
+    /// for its config and network.
+    ///
+    /// # Panics
+    /// When the RTL cannot be built for it: a convenience for tests; programs use
+    /// [`RtlAccelerator::open`].
     pub fn load_from(model: &Accelerator) -> Self {
+        Self::open(model, None).unwrap_or_else(|e| panic!("RTL for {}: {e}", model.config().name))
+    }
+
+    /// [`load_from`](Self::load_from), building the RTL for `model`'s config and network into
+    /// the cache first if needed (`progress` hears of each stage); refuses a config or network
+    /// beyond the RTL's limits (`fspinn_sim::rtl_params`).
+    pub fn open(
+        model: &Accelerator,
+        progress: Option<crate::builder::Progress>,
+    ) -> Result<Self, crate::RtlError> {
+        let design = fspinn_sim::rtl_params::design(model)?;
         let cfg = model.config();
         let layout = model.layout();
-        let which = if cfg.name == RtlModel::Large.config_name() && !layout.on_chip {
-            RtlModel::Large
-        } else {
-            RtlModel::Small
-        };
-        let mut rtl = Rtl::with_model(which);
+        let period_ps = (1e6 / cfg.clock_mhz).round() as u64;
+        let mut rtl = Rtl::open(&design.structure, period_ps, progress)?;
         rtl.reset();
         let c = model.consts();
         let p = model.params();
         let n = model.neurons();
-        let regs: [(u32, i64); 21] = [
-            (0, n as i64),
-            (1, c.steps as i64),
-            (2, c.leak_shift as i64),
-            (3, c.v_thresh as i64),
-            (4, c.theta_plus as i64),
-            (5, c.refractory_start() as i64),
-            (6, c.w_to_v_shift as i64),
-            (7, c.trace_max as i64),
-            (8, c.trace_bits as i64),
-            (9, c.trace_half_life as i64),
-            (10, c.x_tar as i64),
-            (12, c.norm_target),
-            (13, model.theta_decay() as i64),
-            (14, model.inhibition() as i64),
-            (15, p.min_spikes as i64),
-            (16, p.max_attempts as i64),
-            (17, p.target_spikes as i64),
-            (
-                18,
-                p.mechanisms.adaptive_inhibition as i64
-                    | (match p.rounding {
-                        fspinn_model::fixed::Rounding::Truncate => 0,
-                        fspinn_model::fixed::Rounding::Nearest => 1,
-                        fspinn_model::fixed::Rounding::Stochastic => 2,
-                    }) << 1,
-            ),
-            (21, c.v_fmt.max_raw() as i64),
-            (22, c.w_max as i64),
-            (20, 0),
-        ];
-        for (r, v) in regs {
-            rtl.host_write(net_reg(r), v as u64);
+        for r in &design.registers {
+            rtl.host_write(net_reg(r.index), r.raw());
         }
-        for a in 0..p.max_attempts.min(16) {
-            let rate = rate_q24(
-                p.rate_per_pixel_hz as f64,
-                p.start_intensity + a,
-                p.dt_ms as f64,
-            );
-            rtl.host_write(space(4, a), rate as u64);
+        for (a, rate) in design.rates.iter().enumerate() {
+            rtl.host_write(space(4, a as u32), *rate as u64);
         }
         let port = model.weight_port();
         for (b, bank) in port.banks().iter().enumerate() {
@@ -230,7 +204,7 @@ impl RtlAccelerator {
                 base: model.cycle(),
             }
         });
-        RtlAccelerator {
+        Ok(RtlAccelerator {
             rtl,
             params: p.clone(),
             consts: c.clone(),
@@ -243,7 +217,7 @@ impl RtlAccelerator {
             nlat: cfg.neuron_sram.read_latency as u64,
             wlat: cfg.weight_sram.read_latency as u64,
             dram,
-        }
+        })
     }
 
     /// The DRAM channel behind the RTL (weights in DRAM only).
@@ -280,7 +254,7 @@ impl RtlAccelerator {
         eta_post_q16: i64,
     ) -> RtlSample {
         self.run_sample_traced(image, sample_seed, train, eta_post_q16, None)
-            .expect("no trace, no trace error")
+            .unwrap_or_else(|e| panic!("running a sample on the RTL: {e}"))
     }
 
     /// [`run_sample`](Self::run_sample), writing a VCD of the sample's cycles `window` (counted
@@ -292,13 +266,14 @@ impl RtlAccelerator {
         train: bool,
         eta_post_q16: i64,
         trace: Option<(&std::path::Path, std::ops::Range<u64>)>,
-    ) -> Result<RtlSample, crate::TraceError> {
+    ) -> Result<RtlSample, crate::RtlError> {
         for (c, &px) in image.iter().enumerate() {
             self.rtl.host_write(space(3, c as u32), px as u64);
         }
         self.rtl.host_write(net_reg(19), sample_seed as u64);
         self.rtl.host_write(net_reg(20), train as u64);
-        self.rtl.host_write(net_reg(11), eta_post_q16 as u64);
+        let eta = fspinn_sim::rtl_params::eta_register(eta_post_q16)?;
+        self.rtl.host_write(net_reg(eta.index), eta.raw());
         self.rtl.host_write(space(5, 0), 0); // clear the counters
         let window = trace.as_ref().map(|(_, w)| w.clone()).unwrap_or(0..0);
         if let Some((path, w)) = &trace {
@@ -362,7 +337,7 @@ impl RtlAccelerator {
     fn record(&self, out: &Outputs, cycle: u64, s: &mut RtlSample) {
         if out.spike_valid {
             for p in 0..self.pes {
-                if out.spike_mask >> p & 1 == 1 {
+                if out.pe_fired(p) {
                     s.spikes.push(SpikeEvent {
                         attempt: out.obs_attempt as u32,
                         t: out.obs_timestep as u32,
@@ -415,7 +390,7 @@ pub fn compare_sample(
     train: bool,
 ) -> (Vec<CosimMismatch>, CosimTotals) {
     compare_sample_traced(sample, model, rtl, image, sample_seed, train, None)
-        .expect("no trace, no trace error")
+        .unwrap_or_else(|e| panic!("comparing a sample: {e}"))
 }
 
 /// [`compare_sample`] with the RTL's VCD of the sample's cycles `window` written to `path` (the
@@ -429,7 +404,7 @@ pub fn compare_sample_traced(
     sample_seed: u32,
     train: bool,
     trace: Option<(&std::path::Path, std::ops::Range<u64>)>,
-) -> Result<(Vec<CosimMismatch>, CosimTotals), crate::TraceError> {
+) -> Result<(Vec<CosimMismatch>, CosimTotals), crate::RtlError> {
     let eta = model.potentiation_factor();
     let before: Vec<(u64, u64)> = bank_counts(model);
     let dram_before = model.weight_port().dram().counters().clone();

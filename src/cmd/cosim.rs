@@ -144,6 +144,7 @@ fn model_waves(
     cfg: &HwConfig,
     path: &Path,
     window: std::ops::Range<u64>,
+    origin: u64,
 ) -> Result<Waves> {
     let file =
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
@@ -153,7 +154,8 @@ fn model_waves(
         acc.weight_port().banks(),
         acc.neuron_banks(),
         window,
-    )?)
+    )?
+    .with_origin(origin))
 }
 
 fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
@@ -220,6 +222,7 @@ fn trace_mismatch(
         &s.cfg,
         &mpath,
         start + window.start..start + window.end,
+        start,
     )?;
     model.set_waves(Some(w));
     compare_sample_traced(
@@ -254,7 +257,14 @@ pub fn run(a: CosimArgs) -> Result<()> {
     }
     let model_vcd = a.vcd.join("model.vcd");
     let rtl_vcd = a.vcd.join("rtl.vcd");
-    let w = model_waves(&model, &s.cfg, &model_vcd, 0..a.vcd_cycles)?;
+    let first = model.cycle();
+    let w = model_waves(
+        &model,
+        &s.cfg,
+        &model_vcd,
+        first..first + a.vcd_cycles,
+        first,
+    )?;
     model.set_waves(Some(w));
     let mut mismatches: Vec<CosimMismatch> = Vec::new();
     let mut mismatch_count = 0u64;

@@ -258,7 +258,7 @@ impl RtlAccelerator {
     }
 
     /// [`run_sample`](Self::run_sample), writing a VCD of the sample's cycles `window` (counted
-    /// from the sample's first cycle) to `path`.
+    /// from the sample's first cycle, which is at time 0 in the VCD) to `path`.
     pub fn run_sample_traced(
         &mut self,
         image: &[u8],
@@ -277,6 +277,9 @@ impl RtlAccelerator {
         self.rtl.host_write(space(5, 0), 0); // clear the counters
         let window = trace.as_ref().map(|(_, w)| w.clone()).unwrap_or(0..0);
         if let Some((path, w)) = &trace {
+            // The sample's cycle 0 (the one sampling `start`) is time 0 of the VCD, as in the
+            // cycle model's.
+            self.rtl.set_time_origin_here();
             if w.start == 0 {
                 self.rtl.trace_open(path)?;
             }

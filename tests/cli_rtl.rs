@@ -3,7 +3,7 @@
 //! cache; without Verilator the error says how to install it.
 
 mod common;
-use common::{stderr, stdout};
+use common::{fspinn, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -152,4 +152,14 @@ fn a_config_beyond_the_rtl_is_refused_before_building() {
         "{e}"
     );
     assert!(!dir.path().join("cache/models").exists(), "nothing built");
+}
+
+#[test]
+fn rtl_help_lists_build_and_cache() {
+    let o = fspinn(&["rtl", "--help"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = stdout(&o);
+    for word in ["build", "cache", "fspinn rtl cache clean"] {
+        assert!(t.contains(word), "{word} missing:\n{t}");
+    }
 }

@@ -32,6 +32,8 @@ pub struct RtlAccelerator {
     nlat: u64,
     wlat: u64,
     dram: Option<DramSide>,
+    /// Cycles after which a sample is abandoned as timed out (set per comparison).
+    cycle_limit: Option<u64>,
 }
 
 /// The DRAM behind the RTL's DRAM port (weights off chip).
@@ -117,6 +119,8 @@ pub struct RtlSample {
     pub dram: Option<DramCounters>,
     /// DRAM requests the channel refused (an RTL bug: a bad address or size).
     pub dram_errors: Vec<String>,
+    /// The RTL had not finished after the cycle limit (`cycles` is the limit).
+    pub timed_out: bool,
 }
 
 /// One difference between the model and the RTL.
@@ -124,7 +128,8 @@ pub struct RtlSample {
 pub struct CosimMismatch {
     /// Index of the sample in the run.
     pub sample: u64,
-    /// `spike`, `weight_write`, `cycles`, `accesses`, `count`, `dram`, `dram_request`.
+    /// `spike`, `weight_write`, `cycles`, `timeout`, `accesses`, `count`, `dram`,
+    /// `dram_request`.
     pub what: String,
     /// Cycle (from the start of the sample) where the streams first differ.
     pub cycle: u64,
@@ -217,7 +222,14 @@ impl RtlAccelerator {
             nlat: cfg.neuron_sram.read_latency as u64,
             wlat: cfg.weight_sram.read_latency as u64,
             dram,
+            cycle_limit: None,
         })
+    }
+
+    /// Abandons a sample that runs `limit` cycles without `done` (reported as timed out, the
+    /// RTL left mid-sample) instead of running on; `None`: no limit.
+    pub fn set_cycle_limit(&mut self, limit: Option<u64>) {
+        self.cycle_limit = limit;
     }
 
     /// The DRAM channel behind the RTL (weights in DRAM only).
@@ -306,7 +318,10 @@ impl RtlAccelerator {
             }
             out = self.rtl.tick();
             cycle += 1;
-            assert!(cycle < 1 << 40, "the RTL never finished");
+            if self.cycle_limit.is_some_and(|limit| cycle >= limit) {
+                sample.timed_out = true;
+                break;
+            }
         }
         if self.rtl.is_tracing() {
             self.rtl.trace_close();
@@ -415,7 +430,12 @@ pub fn compare_sample_traced(
     model.record_events(true);
     let m = model.run_sample(image, sample_seed, train);
     let events = model.take_events().unwrap_or_default();
-    let r = rtl.run_sample_traced(image, sample_seed, train, eta, trace)?;
+    // An RTL that runs past the model's cycle count plus a margin is a mismatch, never a hang.
+    let saved = rtl.cycle_limit;
+    rtl.set_cycle_limit(Some(timeout_cycles(m.cycles)));
+    let r = rtl.run_sample_traced(image, sample_seed, train, eta, trace);
+    rtl.set_cycle_limit(saved);
+    let r = r?;
     let mut out = Vec::new();
     let mut push = |what: &str, cycle: u64, expected: String, actual: String| {
         out.push(CosimMismatch {
@@ -448,7 +468,14 @@ pub fn compare_sample_traced(
     if let Some((cycle, e, a)) = first_difference(&writes, &r.weight_writes, |x| x.cycle) {
         push("weight_write", cycle, e, a);
     }
-    if m.cycles != r.cycles {
+    if r.timed_out {
+        push(
+            "timeout",
+            r.cycles,
+            format!("done in cycle {}", m.cycles - 1),
+            format!("no done after {} cycles", r.cycles),
+        );
+    } else if m.cycles != r.cycles {
         push(
             "cycles",
             m.cycles.min(r.cycles),
@@ -517,6 +544,12 @@ pub fn compare_sample_traced(
         dram_requests_rtl: r.dram.as_ref().map_or(0, |d| d.requests),
     };
     Ok((out, totals))
+}
+
+/// Cycles the RTL may run for a sample the model finished in `model_cycles`: a quarter more
+/// plus 1,000 (the two agree exactly when correct; the margin only bounds a broken RTL).
+pub fn timeout_cycles(model_cycles: u64) -> u64 {
+    model_cycles + model_cycles / 4 + 1_000
 }
 
 /// Per-sample totals of a comparison.

@@ -163,3 +163,54 @@ fn rtl_help_lists_build_and_cache() {
         assert!(t.contains(word), "{word} missing:\n{t}");
     }
 }
+
+#[test]
+fn vcd_cycles_zero_writes_nothing_and_vcd_from_moves_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = dir.path().join("none");
+    let o = fspinn(&[
+        "cosim",
+        "--samples",
+        "1",
+        "--vcd",
+        none.to_str().unwrap(),
+        "--vcd-cycles",
+        "0",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!none.exists(), "no waveform folder for --vcd-cycles 0");
+    let j: serde_json::Value = serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
+    assert!(j["vcd_rtl"].is_null() && j["vcd_model"].is_null(), "{j}");
+
+    let some = dir.path().join("some");
+    let o = fspinn(&[
+        "cosim",
+        "--samples",
+        "1",
+        "--vcd",
+        some.to_str().unwrap(),
+        "--vcd-from",
+        "100",
+        "--vcd-cycles",
+        "50",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Both files cover cycles 100..150 of the sample on the common axis (5,000 ps a cycle).
+    for (file, first) in [("model.vcd", 100 * 5_000 + 2_500), ("rtl.vcd", 100 * 5_000)] {
+        let f = std::fs::File::open(some.join(file)).unwrap();
+        let mut p = vcd::Parser::new(std::io::BufReader::new(f));
+        p.parse_header().unwrap();
+        let times: Vec<u64> = p
+            .filter_map(|c| match c.unwrap() {
+                vcd::Command::Timestamp(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(times.first(), Some(&first), "{file}");
+        assert!(
+            *times.last().unwrap() <= 150 * 5_000 + 2_500,
+            "{file}: {times:?}"
+        );
+    }
+}

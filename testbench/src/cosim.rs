@@ -287,6 +287,8 @@ impl RtlAccelerator {
         let eta = fspinn_sim::rtl_params::eta_register(eta_post_q16)?;
         self.rtl.host_write(net_reg(eta.index), eta.raw());
         self.rtl.host_write(space(5, 0), 0); // clear the counters
+                                             // An empty window writes no VCD at all.
+        let trace = trace.filter(|(_, w)| !w.is_empty());
         let window = trace.as_ref().map(|(_, w)| w.clone()).unwrap_or(0..0);
         if let Some((path, w)) = &trace {
             // The sample's cycle 0 (the one sampling `start`) is time 0 of the VCD, as in the

@@ -90,17 +90,30 @@ pub struct Waves {
     origin: u64,
 }
 
+/// `v` as `width` bits, most significant first; bits above 63 are zero (`spike_mask` of more
+/// than 64 PEs).
 fn bits(v: u64, width: u32) -> Vec<Value> {
     (0..width)
         .rev()
         .map(|b| {
-            if (v >> b) & 1 == 1 {
+            if b < 64 && (v >> b) & 1 == 1 {
                 Value::V1
             } else {
                 Value::V0
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn vectors_wider_than_64_bits_are_zero_extended() {
+        let v = super::bits(0b101, 130);
+        assert_eq!(v.len(), 130);
+        assert!(v[..127].iter().all(|b| *b == vcd::Value::V0));
+        assert_eq!(v[127..], [vcd::Value::V1, vcd::Value::V0, vcd::Value::V1]);
+    }
 }
 
 impl Waves {

@@ -105,17 +105,6 @@ fn bits(v: u64, width: u32) -> Vec<Value> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn vectors_wider_than_64_bits_are_zero_extended() {
-        let v = super::bits(0b101, 130);
-        assert_eq!(v.len(), 130);
-        assert!(v[..127].iter().all(|b| *b == vcd::Value::V0));
-        assert_eq!(v[127..], [vcd::Value::V1, vcd::Value::V0, vcd::Value::V1]);
-    }
-}
-
 impl Waves {
     /// Declares every signal. `window` limits recording to a range of cycles (whole runs of
     /// big networks would take gigabytes).
@@ -314,5 +303,16 @@ impl Waves {
             self.out.timestamp(end)?;
         }
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn vectors_wider_than_64_bits_are_zero_extended() {
+        let v = super::bits(0b101, 130);
+        assert_eq!(v.len(), 130);
+        assert!(v[..127].iter().all(|b| *b == vcd::Value::V0));
+        assert_eq!(v[127..], [vcd::Value::V1, vcd::Value::V0, vcd::Value::V1]);
     }
 }

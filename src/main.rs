@@ -40,6 +40,9 @@ enum Command {
     /// default run on built-in MNIST images that writes VCDs and prints a report.
     #[command(after_help = cmd::cosim::EXAMPLES)]
     Cosim(cmd::cosim::CosimArgs),
+    /// Build the RTL of a config into the model cache; list or clean the cache.
+    #[command(subcommand, after_help = cmd::rtl::EXAMPLES)]
+    Rtl(cmd::rtl::RtlCommand),
     /// Cycle-accurate accelerator model: cycles, memory accesses, energy, waveforms, L1 check.
     #[command(after_help = cmd::sim::EXAMPLES)]
     Sim(cmd::sim::SimArgs),
@@ -85,6 +88,7 @@ fn run() -> Result<()> {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Memory(a) => cmd::memory::run(a),
         Command::Cosim(a) => cmd::cosim::run(a),
+        Command::Rtl(c) => cmd::rtl::run(c),
         Command::Sim(a) => cmd::sim::run(a),
         Command::Energy(a) => cmd::sim::run_energy(a),
         Command::Data(c) => cmd::data::run(c),

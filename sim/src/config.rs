@@ -109,6 +109,7 @@ impl HwConfig {
         let text = match name {
             "small" => include_str!("../configs/small.toml"),
             "large" => include_str!("../configs/large.toml"),
+            "small-wide" => include_str!("../configs/small-wide.toml"),
             _ => return None,
         };
         Some(Self::from_toml_str(text, name).expect("built-in configs are valid"))

@@ -29,10 +29,11 @@ pub const EXAMPLES: &str = "Examples:
 
 #[derive(Args, Debug, Clone)]
 pub struct CosimArgs {
-    /// Hardware config (the RTL is verilated for `small`; others must have the same parameters).
+    /// Hardware config: a shipped name (small, large, small-wide) or a TOML file; the RTL is
+    /// built for it (and the network) on first use and cached.
     #[arg(long, value_name = "HW.toml", default_value = "small")]
     pub config: String,
-    /// FSpiNN checkpoint with 8-bit weights; default: fresh weights for the config's N.
+    /// Integer FSpiNN checkpoint (any weight precision); default: fresh weights for the config's N.
     #[arg(long, value_name = "CKPT")]
     pub model: Option<PathBuf>,
     /// Dataset; without it (and without --data-dir) the built-in MNIST subset is used.
@@ -53,9 +54,13 @@ pub struct CosimArgs {
     /// and on a mismatch the cycles around it.
     #[arg(long, value_name = "DIR", default_value = "cosim-vcd")]
     pub vcd: PathBuf,
-    /// Cycles of the first sample recorded in the VCDs (the RTL's is ~9 KB per cycle).
+    /// Cycles of the first sample recorded in the VCDs (the RTL's is ~16 KB per cycle of the
+    /// small config); 0 = no waveforms at all.
     #[arg(long, default_value_t = 1_000)]
     pub vcd_cycles: u64,
+    /// First cycle of the first sample recorded (cycle 0 = the one that samples `start`).
+    #[arg(long, default_value_t = 0)]
+    pub vcd_from: u64,
     /// Continue after a mismatch (report them all) instead of stopping at the first.
     #[arg(long)]
     pub keep_going: bool,
@@ -71,20 +76,31 @@ pub struct CosimArgs {
     pub inject_weight_fault: bool,
 }
 
+/// `--vcd-cycles` above this warns with the expected size.
+const LARGE_VCD_CYCLES: u64 = 100_000;
+/// RTL VCD bytes per cycle of the small config (measured: 16.2 MB for 1,000 cycles).
+const RTL_VCD_BYTES_PER_CYCLE: u64 = 16_000;
+
 /// Cycles recorded before and after a mismatch in its VCD.
 const BEFORE: u64 = 200;
 const AFTER: u64 = 50;
 
-struct Setup {
-    cfg: HwConfig,
-    net: FspinnNetwork,
+pub(crate) struct Setup {
+    pub(crate) cfg: HwConfig,
+    pub(crate) net: FspinnNetwork,
     assignments: Option<Vec<Option<u8>>>,
     seed: u64,
 }
 
 fn setup(a: &CosimArgs) -> Result<Setup> {
-    let cfg = load_config(&a.config)?;
-    let (net, assignments, seed) = match &a.model {
+    load_setup(&a.config, a.model.as_deref(), a.seed)
+}
+
+/// The config and network to co-simulate (a checkpoint, else fresh weights for the config's
+/// N), checked against every limit of the RTL.
+pub(crate) fn load_setup(config: &str, model: Option<&Path>, seed: Option<u64>) -> Result<Setup> {
+    let cfg = load_config(config)?;
+    let (net, assignments, seed) = match model {
         Some(path) => {
             let t = checkpoint::load(path).context("loading the model")?;
             let Network::Fspinn(net) = t.network else {
@@ -93,10 +109,10 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
                     path.display()
                 );
             };
-            (net, t.assignments, a.seed.unwrap_or(t.config.seed))
+            (net, t.assignments, seed.unwrap_or(t.config.seed))
         }
         None => {
-            let seed = a.seed.unwrap_or(1);
+            let seed = seed.unwrap_or(1);
             let mut rng = Rng::stream(seed, StreamPhase::Init, 0, 0);
             let net = FspinnNetwork::new(
                 FspinnParams::default(),
@@ -107,43 +123,10 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
             (net, None, seed)
         }
     };
-    let m = &net.params().mechanisms;
-    if !(m.direct_inhibition && m.post_only_stdp && m.per_step_updates) {
-        bail!("the RTL implements the FSpiNN mode only (mechanisms (a), (b) and (d) on); use `fspinn sim` for other modes");
-    }
-    let c = net.consts();
-    let wanted = fspinn_sim::rtl_params::parameters(
-        &cfg,
-        net.n_neurons(),
-        net.params().formats.weight_bits as u32,
-        c.steps,
-        c.refractory_steps,
-    )?;
-    // Two models are linked in: the large config's (weights in DRAM) and the small one's.
-    let linked = if cfg.name == fspinn_testbench::RtlModel::Large.config_name() {
-        fspinn_testbench::RtlModel::Large
-    } else {
-        fspinn_testbench::RtlModel::Small
-    };
-    for (name, value) in &wanted {
-        let built = linked
-            .parameters()
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| *v);
-        if built != Some(*value) {
-            bail!(
-                "the RTL was verilated with {name} = {}, this run needs {value} (config `{}`, {} neurons, \
-                 {}-bit weights, {} steps); co-simulating it needs the RTL built for it \
-                 (testbench/build.rs)",
-                built.map_or("?".into(), |v| v.to_string()),
-                cfg.name,
-                net.n_neurons(),
-                net.params().formats.weight_bits,
-                c.steps
-            );
-        }
-    }
+    // Every RTL limit is checked before anything is built (`fspinn_sim::rtl_params`).
+    let acc = Accelerator::new(&cfg, &net, net.params().formats.weight_bits as u32)?;
+    fspinn_sim::rtl_params::design(&acc)
+        .with_context(|| format!("config `{}` with this network", cfg.name))?;
     Ok(Setup {
         cfg,
         net,
@@ -173,6 +156,7 @@ fn model_waves(
     cfg: &HwConfig,
     path: &Path,
     window: std::ops::Range<u64>,
+    origin: u64,
 ) -> Result<Waves> {
     let file =
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
@@ -182,7 +166,8 @@ fn model_waves(
         acc.weight_port().banks(),
         acc.neuron_banks(),
         window,
-    )?)
+    )?
+    .with_origin(origin))
 }
 
 fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
@@ -192,6 +177,13 @@ fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
         StreamPhase::Test
     };
     Rng::stream(seed, phase, 0, idx as u64).next_u64() as u32
+}
+
+/// The RTL build's progress line on stderr (stage and elapsed time; only when building).
+pub fn build_progress(stage: &str, elapsed: std::time::Duration) {
+    if stage != "loaded" || elapsed.as_secs_f64() >= 1.0 {
+        let _ = crate::errln!("rtl: {stage} ({:.1} s)", elapsed.as_secs_f64());
+    }
 }
 
 /// Sets every weight to neuron group 0 to all ones, in the model only.
@@ -216,7 +208,7 @@ fn trace_mismatch(
     cycle: u64,
 ) -> Result<(PathBuf, PathBuf)> {
     let mut model = Accelerator::new(&s.cfg, &s.net, s.net.params().formats.weight_bits as u32)?;
-    let mut rtl = RtlAccelerator::load_from(&model);
+    let mut rtl = RtlAccelerator::open(&model, None)?;
     if a.inject_weight_fault {
         inject_fault(&mut model);
     }
@@ -242,6 +234,7 @@ fn trace_mismatch(
         &s.cfg,
         &mpath,
         start + window.start..start + window.end,
+        start,
     )?;
     model.set_waves(Some(w));
     compare_sample_traced(
@@ -265,20 +258,41 @@ pub fn run(a: CosimArgs) -> Result<()> {
     }
     let s = setup(&a)?;
     let data = images(&a)?;
-    ensure_dir(&a.vcd, "--vcd")?;
+    let waves = a.vcd_cycles > 0;
+    if waves {
+        ensure_dir(&a.vcd, "--vcd")?;
+    }
+    if a.vcd_cycles > LARGE_VCD_CYCLES {
+        crate::errln!(
+            "warning: --vcd-cycles {} writes about {:.1} GB of RTL waveform (~{} KB per cycle)",
+            a.vcd_cycles,
+            a.vcd_cycles as f64 * RTL_VCD_BYTES_PER_CYCLE as f64 / 1e9,
+            RTL_VCD_BYTES_PER_CYCLE / 1000
+        )?;
+    }
     let bits = s.net.params().formats.weight_bits as u32;
     let mut model = Accelerator::new(&s.cfg, &s.net, bits)?;
     let hardware = HardwareSummary::new(&s.cfg, &config_source(&a.config), model.layout());
     let load_started = Instant::now();
-    let mut rtl = RtlAccelerator::load_from(&model);
+    let mut rtl = RtlAccelerator::open(&model, Some(&build_progress))?;
     let load_seconds = load_started.elapsed().as_secs_f64();
     if a.inject_weight_fault {
         inject_fault(&mut model);
     }
     let model_vcd = a.vcd.join("model.vcd");
     let rtl_vcd = a.vcd.join("rtl.vcd");
-    let w = model_waves(&model, &s.cfg, &model_vcd, 0..a.vcd_cycles)?;
-    model.set_waves(Some(w));
+    let first = model.cycle();
+    let window = a.vcd_from..a.vcd_from.saturating_add(a.vcd_cycles);
+    if waves {
+        let w = model_waves(
+            &model,
+            &s.cfg,
+            &model_vcd,
+            first + window.start..first + window.end,
+            first,
+        )?;
+        model.set_waves(Some(w));
+    }
     let mut mismatches: Vec<CosimMismatch> = Vec::new();
     let mut mismatch_count = 0u64;
     let mut totals = CosimTotals::default();
@@ -289,7 +303,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let bar = samples_bar(a.samples as u64, 0, "cosim");
     for k in 0..a.samples {
         let idx = a.offset + k;
-        let trace = (k == 0).then_some((rtl_vcd.as_path(), 0..a.vcd_cycles));
+        let trace = (k == 0 && waves).then_some((rtl_vcd.as_path(), window.clone()));
         let (m, t) = compare_sample_traced(
             k as u64,
             &mut model,
@@ -334,11 +348,11 @@ pub fn run(a: CosimArgs) -> Result<()> {
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     let mismatch_vcds = match failed_at {
-        Some((k, cycle)) => {
+        Some((k, cycle)) if waves => {
             let (m, r) = trace_mismatch(&s, &a, &data, k, cycle)?;
             Some((m, r))
         }
-        None => None,
+        _ => None,
     };
     let usage = fspinn_sim::usage::usage(&model);
     let energy = EnergyTable::default_45nm()
@@ -371,8 +385,8 @@ pub fn run(a: CosimArgs) -> Result<()> {
         "wall_seconds": wall,
         "wall_seconds_per_sample": wall / done as f64,
         "rtl_load_seconds": load_seconds,
-        "vcd_model": model_vcd,
-        "vcd_rtl": rtl_vcd,
+        "vcd_model": waves.then_some(&model_vcd),
+        "vcd_rtl": waves.then_some(&rtl_vcd),
     });
     if let Some((m, r)) = &mismatch_vcds {
         out["vcd_mismatch_model"] = json!(m);
@@ -402,12 +416,15 @@ pub fn run(a: CosimArgs) -> Result<()> {
         energy.pj_per_sop.unwrap_or(f64::NAN),
         wall / done as f64
     );
-    text += &format!(
-        "  waveforms: {} and {} (first {})\n",
-        model_vcd.display(),
-        rtl_vcd.display(),
-        count(a.vcd_cycles, "cycle", "cycles")
-    );
+    if waves {
+        text += &format!(
+            "  waveforms: {} and {} (cycles {}..{} of the first sample)\n",
+            model_vcd.display(),
+            rtl_vcd.display(),
+            window.start,
+            window.end
+        );
+    }
     for m in mismatches.iter().take(5) {
         text += &format!(
             "  MISMATCH sample {} {} at cycle {}: expected {}, got {}\n",

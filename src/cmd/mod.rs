@@ -8,5 +8,6 @@ pub mod eval;
 pub mod explore;
 pub mod inspect;
 pub mod memory;
+pub mod rtl;
 pub mod sim;
 pub mod train;

@@ -109,7 +109,9 @@ pub fn load_config(spec: &str) -> Result<HwConfig> {
     }
     let path = Path::new(spec);
     if !path.exists() {
-        bail!("hardware config `{spec}` not found (a TOML file, or `small` / `large`)");
+        bail!(
+            "hardware config `{spec}` not found (a TOML file, or `small` / `large` / `small-wide`)"
+        );
     }
     Ok(HwConfig::load(path)?)
 }

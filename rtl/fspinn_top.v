@@ -30,7 +30,8 @@ module fspinn_top #(
     parameter integer STEP_BITS       = 9,
     parameter integer COUNT_BITS      = 6,
     parameter integer DRAM_WORDS      = 2,
-    parameter integer WEIGHTS_ON_CHIP = 1
+    parameter integer WEIGHTS_ON_CHIP = 1,
+    parameter integer ATTEMPTS        = 16
 ) (
     input  wire                    clk,
     input  wire                    rst,
@@ -74,6 +75,33 @@ module fspinn_top #(
     localparam integer REF_BITS  = 4;
     localparam integer DIV_CYCLES = 40;
 
+    // ---------------------------------------------------------------- limits
+    // Checked at elaboration (and before building, in sim/src/rtl_params.rs): a shape beyond
+    // them instantiates a module that does not exist, whose name says which limit failed.
+    generate
+        if (PES < 1 || PES > 256) begin : g_limit_pes
+            fspinn_unsupported_PES_must_be_1_to_256 u_limit ();
+        end
+        if (WBANKS < 1 || WBANKS > 16) begin : g_limit_wbanks
+            fspinn_unsupported_WBANKS_must_be_1_to_16 u_limit ();
+        end
+        if (WWORD_BITS > 64) begin : g_limit_wword
+            fspinn_unsupported_WWORD_BITS_above_64 u_limit ();
+        end
+        if (WEIGHTS_ON_CHIP != 0 && WPC > WBANKS) begin : g_limit_wpc
+            fspinn_unsupported_words_per_chunk_above_WBANKS u_limit ();
+        end
+        if (ATTEMPTS < 1 || ATTEMPTS > 255) begin : g_limit_attempts
+            fspinn_unsupported_ATTEMPTS_must_be_1_to_255 u_limit ();
+        end
+        if (WEIGHT_BITS < 1 || WEIGHT_BITS > 16) begin : g_limit_wbits
+            fspinn_unsupported_WEIGHT_BITS_must_be_1_to_16 u_limit ();
+        end
+        if (NWORD_BITS < 36 + COUNT_BITS) begin : g_limit_nword
+            fspinn_unsupported_NWORD_BITS_below_36_plus_COUNT_BITS u_limit ();
+        end
+    endgenerate
+
     // Phase codes: sim/src/waves.rs, PHASES.
     localparam [4:0] P_IDLE = 5'd0, P_SEED = 5'd1, P_THRESHOLD = 5'd2, P_RESET = 5'd3,
                      P_NORM_SUM = 5'd4, P_NORM_DIVIDE = 5'd5, P_NORM_SCALE = 5'd6,
@@ -102,7 +130,7 @@ module fspinn_top #(
     reg        r_train;
     reg signed [15:0] r_v_max;
     reg [15:0] r_w_max;
-    reg [31:0] rate_table [0:15];
+    reg [31:0] rate_table [0:ATTEMPTS-1];
 
     // ---------------------------------------------------------------- controller state
     reg [4:0]  phase;
@@ -110,6 +138,10 @@ module fspinn_top #(
     reg [31:0] grp;        // neuron group
     reg [31:0] t;          // time step
     reg [7:0]  attempt;
+    // The rate of the attempt running (ATTEMPTS entries; the controller never goes past
+    // r_max_attempts - 1, which the host keeps below ATTEMPTS).
+    localparam integer ABITS = (ATTEMPTS > 1) ? $clog2(ATTEMPTS) : 1;
+    wire [ABITS-1:0] attempt_idx = attempt[ABITS-1:0];
     reg [31:0] req, recv;  // chunks requested / received
     reg [31:0] n_in;       // input spikes of this step
     reg [15:0] fired_step; // neurons fired in this step
@@ -137,7 +169,7 @@ module fspinn_top #(
     wire [RBITS-1:0] sg_row = k[RBITS-1:0];
     fspinn_spikegen #(.INPUTS(INPUTS), .LANES(LANES)) u_spikegen (
         .clk(clk), .op(sg_op), .row(sg_row), .sample_seed(r_seed),
-        .rate(rate_table[attempt[3:0]]),
+        .rate(rate_table[attempt_idx]),
         .pix_we(host_we && !busy && host_addr[31:24] == 8'h03),
         .pix_addr(host_addr[15:0]), .pix_data(host_wdata[7:0]),
         .spike(sg_spike), .draw(sg_draw));
@@ -737,8 +769,8 @@ module fspinn_top #(
                     default: ;
                 endcase
             end
-            if (!busy && host_we && host_addr[31:24] == 8'h04)
-                rate_table[host_addr[3:0]] <= host_wdata[31:0];
+            if (!busy && host_we && host_addr[31:24] == 8'h04 && {24'd0, host_addr[7:0]} < ATTEMPTS)
+                rate_table[host_addr[ABITS-1:0]] <= host_wdata[31:0];
 
             // Counters.
             if (busy) begin

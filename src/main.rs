@@ -1,10 +1,14 @@
-//! `fspinn`: train, evaluate and (later) co-simulate FSpiNN spiking networks from the command line.
+//! `fspinn`: train, evaluate, inspect and size FSpiNN spiking networks, run them on the
+//! cycle-accurate accelerator model and co-simulate that model against the RTL, from the command
+//! line.
 
 mod cmd;
+mod output;
 mod progress;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 /// FSpiNN: memory- and energy-efficient STDP spiking networks, their golden models and accelerator.
 #[derive(Parser)]
@@ -36,18 +40,38 @@ enum Command {
     /// default run on built-in MNIST images that writes VCDs and prints a report.
     #[command(after_help = cmd::cosim::EXAMPLES)]
     Cosim(cmd::cosim::CosimArgs),
+    /// Build the RTL of a config into the model cache; list or clean the cache.
+    #[command(subcommand, after_help = cmd::rtl::EXAMPLES)]
+    Rtl(cmd::rtl::RtlCommand),
     /// Cycle-accurate accelerator model: cycles, memory accesses, energy, waveforms, L1 check.
     #[command(after_help = cmd::sim::EXAMPLES)]
     Sim(cmd::sim::SimArgs),
     /// Energy per sample on the modelled accelerator, as a table per component.
     #[command(after_help = cmd::sim::ENERGY_EXAMPLES)]
     Energy(cmd::sim::SimArgs),
+    /// Design-space exploration: train, simulate and price every point of a space file;
+    /// Pareto fronts, the chosen design and plots (docs/explore.md).
+    #[command(after_help = cmd::explore::EXAMPLES)]
+    Explore(cmd::explore::ExploreArgs),
     /// Check or download the MNIST and Fashion-MNIST files.
     #[command(subcommand)]
     Data(cmd::data::DataCommand),
 }
 
-fn main() -> Result<()> {
+/// Runs the command; a user error is printed once on one line (`error: a: b: c`, exit 1), a
+/// closed reader ends the run quietly (exit 141, see `output`).
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if output::is_reader_gone(&e) => ExitCode::from(output::READER_GONE_EXIT),
+        Err(e) => {
+            output::print_error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
     let matches = <Cli as clap::CommandFactory>::command().get_matches();
     let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
     // Whether --variant was typed (a model's own mode must not be contradicted silently).
@@ -64,8 +88,10 @@ fn main() -> Result<()> {
         Command::Inspect(a) => cmd::inspect::run(a),
         Command::Memory(a) => cmd::memory::run(a),
         Command::Cosim(a) => cmd::cosim::run(a),
+        Command::Rtl(c) => cmd::rtl::run(c),
         Command::Sim(a) => cmd::sim::run(a),
         Command::Energy(a) => cmd::sim::run_energy(a),
         Command::Data(c) => cmd::data::run(c),
+        Command::Explore(a) => cmd::explore::run(a),
     }
 }

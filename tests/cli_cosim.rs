@@ -63,9 +63,19 @@ fn default_cosim_matches_and_both_vcds_agree() {
     assert_eq!(j["accesses_model"], j["accesses_rtl"]);
     assert!(j["spikes_compared"].as_u64().unwrap() > 0);
     assert!(j["energy"]["energy_per_sample_uj"].as_f64().unwrap() > 0.0);
+    // The modelled chip is recorded: the small config, weights on chip.
+    let h = &j["hardware"];
+    assert_eq!(h["source"], "builtin:small");
+    assert_eq!(h["pes"], 16);
+    assert_eq!(h["weight_sram"]["depth"], 19_600);
+    assert_eq!(h["weights_on_chip"], true);
+    assert_eq!(h["sha256"].as_str().unwrap().len(), 64);
     let model = phase_changes(&vcd.join("model.vcd"));
     let rtl = phase_changes(&vcd.join("rtl.vcd"));
-    // Same phases in the same order; the model counts one time unit per cycle, the RTL two.
+    // One time axis: cycle k of the sample at k x 5,000 + 2,500 ps in both files (200 MHz,
+    // legal `$timescale 1 ps`): the rising edge at which the RTL's registers take the values
+    // the model records for cycle k. At every timestamp the model writes, the RTL shows the
+    // same value (no offset).
     let values = |c: &[(u64, String)]| -> Vec<String> {
         let mut v: Vec<String> = c.iter().map(|x| x.1.clone()).collect();
         v.dedup();
@@ -76,18 +86,37 @@ fn default_cosim_matches_and_both_vcds_agree() {
         mv.len() >= 5,
         "seed, threshold, reset, generate, integrate: {mv:?}"
     );
-    let n = mv.len().min(rv.len());
-    assert_eq!(mv[..n], rv[rv.len() - n..], "phase sequences");
-    let gaps = |c: &[(u64, String)], per: u64| -> Vec<u64> {
-        c.windows(2).map(|p| (p[1].0 - p[0].0) / per).collect()
-    };
-    let (mg, rg) = (gaps(&model, 1), gaps(&rtl, 2));
-    let k = mg.len().min(rg.len()).min(6);
+    // The RTL's trace starts idle, half a cycle before the sample's first edge.
+    assert_eq!(rv[0], "00000");
+    assert_eq!(mv[..], rv[1..], "phase sequences over the same 600 cycles");
+    assert_eq!(model[0].0, 2_500, "the model's cycle 0: its rising edge");
     assert_eq!(
-        mg[mg.len() - k..],
-        rg[rg.len() - k..],
-        "cycles between phase changes"
+        rtl[0].0, 0,
+        "the RTL's trace starts at the low half of cycle 0"
     );
+    let rtl_at = |t: u64| -> &str {
+        let k = rtl.partition_point(|x| x.0 <= t);
+        rtl[k - 1].1.as_str()
+    };
+    for (t, v) in &model {
+        assert_eq!(t % 5_000, 2_500, "the model writes at rising edges");
+        let want = format!("{:0>5}", v.trim_start_matches('0'));
+        let got = format!("{:0>5}", rtl_at(*t).trim_start_matches('0'));
+        assert_eq!(got, want, "obs_phase at {t} ps");
+    }
+    assert_eq!(timescale_ps(&vcd.join("model.vcd")), 1);
+    assert_eq!(timescale_ps(&vcd.join("rtl.vcd")), 1);
+}
+
+/// The `$timescale` of a VCD in ps (a legal one: 1, 10 or 100 of a unit).
+fn timescale_ps(path: &Path) -> u64 {
+    let f = std::fs::File::open(path).unwrap();
+    let mut p = vcd::Parser::new(std::io::BufReader::new(f));
+    let h = p.parse_header().unwrap();
+    let (n, unit) = h.timescale.expect("a timescale");
+    assert!([1, 10, 100].contains(&n), "{n} {unit:?}");
+    assert_eq!(unit, vcd::TimescaleUnit::PS);
+    n as u64
 }
 
 #[test]

@@ -54,7 +54,9 @@ fn inspect_summarises_trained_networks_consistently() {
         let ckpt = train(root.to_str().unwrap(), dir.path(), variant, precision);
         let o = fspinn(&["inspect", "--model", &ckpt, "--json"]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(stdout(&o).contains("neurons per class"));
+        // With --json the summary is on stderr and stdout is the JSON object alone.
+        assert!(stderr(&o).contains("neurons per class"), "{}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
         let line = stdout(&o).lines().last().unwrap().to_string();
         let j: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(j["neurons"], 30);

@@ -71,6 +71,86 @@ fn sim_verifies_against_l1_and_reports_counters_and_energy() {
 }
 
 #[test]
+fn every_report_records_the_hardware_it_modelled() {
+    let o = fspinn(&[
+        "sim",
+        "--config",
+        "small",
+        "--builtin",
+        "--samples",
+        "1",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let small = last_json(&o);
+    let h = &small["hardware"];
+    assert_eq!(h["name"], "small");
+    assert_eq!(h["source"], "builtin:small");
+    assert_eq!(h["pes"], 16);
+    assert_eq!(h["lanes"], 16);
+    assert_eq!(h["clock_mhz"], 200.0);
+    assert_eq!(h["weights_on_chip"], true);
+    assert_eq!(h["weight_sram"]["depth"], 19_600);
+    assert_eq!(h["weight_sram"]["banks"], 2);
+    assert_eq!(h["weight_sram"]["word_bits"], 64);
+    assert_eq!(h["neuron_sram"]["word_bits"], 48);
+    assert_eq!(h["dram"]["kind"], "lpddr4");
+    assert_eq!(h["weights"]["bytes"], 784 * 400);
+
+    // A copy of small.toml with a 100-word weight SRAM keeps the name `small`; the report says
+    // which file it was, that its hash differs, and that the weights spilled to DRAM and why.
+    let dir = tempfile::tempdir().unwrap();
+    let shallow = dir.path().join("shallow.toml");
+    std::fs::write(
+        &shallow,
+        include_str!("../sim/configs/small.toml").replace("depth = 19600", "depth = 100"),
+    )
+    .unwrap();
+    let path = shallow.to_str().unwrap();
+    let o = fspinn(&[
+        "sim",
+        "--config",
+        path,
+        "--builtin",
+        "--samples",
+        "1",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = last_json(&o);
+    let h = &j["hardware"];
+    assert_eq!(h["name"], "small");
+    assert!(
+        h["source"].as_str().unwrap().ends_with("shallow.toml"),
+        "{h}"
+    );
+    assert_ne!(h["sha256"], small["hardware"]["sha256"]);
+    assert_eq!(h["weight_sram"]["depth"], 100);
+    assert_eq!(h["weights_on_chip"], false);
+    assert!(j["dram"]["read_bytes"].as_u64().unwrap() > 0);
+    let text = stderr(&o);
+    assert!(
+        text.contains(
+            "weights: 313,600 B > weight SRAM 1,600 B (depth 100 x 2 banks x 64 bit): \
+             streamed from DRAM"
+        ),
+        "{text}"
+    );
+    // energy --json carries the same object.
+    let o = fspinn(&[
+        "energy",
+        "--config",
+        path,
+        "--builtin",
+        "--samples",
+        "1",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(last_json(&o)["hardware"], *h);
+}
+
+#[test]
 fn baseline_mode_streams_its_32_bit_weights_from_dram_and_costs_more() {
     let run = |variant: &str| {
         let o = fspinn(&[

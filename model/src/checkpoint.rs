@@ -1,15 +1,19 @@
 //! Versioned checkpoint files, written atomically.
 //!
-//! Layout: 8 magic bytes `FSPINNCK`, a little-endian u32 format version, a little-endian u64 body
-//! length, then the body in postcard encoding. The file is written to a temporary sibling, synced,
-//! and renamed over the target, so a crash never leaves a half-written checkpoint. The body holds
-//! no timestamps or host details: the same run gives byte-identical checkpoints.
+//! Layout (version 4): 8 magic bytes `FSPINNCK`, a little-endian u32 format version, a
+//! little-endian u64 body length, the SHA-256 of everything else in the file (magic, version,
+//! length and body), then the body in postcard encoding. The checksum makes any damage (a flipped
+//! bit, a truncation, bytes appended) a clear "corrupt checkpoint" error instead of a network
+//! that loads with wrong weights; the values are then range-checked, field by field, because a
+//! checksum only proves the file is what some program wrote.
 //!
-//! Versions: 2 holds the baseline and the integer FSpiNN network; 3 adds the f32 FSpiNN network
-//! (a variant appended to the parameter and state enums, so a version-2 body reads unchanged).
-//! A file is written with the oldest version that can hold it, so baseline and integer
-//! checkpoints stay byte-identical to those of earlier builds, and a build that only knows
-//! version 2 rejects an f32 FSpiNN checkpoint by its version instead of misreading it.
+//! The file is written to a temporary sibling, synced, and renamed over the target, so a crash
+//! never leaves a half-written checkpoint. The body holds no timestamps or host details: the same
+//! run gives byte-identical checkpoints.
+//!
+//! History: version 2 held the baseline and the integer FSpiNN network, version 3 added the f32
+//! FSpiNN network; neither had a checksum, so this build refuses them as "written by an older
+//! build" (retraining is cheap next to trusting a file nobody can check).
 
 use crate::baseline::{BaselineNetwork, PresentationStats};
 use crate::config::RunConfig;
@@ -18,15 +22,23 @@ use crate::fspinn::{FspinnF32Network, FspinnNetwork};
 use crate::network::{Network, NetworkParams};
 use crate::train::Trainer;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod values;
+
 const MAGIC: &[u8; 8] = b"FSPINNCK";
-/// The newest format version; bump whenever the body's layout or meaning changes.
-pub const FORMAT_VERSION: u32 = 3;
-/// The oldest version this build reads (and writes, for content that version can hold).
-pub const OLDEST_VERSION: u32 = 2;
-const HEADER_LEN: usize = 8 + 4 + 8;
+/// The format version this build writes and reads; bump whenever the layout or meaning changes.
+pub const FORMAT_VERSION: u32 = 4;
+/// Versions 2 and 3 had no checksum: a damaged file could load silently, so they are refused
+/// (with "written by an older build") rather than read.
+const UNCHECKED_VERSIONS: std::ops::RangeInclusive<u32> = 2..=3;
+/// Length of the version 2/3 header (magic, version, body length), to recognise such files.
+const OLD_HEADER_LEN: usize = 8 + 4 + 8;
+const DIGEST_LEN: usize = 32;
+/// Magic, version, body length, SHA-256.
+pub const HEADER_LEN: usize = 8 + 4 + 8 + DIGEST_LEN;
 
 #[derive(Serialize, Deserialize)]
 struct Body {
@@ -61,14 +73,6 @@ enum LearnedState {
     },
 }
 
-/// The oldest format version that can hold a run with these parameters.
-fn version_for(params: &NetworkParams) -> u32 {
-    match params {
-        NetworkParams::Baseline(_) | NetworkParams::Fspinn(_) => OLDEST_VERSION,
-        NetworkParams::FspinnF32(_) => 3,
-    }
-}
-
 /// Encodes a training run as checkpoint bytes.
 pub fn to_bytes(t: &Trainer) -> Vec<u8> {
     let body = Body {
@@ -97,12 +101,92 @@ pub fn to_bytes(t: &Trainer) -> Vec<u8> {
         assignments: t.assignments.clone(),
     };
     let encoded = postcard::to_stdvec(&body).expect("in-memory serialisation cannot fail");
-    let mut out = Vec::with_capacity(HEADER_LEN + encoded.len());
+    seal(&encoded)
+}
+
+/// Wraps an encoded body in a current-version header with its checksum. Public for the fuzz
+/// entry point, which seals arbitrary bytes to reach the body decoder behind the checksum.
+pub fn seal(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&version_for(&t.config.params).to_le_bytes());
-    out.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
-    out.extend_from_slice(&encoded);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&[0; DIGEST_LEN]);
+    out.extend_from_slice(body);
+    let digest = digest(&out);
+    out[HEADER_LEN - DIGEST_LEN..HEADER_LEN].copy_from_slice(&digest);
     out
+}
+
+/// SHA-256 of a whole file with its digest field skipped.
+fn digest(file: &[u8]) -> [u8; DIGEST_LEN] {
+    let mut h = Sha256::new();
+    h.update(&file[..HEADER_LEN - DIGEST_LEN]);
+    h.update(&file[HEADER_LEN..]);
+    h.finalize().into()
+}
+
+/// Checks the header and the checksum and returns the body; every failure is in plain words.
+fn open<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8], ModelError> {
+    let corrupt = |reason: String| ModelError::CorruptCheckpoint {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(corrupt(
+            "it does not start with the checkpoint marker `FSPINNCK` (not an fspinn checkpoint, or its first bytes are damaged)".into(),
+        ));
+    }
+    if bytes.len() < 12 {
+        return Err(corrupt(format!(
+            "truncated: {} bytes, the header alone is {HEADER_LEN}",
+            bytes.len()
+        )));
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if UNCHECKED_VERSIONS.contains(&version)
+        && bytes.len() >= OLD_HEADER_LEN
+        && u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"))
+            == (bytes.len() - OLD_HEADER_LEN) as u64
+    {
+        return Err(ModelError::OldCheckpoint {
+            path: path.to_path_buf(),
+            found: version,
+            current: FORMAT_VERSION,
+        });
+    }
+    if version != FORMAT_VERSION {
+        return Err(corrupt(format!(
+            "unknown format version {version} (this build reads version {FORMAT_VERSION}): the header is damaged, or a newer build wrote the file"
+        )));
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(corrupt(format!(
+            "truncated: {} bytes, the header alone is {HEADER_LEN}",
+            bytes.len()
+        )));
+    }
+    let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    let body = &bytes[HEADER_LEN..];
+    if body.len() as u64 != len {
+        return Err(corrupt(if (body.len() as u64) < len {
+            format!(
+                "truncated: the header announces {len} bytes of contents, the file holds {}",
+                body.len()
+            )
+        } else {
+            format!(
+                "the header announces {len} bytes of contents, the file holds {} (damaged length, or bytes appended)",
+                body.len()
+            )
+        }));
+    }
+    if digest(bytes)[..] != bytes[HEADER_LEN - DIGEST_LEN..HEADER_LEN] {
+        return Err(corrupt(
+            "checksum mismatch: the file changed after it was written (damaged on disk or in transfer, or edited)".into(),
+        ));
+    }
+    Ok(body)
 }
 
 /// Decodes checkpoint bytes read from `path` (named in errors).
@@ -111,40 +195,22 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
         path: path.to_path_buf(),
         reason,
     };
-    if bytes.len() < 8 || &bytes[..8] != MAGIC {
-        return Err(ModelError::NotACheckpoint {
-            path: path.to_path_buf(),
-        });
-    }
-    if bytes.len() < HEADER_LEN {
-        return Err(corrupt(format!(
-            "header truncated at {} bytes",
-            bytes.len()
-        )));
-    }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&version) {
-        return Err(ModelError::CheckpointVersion {
-            path: path.to_path_buf(),
-            found: version,
-            oldest: OLDEST_VERSION,
-            newest: FORMAT_VERSION,
-        });
-    }
-    let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
-    let body_bytes = &bytes[HEADER_LEN..];
-    if body_bytes.len() as u64 != len {
-        return Err(corrupt(format!(
-            "body is {} bytes, header says {len} (truncated or appended to)",
-            body_bytes.len()
-        )));
-    }
-    let body: Body = postcard::from_bytes(body_bytes).map_err(|e| corrupt(e.to_string()))?;
-    if version < version_for(&body.config.params) {
-        return Err(corrupt(format!(
-            "version {version} cannot hold an f32 FSpiNN network"
-        )));
-    }
+    let body_bytes = open(bytes, path)?;
+    let body: Body = match postcard::take_from_bytes(body_bytes) {
+        Ok((body, [])) => body,
+        Ok((_, rest)) => {
+            return Err(corrupt(format!(
+                "{} unexpected bytes after the contents (written by a different program?)",
+                rest.len()
+            )))
+        }
+        Err(_) => {
+            return Err(corrupt(
+                "the contents do not decode as a checkpoint although the checksum matches (written by a different or faulty program)".into(),
+            ))
+        }
+    };
+    values::check_body(&body).map_err(corrupt)?;
     let (n_inputs, n) = (body.n_inputs as usize, body.config.neurons);
     let network = match (body.config.params.clone(), body.state) {
         (NetworkParams::Baseline(p), LearnedState::Baseline { weights, theta }) => {
@@ -264,3 +330,6 @@ pub fn load(path: &Path) -> Result<Trainer, ModelError> {
     })?;
     from_bytes(&bytes, path)
 }
+
+#[cfg(test)]
+mod tests;

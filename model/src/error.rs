@@ -11,6 +11,14 @@ pub enum ModelError {
         value: String,
         reason: &'static str,
     },
+    /// A size, count, duration or thread count above its limit (see `limits`).
+    #[error("{what} = {value} is above the limit of {max}: {why}")]
+    Limit {
+        what: &'static str,
+        value: String,
+        max: u64,
+        why: &'static str,
+    },
     #[error("inconsistent network state: {0}")]
     Shape(String),
     #[error("{path}: {source}")]
@@ -18,18 +26,17 @@ pub enum ModelError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: not an fspinn checkpoint (bad magic bytes)")]
-    NotACheckpoint { path: PathBuf },
+    /// A checkpoint of a format version without a checksum (before version 4).
     #[error(
-        "{path}: checkpoint format version {found} is not supported (this build reads versions {oldest} to {newest}); retrain or use the fspinn version that wrote it"
+        "checkpoint {path} was written by an older build (format version {found}, without a checksum; this build reads version {current} only): retrain it with this build"
     )]
-    CheckpointVersion {
+    OldCheckpoint {
         path: PathBuf,
         found: u32,
-        oldest: u32,
-        newest: u32,
+        current: u32,
     },
-    #[error("{path}: corrupt checkpoint: {reason}")]
+    /// Damage (checksum, length, header) or values out of range, in plain words.
+    #[error("corrupt checkpoint {path}: {reason}")]
     CorruptCheckpoint { path: PathBuf, reason: String },
     #[error("cannot resume: {0}")]
     Resume(String),

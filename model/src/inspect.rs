@@ -1,7 +1,7 @@
 //! What a trained network looks like inside: how its neurons split over the classes, how many
 //! stayed silent, where thresholds and weights sit. Accuracy alone does not say why a larger
-//! network learns worse than a smaller one; these figures do (docs/results.md, FSpiNN at
-//! N = 1600 and 4900). `fspinn inspect` prints them.
+//! network learns worse than a smaller one; these figures do (docs/results.md, "Inside trained
+//! networks": FSpiNN at N = 1600 and 4900). `fspinn inspect` prints them.
 
 use crate::labels::CLASSES;
 use crate::network::Network;

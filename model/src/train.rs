@@ -41,6 +41,7 @@ pub struct Trainer {
 impl Trainer {
     /// A new run with freshly initialised weights.
     pub fn new(config: RunConfig, n_inputs: usize) -> Result<Self, ModelError> {
+        crate::limits::check_run(&config)?;
         let mut rng = Rng::stream(config.seed, StreamPhase::Init, 0, 0);
         let network = Network::new(&config.params, n_inputs, config.neurons, &mut rng)?;
         Ok(Self::from_parts(

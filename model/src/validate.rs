@@ -37,13 +37,18 @@ pub fn baseline(p: &BaselineParams, n_inputs: usize, n_neurons: usize) -> Result
     if n_neurons == 0 {
         return Err(invalid("neurons", n_neurons, "must be at least 1"));
     }
-    if n_neurons > 1 << 20 {
-        return Err(invalid("neurons", n_neurons, "must be at most 1048576"));
+    if n_inputs == 0 {
+        return Err(invalid("inputs", n_inputs, "must be at least 1"));
     }
-    if n_inputs == 0 || n_inputs > u16::MAX as usize + 1 {
-        return Err(invalid("inputs", n_inputs, "must be between 1 and 65536"));
-    }
+    crate::limits::check_shape(n_inputs, n_neurons)?;
     let t = &p.timing;
+    crate::limits::check_timing(
+        ["timing.presentation_ms", "timing.rest_ms"],
+        t.presentation_ms,
+        t.rest_ms,
+        t.dt_ms,
+    )?;
+    crate::limits::ATTEMPTS.check_field("timing.max_attempts", t.max_attempts as u64)?;
     positive("timing.dt_ms", t.dt_ms)?;
     positive("timing.presentation_ms", t.presentation_ms)?;
     if t.presentation_ms < t.dt_ms {

@@ -1,7 +1,7 @@
 //! Whole-run properties of the f32 FSpiNN network (layer L0) on the built-in subset of real MNIST
 //! images (1000 training, 300 test): it learns, it agrees with the integer network (L1) within
 //! the stated tolerance, post-training quantisation works end to end, and checkpoints resume
-//! exactly and keep the formats of older builds readable.
+//! exactly in the current format.
 
 use fspinn_model::data::{self, DatasetKind, Split};
 use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
@@ -114,7 +114,11 @@ fn float_resume_and_thread_count_reproduce_the_run_exactly() {
         first.step(&train);
     }
     let saved = checkpoint::to_bytes(&first);
-    assert_eq!(&saved[8..12], &3u32.to_le_bytes(), "f32 FSpiNN is format 3");
+    assert_eq!(
+        &saved[8..12],
+        &checkpoint::FORMAT_VERSION.to_le_bytes(),
+        "f32 FSpiNN is written in the current format"
+    );
     let resumed = checkpoint::from_bytes(&saved, Path::new("f.ckpt")).unwrap();
     assert!(matches!(resumed.network, Network::FspinnF32(_)));
     let (after, acc_after) = run_to_end(resumed);
@@ -171,22 +175,12 @@ fn post_quantised_run_tests_the_integer_network_and_resumes_exactly() {
 }
 
 #[test]
-fn integer_checkpoints_keep_format_2_and_bodies_cannot_claim_an_older_version() {
-    let int = Trainer::new(config(5, 10, 10, 1, integer(8)), 784).unwrap();
-    let bytes = checkpoint::to_bytes(&int);
-    assert_eq!(&bytes[8..12], &2u32.to_le_bytes());
-    assert!(checkpoint::from_bytes(&bytes, Path::new("i.ckpt")).is_ok());
-
-    let flt = Trainer::new(config(5, 10, 10, 1, float(false, 8)), 784).unwrap();
-    let mut bytes = checkpoint::to_bytes(&flt);
-    bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
-    let err = checkpoint::from_bytes(&bytes, Path::new("f.ckpt"))
-        .err()
-        .unwrap();
-    assert!(err.to_string().contains("cannot hold an f32"), "{err}");
-    bytes[8..12].copy_from_slice(&4u32.to_le_bytes());
-    let err = checkpoint::from_bytes(&bytes, Path::new("f.ckpt"))
-        .err()
-        .unwrap();
-    assert!(err.to_string().contains("versions 2 to 3"), "{err}");
+fn every_variant_writes_the_current_format_and_reads_it_back() {
+    for params in [integer(8), float(false, 8), float(true, 4)] {
+        let t = Trainer::new(config(5, 10, 10, 1, params), 784).unwrap();
+        let bytes = checkpoint::to_bytes(&t);
+        assert_eq!(&bytes[8..12], &checkpoint::FORMAT_VERSION.to_le_bytes());
+        let back = checkpoint::from_bytes(&bytes, Path::new("i.ckpt")).unwrap();
+        assert_eq!(checkpoint::to_bytes(&back), bytes);
+    }
 }

@@ -90,40 +90,34 @@ fn short_training_learns_far_above_chance() {
     assert!(acc > 0.45, "accuracy {acc} after 1000 images");
 }
 
+/// The byte-level damage tests live next to the format (`checkpoint/tests.rs`); this checks
+/// the same refusals on a checkpoint of a real 784-input run.
 #[test]
 fn damaged_checkpoints_are_rejected_with_a_reason() {
     let cfg = config(5, 10, 10, 1);
     let t = Trainer::new(cfg, 784).unwrap();
     let good = checkpoint::to_bytes(&t);
     let p = Path::new("x.ckpt");
+    let refusal = |bytes: &[u8]| checkpoint::from_bytes(bytes, p).err().unwrap().to_string();
 
-    let err = checkpoint::from_bytes(b"hello world, not a checkpoint", p)
-        .err()
-        .unwrap();
-    assert!(
-        err.to_string().contains("not an fspinn checkpoint"),
-        "{err}"
-    );
+    let err = refusal(b"hello world, not a checkpoint");
+    assert!(err.starts_with("corrupt checkpoint x.ckpt: "), "{err}");
+    assert!(err.contains("not an fspinn checkpoint"), "{err}");
 
     let mut newer = good.clone();
     newer[8..12].copy_from_slice(&99u32.to_le_bytes());
-    let err = checkpoint::from_bytes(&newer, p).err().unwrap();
-    assert!(
-        err.to_string().contains("version 99 is not supported"),
-        "{err}"
-    );
+    assert!(refusal(&newer).contains("unknown format version 99"));
 
-    let err = checkpoint::from_bytes(&good[..good.len() - 10], p)
-        .err()
-        .unwrap();
-    assert!(err.to_string().contains("truncated"), "{err}");
+    assert!(refusal(&good[..good.len() - 10]).contains("truncated"));
 
-    let mut flipped = good.clone();
-    let len = flipped.len();
-    flipped.truncate(len - 4 * 5 - 2); // cut into theta, then fix the length field
-    let body_len = (flipped.len() - 20) as u64;
-    flipped[12..20].copy_from_slice(&body_len.to_le_bytes());
-    assert!(checkpoint::from_bytes(&flipped, p).is_err());
+    // 16 bytes XOR 0xFF in the middle of the weights, as in issue 14.
+    let mut damaged = good.clone();
+    let mid = damaged.len() / 2;
+    for b in &mut damaged[mid..mid + 16] {
+        *b ^= 0xff;
+    }
+    let err = refusal(&damaged);
+    assert!(err.contains("checksum mismatch"), "{err}");
 }
 
 #[test]
@@ -180,6 +174,8 @@ fn fspinn_short_training_learns_far_above_chance() {
     let test = data::builtin(Split::Test);
     let cfg = fspinn_config(100, train.len(), test.len(), 1);
     let (_, acc) = run_to_end(Trainer::new(cfg, 784).unwrap());
-    // Chance is 10 %; FSpiNN starts slower than the baseline (see docs/results.md).
+    // Chance is 10 %. The bar is lower than the baseline's (0.45): FSpiNN learns more slowly
+    // over its first 1000 images, and such short runs vary by about 10 points with the seed
+    // (docs/fspinn.md, "L0 vs L1 tolerance").
     assert!(acc > 0.25, "FSpiNN accuracy {acc} after 1000 images");
 }

@@ -12,6 +12,7 @@
 //!   --weight-bits N        weight precision, e.g. 8 for w8 (default: 8)
 //!   --steps N              time steps per sample (default: 250)
 //!   --refractory N         refractory steps (default: 5)
+//!   --max-attempts N       presentations of a sample at most (default: 16)
 //!   --format F             plain    NAME=VALUE                    (default)
 //!                          yosys    -set NAME VALUE               (for `chparam`)
 //!                          iverilog -Pfspinn_top.NAME=VALUE
@@ -41,11 +42,12 @@ struct Args {
     weight_bits: u32,
     steps: u32,
     refractory: u32,
+    max_attempts: u32,
     format: Format,
 }
 
 const USAGE: &str = "usage: rtl_params [CONFIG] [--neurons N] [--weight-bits N] [--steps N] \
-                     [--refractory N] [--format plain|yosys|iverilog|verilator]";
+                     [--refractory N] [--max-attempts N] [--format plain|yosys|iverilog|verilator]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -54,6 +56,7 @@ fn parse_args() -> Result<Args, String> {
         weight_bits: 8,
         steps: 250,
         refractory: 5,
+        max_attempts: 16,
         format: Format::Plain,
     };
     let mut config_seen = false;
@@ -66,6 +69,7 @@ fn parse_args() -> Result<Args, String> {
             "--weight-bits" => args.weight_bits = number(&arg, &value(&arg)?)?,
             "--steps" => args.steps = number(&arg, &value(&arg)?)?,
             "--refractory" => args.refractory = number(&arg, &value(&arg)?)?,
+            "--max-attempts" => args.max_attempts = number(&arg, &value(&arg)?)?,
             "--format" => {
                 args.format = match value(&arg)?.as_str() {
                     "plain" => Format::Plain,
@@ -116,9 +120,15 @@ fn run() -> Result<(), String> {
     let args = parse_args()?;
     let cfg = load_config(&args.config)?;
     let neurons = args.neurons.unwrap_or(cfg.neurons as usize);
-    let params =
-        rtl_params::parameters(&cfg, neurons, args.weight_bits, args.steps, args.refractory)
-            .map_err(|e| format!("RTL parameters of config {:?}: {e}", args.config))?;
+    let net = rtl_params::RtlNetwork {
+        neurons,
+        weight_bits: args.weight_bits,
+        steps: args.steps,
+        refractory_steps: args.refractory,
+        max_attempts: args.max_attempts,
+    };
+    let params = rtl_params::parameters(&cfg, &net)
+        .map_err(|e| format!("RTL parameters of config {:?}: {e}", args.config))?;
     for (name, value) in params {
         match args.format {
             Format::Plain => println!("{name}={value}"),

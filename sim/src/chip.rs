@@ -1,6 +1,9 @@
 //! One interface for every implementation of the accelerator: the cycle model here, the
 //! verilated RTL in `fspinn-testbench`. Tests written against [`Chip`] run unchanged on both,
-//! and the lock-step comparison compares two `Chip`s.
+//! and two `Chip`s loaded with the same network can be compared run for run through it
+//! (`testbench/tests/chip_contract.rs`). The cycle-by-cycle lock-step comparison,
+//! `fspinn_testbench::cosim::compare_sample`, works on the two concrete types instead, because
+//! it also reads the cycle model's event log and DRAM counters.
 
 use crate::accel::Accelerator;
 use crate::events::{SpikeEvent, WeightWrite};

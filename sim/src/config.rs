@@ -1,6 +1,7 @@
 //! The accelerator's hardware description, read from TOML: how many PEs, how the weight and
 //! neuron-state SRAMs are banked, the DRAM behind them, the clock. One typed config drives the
-//! cycle model and (later) the RTL parameters, so the two can never describe different chips.
+//! cycle model and, through [`crate::rtl_params`], the RTL's Verilog parameters, so the two can
+//! never describe different chips.
 
 use crate::dram::DramConfig;
 use crate::energy::Technology;
@@ -69,6 +70,12 @@ pub struct NeuronSramConfig {
 /// (one quotient bit per cycle; the dividend `norm_target << 16` has at most 39 bits).
 pub const DIVIDER_CYCLES: u64 = 40;
 
+/// Most SRAM words the model simulates per memory (weight banks together; neuron banks of all
+/// PEs together): each word is a u64 in host memory, so this bounds a config's memory to 128 MiB
+/// per memory before anything is allocated. The largest shipped config (`small-wide`) uses
+/// 156,800 weight words, 100x below.
+pub const MAX_SRAM_WORDS: u64 = 1 << 24;
+
 /// Largest supported SRAM read latency: deeper pipelines are not a design this model claims to
 /// describe.
 pub const MAX_READ_LATENCY: u32 = 8;
@@ -106,6 +113,7 @@ impl HwConfig {
         let text = match name {
             "small" => include_str!("../configs/small.toml"),
             "large" => include_str!("../configs/large.toml"),
+            "small-wide" => include_str!("../configs/small-wide.toml"),
             _ => return None,
         };
         Some(Self::from_toml_str(text, name).expect("built-in configs are valid"))
@@ -130,6 +138,17 @@ impl HwConfig {
                 "pe_array.neurons_per_pe",
                 pe.neurons_per_pe,
                 "must be 1 to 65536",
+            ));
+        }
+        if self.neurons as u64 > fspinn_model::limits::NEURONS.max {
+            return Err(invalid(
+                "neurons",
+                self.neurons,
+                &format!(
+                    "must be at most {}: {}",
+                    fspinn_model::limits::NEURONS.max,
+                    fspinn_model::limits::NEURONS.why
+                ),
             ));
         }
         if self.neurons == 0 || self.neurons > pe.pes * pe.neurons_per_pe {
@@ -168,6 +187,15 @@ impl HwConfig {
         if w.depth == 0 {
             return Err(invalid("weight_sram.depth", w.depth, "must be at least 1"));
         }
+        if w.banks as u64 * w.depth as u64 > MAX_SRAM_WORDS {
+            return Err(invalid(
+                "weight_sram.depth",
+                w.depth,
+                &format!(
+                    "weight_sram.banks x depth must be at most {MAX_SRAM_WORDS} words (the model holds each word in 8 bytes of memory)"
+                ),
+            ));
+        }
         if !(1..=MAX_READ_LATENCY).contains(&w.read_latency) {
             return Err(invalid(
                 "weight_sram.read_latency",
@@ -188,6 +216,16 @@ impl HwConfig {
                 "neuron_sram.depth",
                 n.depth,
                 "must hold pe_array.neurons_per_pe words",
+            ));
+        }
+        // Neuron banks, and as many inhibitory banks in the baseline-equivalent mode.
+        if 2 * pe.pes as u64 * n.depth as u64 > MAX_SRAM_WORDS {
+            return Err(invalid(
+                "neuron_sram.depth",
+                n.depth,
+                &format!(
+                    "2 x pe_array.pes x depth must be at most {MAX_SRAM_WORDS} words (the model holds each word in 8 bytes of memory)"
+                ),
             ));
         }
         if !(1..=MAX_READ_LATENCY).contains(&n.read_latency) {

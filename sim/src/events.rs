@@ -1,6 +1,7 @@
 //! What the accelerator did that L1 also does: the spikes of every step and every weight the
 //! STDP unit wrote. `fspinn sim --verify` compares these logs, entry by entry, with the ones L1
-//! reports through its `StepObserver`; the RTL testbench will compare the RTL's with them too.
+//! reports through its `StepObserver`; the RTL testbench (`fspinn_testbench::cosim::compare_sample`)
+//! compares the RTL's spikes and weight writes with them, cycle for cycle.
 
 use fspinn_model::fspinn::StepObserver;
 use serde::Serialize;

@@ -14,6 +14,8 @@ pub mod dram;
 pub mod energy;
 pub mod error;
 pub mod events;
+pub mod fuzzing;
+pub mod hardware;
 pub mod layout;
 pub mod rtl_params;
 pub mod spikegen;

@@ -1,5 +1,9 @@
-//! Waveforms of the cycle model as a VCD file, one time unit per clock cycle (the timescale is
-//! the clock period, rounded to whole picoseconds), under the hierarchical names of the
+//! Waveforms of the cycle model as a VCD file on the RTL's time axis: `$timescale 1 ps` (IEEE
+//! 1364 allows only 1, 10 or 100 of a unit), cycle `k` at `(k - origin) * period + period / 2`
+//! with the config's clock period in whole picoseconds and the origin the first cycle of the
+//! traced sample ([`Waves::with_origin`]): the rising edge at which the RTL's registers take
+//! cycle `k`'s values in its VCD (time 0 there is the low half of the cycle that samples
+//! `start`), so the two files change at the same timestamps; under the hierarchical names of the
 //! verilated RTL (`rtl/fspinn_top.v`): `TOP.fspinn_top.{busy, obs_phase, obs_timestep,
 //! spike_valid, spike_neuron, spike_mask, wupd_valid}`, and for every SRAM bank
 //! `TOP.fspinn_top.g_wbank[b].u_mem.{re, raddr, we, waddr, wdata}` and
@@ -80,13 +84,19 @@ pub struct Waves {
     /// Cycles recorded are `from..until`.
     from: u64,
     until: u64,
+    /// Clock period in ps: one cycle of the time axis.
+    period_ps: u64,
+    /// The cycle at time 0.
+    origin: u64,
 }
 
+/// `v` as `width` bits, most significant first; bits above 63 are zero (`spike_mask` of more
+/// than 64 PEs).
 fn bits(v: u64, width: u32) -> Vec<Value> {
     (0..width)
         .rev()
         .map(|b| {
-            if (v >> b) & 1 == 1 {
+            if b < 64 && (v >> b) & 1 == 1 {
                 Value::V1
             } else {
                 Value::V0
@@ -106,8 +116,8 @@ impl Waves {
         window: std::ops::Range<u64>,
     ) -> std::io::Result<Self> {
         let mut out = vcd::Writer::new(sink);
-        let period_ps = (1e6 / clock_mhz).round().max(1.0) as u32;
-        out.timescale(period_ps, TimescaleUnit::PS)?;
+        let period_ps = (1e6 / clock_mhz).round().max(1.0) as u64;
+        out.timescale(1, TimescaleUnit::PS)?;
         out.add_module("TOP")?;
         out.add_module("model")?;
         let mut units = Vec::new();
@@ -170,7 +180,21 @@ impl Waves {
             started: false,
             from: window.start,
             until: window.end,
+            period_ps,
+            origin: 0,
         })
+    }
+
+    /// Puts cycle `cycle` at time 0 (the first cycle of the traced sample, as in the RTL's
+    /// VCD); cycles before it are not recorded.
+    pub fn with_origin(mut self, cycle: u64) -> Self {
+        self.origin = cycle;
+        self.from = self.from.max(cycle);
+        self
+    }
+
+    fn time(&self, cycle: u64) -> u64 {
+        cycle.saturating_sub(self.origin) * self.period_ps + self.period_ps / 2
     }
 
     fn vec(&mut self, slot: usize, id: IdCode, width: u32, v: u64) -> std::io::Result<()> {
@@ -246,7 +270,7 @@ impl Waves {
         neuron_banks: &[SramBank],
         obs: &Observed,
     ) -> std::io::Result<()> {
-        self.out.timestamp(cycle)?;
+        self.out.timestamp(self.time(cycle))?;
         self.started = true;
         self.vec(0, self.phase, 5, phase_code(phase))?;
         self.vec(1, self.timestep, 16, timestep as u64)?;
@@ -275,8 +299,20 @@ impl Waves {
     /// Writes the final timestamp and flushes.
     pub fn finish(mut self, end_cycle: u64) -> std::io::Result<()> {
         if self.started {
-            self.out.timestamp(end_cycle.min(self.until))?;
+            let end = self.time(end_cycle.min(self.until));
+            self.out.timestamp(end)?;
         }
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn vectors_wider_than_64_bits_are_zero_extended() {
+        let v = super::bits(0b101, 130);
+        assert_eq!(v.len(), 130);
+        assert!(v[..127].iter().all(|b| *b == vcd::Value::V0));
+        assert_eq!(v[127..], [vcd::Value::V1, vcd::Value::V0, vcd::Value::V1]);
     }
 }

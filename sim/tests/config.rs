@@ -97,3 +97,20 @@ fn networks_that_cannot_run_are_refused() {
     let e = Accelerator::new(&small, &net, 8).err().unwrap();
     assert!(e.to_string().contains("mechanism (d)"), "{e}");
 }
+
+/// Sizes that would make the model allocate gigabytes are refused before anything is allocated.
+#[test]
+fn huge_memories_and_networks_are_refused_before_allocation() {
+    let e = message(with("depth = 19600", "depth = 4000000000"));
+    assert!(e.contains("weight_sram.depth = 4000000000"), "{e}");
+    assert!(e.contains("16777216 words"), "{e}");
+    let e = message(with("depth = 32", "depth = 100000000"));
+    assert!(e.contains("neuron_sram.depth = 100000000"), "{e}");
+    let big = SMALL
+        .replacen("neurons = 400", "neurons = 1000000", 1)
+        .replacen("neurons_per_pe = 25", "neurons_per_pe = 65536", 1)
+        .replacen("depth = 32", "depth = 65536", 1);
+    let e = message(HwConfig::from_toml_str(&big, "big.toml"));
+    assert!(e.contains("neurons = 1000000"), "{e}");
+    assert!(e.contains("at most 65536"), "{e}");
+}

@@ -1,8 +1,10 @@
 //! `fspinn cosim`: the Verilog (L3, verilated) and the cycle model (L2) side by side on real
 //! images, every spike, weight write, cycle count and bank access compared; VCDs of both.
 
-use super::common::{print_json, DataArgs};
-use super::sim::load_config;
+use super::common::{ensure_dir, DataArgs};
+use super::sim::{config_source, load_config};
+use crate::output::{self, count};
+use crate::progress::samples_bar;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use fspinn_model::data::{builtin, Dataset, DatasetKind, Split};
@@ -11,6 +13,7 @@ use fspinn_model::network::Network;
 use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, labels};
 use fspinn_sim::energy::EnergyTable;
+use fspinn_sim::hardware::HardwareSummary;
 use fspinn_sim::waves::Waves;
 use fspinn_sim::{Accelerator, HwConfig};
 use fspinn_testbench::cosim::{compare_sample_traced, CosimMismatch, CosimTotals, RtlAccelerator};
@@ -26,10 +29,11 @@ pub const EXAMPLES: &str = "Examples:
 
 #[derive(Args, Debug, Clone)]
 pub struct CosimArgs {
-    /// Hardware config (the RTL is verilated for `small`; others must have the same parameters).
+    /// Hardware config: a shipped name (small, large, small-wide) or a TOML file; the RTL is
+    /// built for it (and the network) on first use and cached.
     #[arg(long, value_name = "HW.toml", default_value = "small")]
     pub config: String,
-    /// FSpiNN checkpoint with 8-bit weights; default: fresh weights for the config's N.
+    /// Integer FSpiNN checkpoint (any weight precision); default: fresh weights for the config's N.
     #[arg(long, value_name = "CKPT")]
     pub model: Option<PathBuf>,
     /// Dataset; without it (and without --data-dir) the built-in MNIST subset is used.
@@ -50,9 +54,13 @@ pub struct CosimArgs {
     /// and on a mismatch the cycles around it.
     #[arg(long, value_name = "DIR", default_value = "cosim-vcd")]
     pub vcd: PathBuf,
-    /// Cycles of the first sample recorded in the VCDs (the RTL's is ~9 KB per cycle).
+    /// Cycles of the first sample recorded in the VCDs (the RTL's is ~16 KB per cycle of the
+    /// small config); 0 = no waveforms at all.
     #[arg(long, default_value_t = 1_000)]
     pub vcd_cycles: u64,
+    /// First cycle of the first sample recorded (cycle 0 = the one that samples `start`).
+    #[arg(long, default_value_t = 0)]
+    pub vcd_from: u64,
     /// Continue after a mismatch (report them all) instead of stopping at the first.
     #[arg(long)]
     pub keep_going: bool,
@@ -68,33 +76,43 @@ pub struct CosimArgs {
     pub inject_weight_fault: bool,
 }
 
+/// `--vcd-cycles` above this warns with the expected size.
+const LARGE_VCD_CYCLES: u64 = 100_000;
+/// RTL VCD bytes per cycle of the small config (measured: 16.2 MB for 1,000 cycles).
+const RTL_VCD_BYTES_PER_CYCLE: u64 = 16_000;
+
 /// Cycles recorded before and after a mismatch in its VCD.
 const BEFORE: u64 = 200;
 const AFTER: u64 = 50;
 
-struct Setup {
-    cfg: HwConfig,
-    net: FspinnNetwork,
+pub(crate) struct Setup {
+    pub(crate) cfg: HwConfig,
+    pub(crate) net: FspinnNetwork,
     assignments: Option<Vec<Option<u8>>>,
     seed: u64,
 }
 
 fn setup(a: &CosimArgs) -> Result<Setup> {
-    let cfg = load_config(&a.config)?;
-    let (net, assignments, seed) = match &a.model {
+    load_setup(&a.config, a.model.as_deref(), a.seed)
+}
+
+/// The config and network to co-simulate (a checkpoint, else fresh weights for the config's
+/// N), checked against every limit of the RTL.
+pub(crate) fn load_setup(config: &str, model: Option<&Path>, seed: Option<u64>) -> Result<Setup> {
+    let cfg = load_config(config)?;
+    let (net, assignments, seed) = match model {
         Some(path) => {
-            let t = checkpoint::load(path)
-                .with_context(|| format!("loading model {}", path.display()))?;
+            let t = checkpoint::load(path).context("loading the model")?;
             let Network::Fspinn(net) = t.network else {
                 bail!(
                     "{}: only integer FSpiNN checkpoints run on the RTL (train with --precision wB, or --quantize post)",
                     path.display()
                 );
             };
-            (net, t.assignments, a.seed.unwrap_or(t.config.seed))
+            (net, t.assignments, seed.unwrap_or(t.config.seed))
         }
         None => {
-            let seed = a.seed.unwrap_or(1);
+            let seed = seed.unwrap_or(1);
             let mut rng = Rng::stream(seed, StreamPhase::Init, 0, 0);
             let net = FspinnNetwork::new(
                 FspinnParams::default(),
@@ -105,43 +123,10 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
             (net, None, seed)
         }
     };
-    let m = &net.params().mechanisms;
-    if !(m.direct_inhibition && m.post_only_stdp && m.per_step_updates) {
-        bail!("the RTL implements the FSpiNN mode only (mechanisms (a), (b) and (d) on); use `fspinn sim` for other modes");
-    }
-    let c = net.consts();
-    let wanted = fspinn_sim::rtl_params::parameters(
-        &cfg,
-        net.n_neurons(),
-        net.params().formats.weight_bits as u32,
-        c.steps,
-        c.refractory_steps,
-    )?;
-    // Two models are linked in: the large config's (weights in DRAM) and the small one's.
-    let linked = if cfg.name == fspinn_testbench::RtlModel::Large.config_name() {
-        fspinn_testbench::RtlModel::Large
-    } else {
-        fspinn_testbench::RtlModel::Small
-    };
-    for (name, value) in &wanted {
-        let built = linked
-            .parameters()
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| *v);
-        if built != Some(*value) {
-            bail!(
-                "the RTL was verilated with {name} = {}, this run needs {value} (config `{}`, {} neurons, \
-                 {}-bit weights, {} steps); co-simulating it needs the RTL built for it \
-                 (testbench/build.rs)",
-                built.map_or("?".into(), |v| v.to_string()),
-                cfg.name,
-                net.n_neurons(),
-                net.params().formats.weight_bits,
-                c.steps
-            );
-        }
-    }
+    // Every RTL limit is checked before anything is built (`fspinn_sim::rtl_params`).
+    let acc = Accelerator::new(&cfg, &net, net.params().formats.weight_bits as u32)?;
+    fspinn_sim::rtl_params::design(&acc)
+        .with_context(|| format!("config `{}` with this network", cfg.name))?;
     Ok(Setup {
         cfg,
         net,
@@ -152,7 +137,8 @@ fn setup(a: &CosimArgs) -> Result<Setup> {
 
 fn images(a: &CosimArgs) -> Result<Dataset> {
     let split = if a.train { Split::Train } else { Split::Test };
-    let need = a.offset + a.samples;
+    let need =
+        super::common::flag_context(fspinn_model::limits::check_window(a.offset, a.samples))?;
     let set = match a.dataset {
         None if a.data.data_dir.is_none() => builtin(split),
         kind => a
@@ -170,6 +156,7 @@ fn model_waves(
     cfg: &HwConfig,
     path: &Path,
     window: std::ops::Range<u64>,
+    origin: u64,
 ) -> Result<Waves> {
     let file =
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
@@ -179,7 +166,8 @@ fn model_waves(
         acc.weight_port().banks(),
         acc.neuron_banks(),
         window,
-    )?)
+    )?
+    .with_origin(origin))
 }
 
 fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
@@ -189,6 +177,13 @@ fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
         StreamPhase::Test
     };
     Rng::stream(seed, phase, 0, idx as u64).next_u64() as u32
+}
+
+/// The RTL build's progress line on stderr (stage and elapsed time; only when building).
+pub fn build_progress(stage: &str, elapsed: std::time::Duration) {
+    if stage != "loaded" || elapsed.as_secs_f64() >= 1.0 {
+        let _ = crate::errln!("rtl: {stage} ({:.1} s)", elapsed.as_secs_f64());
+    }
 }
 
 /// Sets every weight to neuron group 0 to all ones, in the model only.
@@ -213,7 +208,7 @@ fn trace_mismatch(
     cycle: u64,
 ) -> Result<(PathBuf, PathBuf)> {
     let mut model = Accelerator::new(&s.cfg, &s.net, s.net.params().formats.weight_bits as u32)?;
-    let mut rtl = RtlAccelerator::load_from(&model);
+    let mut rtl = RtlAccelerator::open(&model, None)?;
     if a.inject_weight_fault {
         inject_fault(&mut model);
     }
@@ -239,6 +234,7 @@ fn trace_mismatch(
         &s.cfg,
         &mpath,
         start + window.start..start + window.end,
+        start,
     )?;
     model.set_waves(Some(w));
     compare_sample_traced(
@@ -262,19 +258,41 @@ pub fn run(a: CosimArgs) -> Result<()> {
     }
     let s = setup(&a)?;
     let data = images(&a)?;
-    std::fs::create_dir_all(&a.vcd).with_context(|| format!("creating {}", a.vcd.display()))?;
+    let waves = a.vcd_cycles > 0;
+    if waves {
+        ensure_dir(&a.vcd, "--vcd")?;
+    }
+    if a.vcd_cycles > LARGE_VCD_CYCLES {
+        crate::errln!(
+            "warning: --vcd-cycles {} writes about {:.1} GB of RTL waveform (~{} KB per cycle)",
+            a.vcd_cycles,
+            a.vcd_cycles as f64 * RTL_VCD_BYTES_PER_CYCLE as f64 / 1e9,
+            RTL_VCD_BYTES_PER_CYCLE / 1000
+        )?;
+    }
     let bits = s.net.params().formats.weight_bits as u32;
     let mut model = Accelerator::new(&s.cfg, &s.net, bits)?;
+    let hardware = HardwareSummary::new(&s.cfg, &config_source(&a.config), model.layout());
     let load_started = Instant::now();
-    let mut rtl = RtlAccelerator::load_from(&model);
+    let mut rtl = RtlAccelerator::open(&model, Some(&build_progress))?;
     let load_seconds = load_started.elapsed().as_secs_f64();
     if a.inject_weight_fault {
         inject_fault(&mut model);
     }
     let model_vcd = a.vcd.join("model.vcd");
     let rtl_vcd = a.vcd.join("rtl.vcd");
-    let w = model_waves(&model, &s.cfg, &model_vcd, 0..a.vcd_cycles)?;
-    model.set_waves(Some(w));
+    let first = model.cycle();
+    let window = a.vcd_from..a.vcd_from.saturating_add(a.vcd_cycles);
+    if waves {
+        let w = model_waves(
+            &model,
+            &s.cfg,
+            &model_vcd,
+            first + window.start..first + window.end,
+            first,
+        )?;
+        model.set_waves(Some(w));
+    }
     let mut mismatches: Vec<CosimMismatch> = Vec::new();
     let mut mismatch_count = 0u64;
     let mut totals = CosimTotals::default();
@@ -282,9 +300,10 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let mut correct = 0usize;
     let started = Instant::now();
     let mut done = 0usize;
+    let bar = samples_bar(a.samples as u64, 0, "cosim");
     for k in 0..a.samples {
         let idx = a.offset + k;
-        let trace = (k == 0).then_some((rtl_vcd.as_path(), 0..a.vcd_cycles));
+        let trace = (k == 0 && waves).then_some((rtl_vcd.as_path(), window.clone()));
         let (m, t) = compare_sample_traced(
             k as u64,
             &mut model,
@@ -307,6 +326,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
         totals.accesses_model += t.accesses_model;
         totals.accesses_rtl += t.accesses_rtl;
         done += 1;
+        bar.inc(1);
         if let Some(asg) = &s.assignments {
             // Both layers agree whenever there is no mismatch; the class comes from the model.
             let counts = model_counts(&model);
@@ -325,13 +345,14 @@ pub fn run(a: CosimArgs) -> Result<()> {
             }
         }
     }
+    bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     let mismatch_vcds = match failed_at {
-        Some((k, cycle)) => {
+        Some((k, cycle)) if waves => {
             let (m, r) = trace_mismatch(&s, &a, &data, k, cycle)?;
             Some((m, r))
         }
-        None => None,
+        _ => None,
     };
     let usage = fspinn_sim::usage::usage(&model);
     let energy = EnergyTable::default_45nm()
@@ -339,6 +360,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
         .scaled(done as u64);
     let mut out = json!({
         "config": s.cfg.name,
+        "hardware": &hardware,
         "neurons": s.net.n_neurons(),
         "weight_bits": bits,
         "dataset": match a.dataset { Some(d) => d.to_string(), None if a.data.data_dir.is_none() => "builtin-mnist".into(), None => "mnist".into() },
@@ -363,8 +385,8 @@ pub fn run(a: CosimArgs) -> Result<()> {
         "wall_seconds": wall,
         "wall_seconds_per_sample": wall / done as f64,
         "rtl_load_seconds": load_seconds,
-        "vcd_model": model_vcd,
-        "vcd_rtl": rtl_vcd,
+        "vcd_model": waves.then_some(&model_vcd),
+        "vcd_rtl": waves.then_some(&rtl_vcd),
     });
     if let Some((m, r)) = &mismatch_vcds {
         out["vcd_mismatch_model"] = json!(m);
@@ -373,50 +395,58 @@ pub fn run(a: CosimArgs) -> Result<()> {
     if s.assignments.is_some() && !a.train {
         out["test_accuracy"] = json!(correct as f64 / done as f64);
     }
-    if a.json {
-        print_json(&out);
-    } else {
-        println!(
-            "co-simulated {done} {} image(s) on `{}` (N = {}, {bits}-bit weights, {}): {} mismatch(es)",
-            out["dataset"].as_str().unwrap_or(""),
-            s.cfg.name,
-            s.net.n_neurons(),
-            if a.train { "training" } else { "inference" },
-            mismatch_count
-        );
-        println!(
-            "  compared: {} spikes, {} weight updates, {} cycles (model) / {} (RTL), {} / {} bank accesses",
-            totals.spikes_compared, totals.weight_updates_compared, totals.cycles_model, totals.cycles_rtl,
-            totals.accesses_model, totals.accesses_rtl
-        );
-        println!(
-            "  energy (45 nm table): {:.3} uJ per image, {:.2} pJ/SOP; wall time {:.2} s per image (RTL and model)",
-            energy.total_pj * 1e-6,
-            energy.pj_per_sop.unwrap_or(f64::NAN),
-            wall / done as f64
-        );
-        println!(
-            "  waveforms: {} and {} (first {} cycles)",
+    let mut text = format!(
+        "co-simulated {} ({}) on `{}` (N = {}, {bits}-bit weights, {}): {}\n",
+        count(done as u64, "image", "images"),
+        out["dataset"].as_str().unwrap_or(""),
+        s.cfg.name,
+        s.net.n_neurons(),
+        if a.train { "training" } else { "inference" },
+        count(mismatch_count, "mismatch", "mismatches")
+    );
+    text += &format!("  {}\n", hardware.weights_line());
+    text += &format!(
+        "  compared: {} spikes, {} weight updates, {} cycles (model) / {} (RTL), {} / {} bank accesses\n",
+        totals.spikes_compared, totals.weight_updates_compared, totals.cycles_model, totals.cycles_rtl,
+        totals.accesses_model, totals.accesses_rtl
+    );
+    text += &format!(
+        "  energy (45 nm table): {:.3} uJ per image, {:.2} pJ/SOP; wall time {:.2} s per image (RTL and model)\n",
+        energy.total_pj * 1e-6,
+        energy.pj_per_sop.unwrap_or(f64::NAN),
+        wall / done as f64
+    );
+    if waves {
+        text += &format!(
+            "  waveforms: {} and {} (cycles {}..{} of the first sample)\n",
             model_vcd.display(),
             rtl_vcd.display(),
-            a.vcd_cycles
+            window.start,
+            window.end
         );
-        for m in mismatches.iter().take(5) {
-            println!(
-                "  MISMATCH sample {} {} at cycle {}: expected {}, got {}",
-                m.sample, m.what, m.cycle, m.expected, m.actual
-            );
-        }
-        if let Some((m, r)) = &mismatch_vcds {
-            println!(
-                "  around the first mismatch: {} and {}",
-                m.display(),
-                r.display()
-            );
-        }
+    }
+    for m in mismatches.iter().take(5) {
+        text += &format!(
+            "  MISMATCH sample {} {} at cycle {}: expected {}, got {}\n",
+            m.sample, m.what, m.cycle, m.expected, m.actual
+        );
+    }
+    if let Some((m, r)) = &mismatch_vcds {
+        text += &format!(
+            "  around the first mismatch: {} and {}\n",
+            m.display(),
+            r.display()
+        );
+    }
+    output::report(a.json, &text)?;
+    if a.json {
+        output::json_line(&out)?;
     }
     if mismatch_count > 0 {
-        bail!("{mismatch_count} mismatch(es) between the RTL and the cycle model");
+        bail!(
+            "{} between the RTL and the cycle model",
+            count(mismatch_count, "mismatch", "mismatches")
+        );
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `fspinn data check|fetch`: verify the dataset files, or download the originals.
 
-use super::common::print_json;
+use crate::output;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use fspinn_model::data::{self, DatasetKind};
@@ -62,7 +62,7 @@ fn check(a: DataArgs) -> Result<()> {
             Ok(d) => d,
             Err(e) => {
                 all_ok = false;
-                eprintln!("{kind}: {e}");
+                output::report(a.json, &format!("{kind}: {e}\n"))?;
                 reports.push(
                     serde_json::json!({"dataset": kind, "ok": false, "problem": e.to_string()}),
                 );
@@ -72,16 +72,19 @@ fn check(a: DataArgs) -> Result<()> {
         for r in data::check(&dir, kind) {
             all_ok &= r.ok;
             let status = if r.ok { "ok" } else { "FAILED" };
-            eprintln!(
-                "{status:6} {} ({} bytes, {} items){}",
-                r.path.display(),
-                r.bytes,
-                r.count,
-                r.problem
-                    .as_deref()
-                    .map(|p| format!(": {p}"))
-                    .unwrap_or_default()
-            );
+            output::report(
+                a.json,
+                &format!(
+                    "{status:6} {} ({} bytes, {} items){}\n",
+                    r.path.display(),
+                    r.bytes,
+                    r.count,
+                    r.problem
+                        .as_deref()
+                        .map(|p| format!(": {p}"))
+                        .unwrap_or_default()
+                ),
+            )?;
             reports.push(serde_json::json!({
                 "dataset": kind, "path": r.path, "bytes": r.bytes, "sha256": r.sha256,
                 "items": r.count, "ok": r.ok, "problem": r.problem,
@@ -89,10 +92,10 @@ fn check(a: DataArgs) -> Result<()> {
         }
     }
     if a.json {
-        print_json(&serde_json::json!({"ok": all_ok, "files": reports}));
+        output::json_line(&serde_json::json!({"ok": all_ok, "files": reports}))?;
     }
     if !all_ok {
-        bail!("some dataset files are missing or invalid (see above)");
+        bail!("some dataset files are missing or invalid (listed above)");
     }
     Ok(())
 }
@@ -106,12 +109,12 @@ fn fetch(a: FetchArgs) -> Result<()> {
         let files = data::fetch(&root, kind, a.mirror.as_deref())
             .with_context(|| format!("fetching {kind} into {}", root.display()))?;
         for f in &files {
-            eprintln!("ok     {}", f.display());
+            output::report(a.common.json, &format!("ok     {}\n", f.display()))?;
         }
         fetched.extend(files);
     }
     if a.common.json {
-        print_json(&serde_json::json!({"ok": true, "files": fetched}));
+        output::json_line(&serde_json::json!({"ok": true, "files": fetched}))?;
     }
     Ok(())
 }

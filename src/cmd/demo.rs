@@ -27,12 +27,12 @@ pub fn run(a: DemoArgs) -> Result<()> {
     let threads = init_threads(0)?;
     let train = data::builtin(Split::Train);
     let test = data::builtin(Split::Test);
-    eprintln!(
+    crate::errln!(
         "demo: Diehl & Cook baseline, {} neurons, {} built-in MNIST training images, {} test images",
         a.neurons,
         train.len(),
         test.len()
-    );
+    )?;
     let config = RunConfig {
         dataset: DatasetKind::Mnist,
         variant: Variant::Baseline,
@@ -52,6 +52,5 @@ pub fn run(a: DemoArgs) -> Result<()> {
         threads,
     };
     let report = execute(trainer, &train, &test, &opts)?;
-    print_report(&report, a.json);
-    Ok(())
+    print_report(&report, a.json)
 }

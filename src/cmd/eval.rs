@@ -1,6 +1,7 @@
 //! `fspinn eval`: accuracy of a trained checkpoint on a test set.
 
-use super::common::{init_threads, print_json, DataArgs};
+use super::common::{init_threads, DataArgs};
+use crate::output;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use fspinn_model::data::{DatasetKind, Split};
@@ -23,7 +24,7 @@ pub struct EvalArgs {
     pub dataset: Option<DatasetKind>,
     #[command(flatten)]
     pub data: DataArgs,
-    /// Test images, the first K of the test set [default: 10000].
+    /// Test images, the first K of the test set.
     #[arg(long, default_value_t = 10_000)]
     pub test_samples: usize,
     /// Seed of the input spike trains [default: the run's seed].
@@ -38,9 +39,11 @@ pub struct EvalArgs {
 }
 
 pub fn run(a: EvalArgs) -> Result<()> {
+    if a.test_samples == 0 {
+        bail!("--test-samples 0: at least 1 test image is needed to measure an accuracy");
+    }
     let threads = init_threads(a.threads)?;
-    let mut trainer = checkpoint::load(&a.model)
-        .with_context(|| format!("loading model {}", a.model.display()))?;
+    let mut trainer = checkpoint::load(&a.model).context("loading the model")?;
     if !trainer.training_done() {
         bail!(
             "{}: training stopped after {} of {} images; finish it with `fspinn train --resume {}`",
@@ -53,10 +56,10 @@ pub fn run(a: EvalArgs) -> Result<()> {
     let c = trainer.config.clone();
     let dataset = a.dataset.unwrap_or(c.dataset);
     if dataset != c.dataset {
-        eprintln!(
+        crate::errln!(
             "warning: model trained on {}, evaluated on {dataset}",
             c.dataset
-        );
+        )?;
     }
     let seed = a.seed.unwrap_or(c.seed);
     let test = a.data.load(dataset, Split::Test, a.test_samples)?;
@@ -71,14 +74,18 @@ pub fn run(a: EvalArgs) -> Result<()> {
     let (accuracy, stats) =
         train::test_accuracy(&trainer.network, &assignments, &test, a.test_samples, seed)?;
     let seconds = started.elapsed().as_secs_f64();
-    eprintln!(
-        "{dataset}: test accuracy {:.2}% on {} images ({:.1} s, {threads} threads)",
-        accuracy * 100.0,
-        a.test_samples,
-        seconds
-    );
+    output::report(
+        a.json,
+        &format!(
+            "{dataset}: test accuracy {:.2}% on {} ({:.1} s, {})\n",
+            accuracy * 100.0,
+            output::count(a.test_samples as u64, "image", "images"),
+            seconds,
+            output::count(threads as u64, "thread", "threads")
+        ),
+    )?;
     if a.json {
-        print_json(&json!({
+        output::json_line(&json!({
             "model": a.model,
             "dataset": dataset,
             "variant": c.variant,
@@ -94,7 +101,7 @@ pub fn run(a: EvalArgs) -> Result<()> {
             "eval_seconds": seconds,
             "threads": threads,
             "test_ops": stats,
-        }));
+        }))?;
     }
     Ok(())
 }

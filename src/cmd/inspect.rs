@@ -1,7 +1,7 @@
 //! `fspinn inspect`: what a trained checkpoint looks like inside (model in
 //! `fspinn_model::inspect`): neurons per class, silent neurons, thresholds, inhibition, weights.
 
-use super::common::write_stdout;
+use crate::output;
 use anyhow::{Context, Result};
 use clap::Args;
 use fspinn_model::checkpoint;
@@ -23,8 +23,7 @@ pub struct InspectArgs {
 }
 
 pub fn run(a: InspectArgs) -> Result<()> {
-    let trainer = checkpoint::load(&a.model)
-        .with_context(|| format!("loading model {}", a.model.display()))?;
+    let trainer = checkpoint::load(&a.model).context("loading the model")?;
     let s = summarize(&trainer);
     let c = &trainer.config;
     let mut text = String::new();
@@ -64,15 +63,16 @@ pub fn run(a: InspectArgs) -> Result<()> {
         "  training: {:.2} output spikes per presentation, {:.3} presentations and {:.1} weight updates per image",
         s.output_spikes_per_presentation, s.presentations_per_image, s.weight_updates_per_image
     ));
+    output::report(a.json, &text)?;
     if a.json {
         let mut value = serde_json::to_value(&s).context("encoding the summary")?;
         value["model"] = serde_json::json!(a.model.display().to_string());
         value["dataset"] = serde_json::json!(c.dataset.to_string());
         value["variant"] = serde_json::json!(c.variant.to_string());
         value["seed"] = serde_json::json!(c.seed);
-        line(serde_json::to_string(&value).context("encoding the summary")?);
+        output::json_line(&value)?;
     }
-    write_stdout(&text)
+    Ok(())
 }
 
 fn spread(name: &str, x: &Spread, unit: &str) -> String {

@@ -1,7 +1,7 @@
 //! `fspinn memory`: the analytic memory footprint of a network and its saving against the fp32
 //! Diehl & Cook baseline (model in `fspinn_model::memory`, explained in docs/memory.md).
 
-use super::common::print_json;
+use crate::output;
 use anyhow::Result;
 use clap::Args;
 use fspinn_model::memory::{InhibitoryStorage, MemoryReport, NetworkShape, MNIST_INPUTS};
@@ -50,11 +50,9 @@ pub fn run(a: MemoryArgs) -> Result<()> {
     };
     let report = MemoryReport::new(&shape)?;
     let table = render(&report);
+    output::report(a.json, &table)?;
     if a.json {
-        eprint!("{table}");
-        print_json(&serde_json::to_value(&report)?);
-    } else {
-        print!("{table}");
+        output::json_line(&serde_json::to_value(&report)?)?;
     }
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! with its counters, energy estimate, waveforms, DRAM command trace and, with `--verify`, a
 //! comparison of every spike and weight against the fixed-point model (L1).
 
-use super::common::{print_json, DataArgs};
+use super::common::DataArgs;
+use crate::output;
+use crate::progress::samples_bar;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use fspinn_model::data::{builtin, Dataset, DatasetKind, Split};
@@ -12,6 +14,7 @@ use fspinn_model::precision::{FixedFormats, Precision};
 use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, labels};
 use fspinn_sim::energy::{EnergyReport, EnergyTable};
+use fspinn_sim::hardware::HardwareSummary;
 use fspinn_sim::verify::Verification;
 use fspinn_sim::waves::Waves;
 use fspinn_sim::{Accelerator, HwConfig};
@@ -21,7 +24,8 @@ use std::time::Instant;
 
 pub const EXAMPLES: &str = "Examples:
   fspinn sim --config small --builtin --samples 5 --verify --json
-  fspinn sim --config sim/configs/small.toml --model n400.ckpt --dataset mnist --samples 100 --json
+  fspinn sim --config sim/configs/small.toml --model fs400-w8.ckpt --dataset mnist --samples 100 --json
+      (fs400-w8.ckpt: fspinn train --variant fspinn --precision w8 --neurons 400 --out fs400-w8.ckpt)
   fspinn sim --config small --variant baseline --builtin --samples 2 --train --json
   fspinn sim --config large --builtin --samples 1 --vcd run.vcd --dram-trace run.trace";
 
@@ -108,9 +112,22 @@ pub fn load_config(spec: &str) -> Result<HwConfig> {
     }
     let path = Path::new(spec);
     if !path.exists() {
-        bail!("hardware config `{spec}` not found (a TOML file, or `small` / `large`)");
+        bail!(
+            "hardware config `{spec}` not found (a TOML file, or `small` / `large` / `small-wide`)"
+        );
     }
     Ok(HwConfig::load(path)?)
+}
+
+/// Where a config spec points: `builtin:<name>` for a shipped config, else the file's path
+/// (absolute when it can be resolved), as recorded in the `hardware` object of every report.
+pub fn config_source(spec: &str) -> String {
+    if HwConfig::builtin(spec).is_some() {
+        return format!("builtin:{spec}");
+    }
+    std::fs::canonicalize(spec)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| spec.to_string())
 }
 
 /// The network, its label assignment (from a trained model) and the weight storage width.
@@ -125,8 +142,7 @@ struct Setup {
 fn setup(a: &SimArgs, cfg: &HwConfig) -> Result<Setup> {
     let inputs = cfg.spike_generator.inputs as usize;
     if let Some(path) = &a.model {
-        let trainer =
-            checkpoint::load(path).with_context(|| format!("loading model {}", path.display()))?;
+        let trainer = checkpoint::load(path).context("loading the model")?;
         let Network::Fspinn(net) = trainer.network else {
             bail!(
                 "{}: a float checkpoint (Diehl & Cook, or FSpiNN in f32) cannot run on the \
@@ -188,7 +204,12 @@ fn setup(a: &SimArgs, cfg: &HwConfig) -> Result<Setup> {
         p.mechanisms.post_only_stdp = false;
     }
     let mut rng = Rng::stream(seed, StreamPhase::Init, 0, 0);
-    let net = FspinnNetwork::new(p, inputs, n, &mut rng)?;
+    let net = FspinnNetwork::new(p, inputs, n, &mut rng);
+    let net = if a.neurons.is_some() {
+        super::common::flag_context(net)?
+    } else {
+        net?
+    };
     Ok(Setup {
         net,
         assignments: None,
@@ -200,7 +221,16 @@ fn setup(a: &SimArgs, cfg: &HwConfig) -> Result<Setup> {
 
 fn images(a: &SimArgs) -> Result<Dataset> {
     let split = if a.train { Split::Train } else { Split::Test };
-    let need = a.offset + a.samples;
+    if a.builtin && a.dataset != DatasetKind::Mnist {
+        bail!(
+            "--builtin --dataset {}: the built-in images are MNIST only; drop --builtin and give \
+             --data-dir (or FSPINN_DATA) to run {}",
+            a.dataset,
+            a.dataset
+        );
+    }
+    let need =
+        super::common::flag_context(fspinn_model::limits::check_window(a.offset, a.samples))?;
     let set = if a.builtin {
         builtin(split)
     } else {
@@ -223,6 +253,8 @@ fn images(a: &SimArgs) -> Result<Dataset> {
 pub struct SimRun {
     pub json: Value,
     pub energy: EnergyReport,
+    /// The modelled chip (also the JSON's `hardware` object).
+    pub hardware: HardwareSummary,
 }
 
 pub fn simulate(a: &SimArgs) -> Result<SimRun> {
@@ -244,6 +276,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         table = table.with_overrides(EnergyTable::load(path)?)?;
     }
     let mut acc = Accelerator::new(&cfg, &s.net, s.storage_bits)?;
+    let hardware = HardwareSummary::new(&cfg, &config_source(&a.config), acc.layout());
     if let Some(path) = &a.vcd {
         let file =
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
@@ -283,6 +316,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     let mut correct = 0usize;
     let mut attempts = 0u64;
     let started = Instant::now();
+    let bar = samples_bar(a.samples as u64, 0, if a.train { "train" } else { "infer" });
     for k in 0..a.samples {
         let idx = a.offset + k;
         let seed = Rng::stream(s.seed, phase, 0, idx as u64).next_u64() as u32;
@@ -299,7 +333,9 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
                 correct += 1;
             }
         }
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
     if let Some(w) = acc.take_waves() {
         w.finish(acc.cycle()).context("writing the VCD")?;
@@ -315,7 +351,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     let usage = fspinn_sim::usage::usage(&acc);
     let energy = table.try_estimate(&usage)?;
     for w in &energy.warnings {
-        eprintln!("warning: {w}");
+        crate::errln!("warning: {w}")?;
     }
     let per_sample = energy.scaled(a.samples as u64);
     let ctr = acc.counters();
@@ -370,6 +406,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         "weight_bits": s.net.params().formats.weight_bits,
         "weight_storage_bits": s.storage_bits,
         "weights_on_chip": layout.on_chip,
+        "hardware": &hardware,
         "dataset": if a.builtin { "builtin-mnist".to_string() } else { a.dataset.to_string() },
         "split": if a.train { "train" } else { "test" },
         "train": a.train,
@@ -428,6 +465,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     Ok(SimRun {
         json: out,
         energy: per_sample,
+        hardware,
     })
 }
 
@@ -454,26 +492,27 @@ fn write_memspec(trace: &Path, cfg: &HwConfig) -> Result<()> {
 pub fn run(a: SimArgs) -> Result<()> {
     let r = simulate(&a)?;
     let j = &r.json;
-    if a.json {
-        print_json(j);
-    } else {
-        println!(
-            "{} on `{}`: {} samples, {} cycles/sample ({:.3} ms at {} MHz), {:.3} uJ/sample, {:.2} pJ/SOP",
-            j["variant"].as_str().unwrap_or(""),
-            j["config"].as_str().unwrap_or(""),
-            a.samples,
-            j["cycles_per_sample"].as_f64().unwrap_or(0.0).round(),
-            j["seconds_per_sample"].as_f64().unwrap_or(0.0) * 1e3,
-            j["clock_mhz"],
-            j["energy_per_sample_uj"].as_f64().unwrap_or(0.0),
-            j["pj_per_sop"].as_f64().unwrap_or(f64::NAN),
+    let mut text = format!(
+        "{} on `{}`: {}, {} cycles/sample ({:.3} ms at {} MHz), {:.3} uJ/sample, {:.2} pJ/SOP\n  {}\n",
+        j["variant"].as_str().unwrap_or(""),
+        j["config"].as_str().unwrap_or(""),
+        output::count(a.samples as u64, "sample", "samples"),
+        j["cycles_per_sample"].as_f64().unwrap_or(0.0).round(),
+        j["seconds_per_sample"].as_f64().unwrap_or(0.0) * 1e3,
+        j["clock_mhz"],
+        j["energy_per_sample_uj"].as_f64().unwrap_or(0.0),
+        j["pj_per_sop"].as_f64().unwrap_or(f64::NAN),
+        r.hardware.weights_line(),
+    );
+    if a.verify {
+        text += &format!(
+            "L1 vs L2: {} mismatches ({} spikes, {} weight updates compared)\n",
+            j["l1_mismatches"], j["spikes_compared"], j["weight_updates_compared"]
         );
-        if a.verify {
-            println!(
-                "L1 vs L2: {} mismatches ({} spikes, {} weight updates compared)",
-                j["l1_mismatches"], j["spikes_compared"], j["weight_updates_compared"]
-            );
-        }
+    }
+    output::report(a.json, &text)?;
+    if a.json {
+        output::json_line(j)?;
     }
     if a.verify && j["l1_mismatches"].as_u64() != Some(0) {
         bail!(
@@ -484,19 +523,22 @@ pub fn run(a: SimArgs) -> Result<()> {
     Ok(())
 }
 
-/// `fspinn energy`: the same run, printed as a per-component energy table per sample.
+/// `fspinn energy`: the same run, printed as a per-component energy table per sample (on
+/// stderr with --json, where stdout holds only the JSON).
 pub fn run_energy(a: SimArgs) -> Result<()> {
     let r = simulate(&a)?;
-    println!(
-        "Energy per {} sample on `{}` ({}, {} samples):",
+    let text = format!(
+        "Energy per {} sample on `{}` ({}, {}):\n  {}\n{}",
         if a.train { "training" } else { "inference" },
         r.json["config"].as_str().unwrap_or(""),
         r.json["variant"].as_str().unwrap_or(""),
-        a.samples
+        output::count(a.samples as u64, "sample", "samples"),
+        r.hardware.weights_line(),
+        r.energy.render_table()
     );
-    print!("{}", r.energy.render_table());
+    output::report(a.json, &text)?;
     if a.json {
-        print_json(&r.json);
+        output::json_line(&r.json)?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `fspinn train`: train from scratch or resume, checkpoint periodically, then label and test.
 
-use super::common::{init_threads, print_json, DataArgs};
+use super::common::{check_writable, init_threads, DataArgs};
+use crate::output;
 use crate::progress::samples_bar;
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -227,8 +228,7 @@ fn network_params(a: &TrainArgs, variant: Variant) -> Result<NetworkParams> {
 /// The run's configuration: from the command line, or from the checkpoint when resuming.
 fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
     if let Some(path) = &a.resume {
-        let t =
-            checkpoint::load(path).with_context(|| format!("resuming from {}", path.display()))?;
+        let t = checkpoint::load(path).context("resuming the run")?;
         let c = &t.config;
         pick("dataset", a.dataset, c.dataset)?;
         pick("variant", a.variant, c.variant)?;
@@ -267,13 +267,22 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
     if config.train_samples == 0 || config.epochs == 0 {
         bail!("--train-samples and --epochs must be at least 1");
     }
-    let t = Trainer::new(config, 28 * 28)?;
+    if config.test_samples == 0 {
+        bail!("--test-samples 0: at least 1 test image is needed to measure an accuracy");
+    }
+    if config.label_samples == 0 {
+        bail!("--label-samples 0: at least 1 training image is needed to label the neurons");
+    }
+    let t = super::common::flag_context(Trainer::new(config, 28 * 28))?;
     Ok((t, a.out.clone()))
 }
 
 pub fn run(a: TrainArgs) -> Result<()> {
     let threads = init_threads(a.threads)?;
     let (trainer, out) = configure(&a)?;
+    if let Some(path) = &out {
+        check_writable(path, "--out")?;
+    }
     let c = &trainer.config;
     let train = a.data.load(c.dataset, Split::Train, c.train_samples)?;
     let test = a.data.load(c.dataset, Split::Test, c.test_samples)?;
@@ -284,8 +293,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
         threads,
     };
     let report = execute(trainer, &train, &test, &opts)?;
-    print_report(&report, a.json);
-    Ok(())
+    print_report(&report, a.json)
 }
 
 /// How a run is driven, apart from what it computes.
@@ -298,8 +306,7 @@ pub struct RunOptions {
 
 fn save(t: &Trainer, out: &Option<PathBuf>) -> Result<()> {
     if let Some(path) = out {
-        checkpoint::save(t, path)
-            .with_context(|| format!("saving checkpoint {}", path.display()))?;
+        checkpoint::save(t, path).context("saving the checkpoint")?;
     }
     Ok(())
 }
@@ -376,23 +383,24 @@ pub fn execute(
     })
 }
 
-/// Human summary on stderr, JSON (if asked) as the last line of stdout.
-pub fn print_report(r: &TrainReport, json: bool) {
-    if r.complete {
-        eprintln!(
-            "{} {} N={}: {} training images in {:.1} s ({:.0}/s), test accuracy {:.2}% on {} images",
+/// The human summary on stdout (on stderr with `json`), the JSON object as the last line of
+/// stdout.
+pub fn print_report(r: &TrainReport, json: bool) -> Result<()> {
+    let text = if r.complete {
+        format!(
+            "{} {} N={}: {} in {:.1} s ({:.0}/s), test accuracy {:.2}% on {}\n",
             r.config.dataset,
             r.config.variant,
             r.config.neurons,
-            r.samples_done,
+            output::count(r.samples_done, "training image", "training images"),
             r.train_seconds,
             r.train_samples_per_second,
             r.test_accuracy.unwrap_or(0.0) * 100.0,
-            r.config.test_samples
-        );
+            output::count(r.config.test_samples as u64, "image", "images")
+        )
     } else {
-        eprintln!(
-            "stopped after {} of {} training images; resume with --resume {}",
+        format!(
+            "stopped after {} of {} training images; resume with --resume {}\n",
             r.samples_done,
             r.config.total_train_samples(),
             r.checkpoint
@@ -400,9 +408,11 @@ pub fn print_report(r: &TrainReport, json: bool) {
                 .map(Path::display)
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "(no --out given)".into())
-        );
-    }
+        )
+    };
+    output::report(json, &text)?;
     if json {
-        print_json(&serde_json::to_value(r).expect("report serialises"));
+        output::json_line(&serde_json::to_value(r).context("encoding the report")?)?;
     }
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The RTL as a [`Chip`]: the same interface as the cycle model, so a test written against
-//! `Chip` runs on both, and `compare_chips` compares any two.
+//! `Chip` runs on both, and the two can be compared run for run through the trait
+//! (`tests/chip_contract.rs`, `model_and_rtl_agree_through_the_trait`).
 
 use crate::cosim::RtlAccelerator;
 use fspinn_sim::chip::BankAccesses;

@@ -10,8 +10,7 @@
 //! while ready is handed to it (writes update the image when issued, reads return the image
 //! as it is at completion, as `fspinn_sim::weight_port` does).
 
-use crate::{net_reg, Outputs, Rtl, RtlModel};
-use fspinn_model::fixed::rate_q24;
+use crate::{net_reg, Outputs, Rtl};
 use fspinn_sim::dram::{DramChannel, DramCounters, DramRequest};
 use fspinn_sim::events::{SpikeEvent, WeightWrite};
 use fspinn_sim::Accelerator;
@@ -33,6 +32,8 @@ pub struct RtlAccelerator {
     nlat: u64,
     wlat: u64,
     dram: Option<DramSide>,
+    /// Cycles after which a sample is abandoned as timed out (set per comparison).
+    cycle_limit: Option<u64>,
 }
 
 /// The DRAM behind the RTL's DRAM port (weights off chip).
@@ -118,6 +119,8 @@ pub struct RtlSample {
     pub dram: Option<DramCounters>,
     /// DRAM requests the channel refused (an RTL bug: a bad address or size).
     pub dram_errors: Vec<String>,
+    /// The RTL had not finished after the cycle limit (`cycles` is the limit).
+    pub timed_out: bool,
 }
 
 /// One difference between the model and the RTL.
@@ -125,7 +128,8 @@ pub struct RtlSample {
 pub struct CosimMismatch {
     /// Index of the sample in the run.
     pub sample: u64,
-    /// `spike`, `weight_write`, `cycles`, `accesses`, `count`, `dram`, `dram_request`.
+    /// `spike`, `weight_write`, `cycles`, `timeout`, `accesses`, `count`, `dram`,
+    /// `dram_request`.
     pub what: String,
     /// Cycle (from the start of the sample) where the streams first differ.
     pub cycle: u64,
@@ -141,62 +145,37 @@ fn space(s: u32, index: u32) -> u32 {
 
 impl RtlAccelerator {
     /// Resets the RTL and loads the registers, weights and thresholds of `model` (an L2
-    /// accelerator that has not run yet, or whose state is to be copied). The large model is
-    /// used for the large config with its weights in DRAM, the small one otherwise.
+    /// accelerator that has not run yet, or whose state is to be copied), on the RTL built
+    /// for its config and network.
+    ///
+    /// # Panics
+    /// When the RTL cannot be built for it: a convenience for tests; programs use
+    /// [`RtlAccelerator::open`].
     pub fn load_from(model: &Accelerator) -> Self {
+        Self::open(model, None).unwrap_or_else(|e| panic!("RTL for {}: {e}", model.config().name))
+    }
+
+    /// [`load_from`](Self::load_from), building the RTL for `model`'s config and network into
+    /// the cache first if needed (`progress` hears of each stage); refuses a config or network
+    /// beyond the RTL's limits (`fspinn_sim::rtl_params`).
+    pub fn open(
+        model: &Accelerator,
+        progress: Option<crate::builder::Progress>,
+    ) -> Result<Self, crate::RtlError> {
+        let design = fspinn_sim::rtl_params::design(model)?;
         let cfg = model.config();
         let layout = model.layout();
-        let which = if cfg.name == RtlModel::Large.config_name() && !layout.on_chip {
-            RtlModel::Large
-        } else {
-            RtlModel::Small
-        };
-        let mut rtl = Rtl::with_model(which);
+        let period_ps = (1e6 / cfg.clock_mhz).round() as u64;
+        let mut rtl = Rtl::open(&design.structure, period_ps, progress)?;
         rtl.reset();
         let c = model.consts();
         let p = model.params();
         let n = model.neurons();
-        let regs: [(u32, i64); 21] = [
-            (0, n as i64),
-            (1, c.steps as i64),
-            (2, c.leak_shift as i64),
-            (3, c.v_thresh as i64),
-            (4, c.theta_plus as i64),
-            (5, c.refractory_start() as i64),
-            (6, c.w_to_v_shift as i64),
-            (7, c.trace_max as i64),
-            (8, c.trace_bits as i64),
-            (9, c.trace_half_life as i64),
-            (10, c.x_tar as i64),
-            (12, c.norm_target),
-            (13, model.theta_decay() as i64),
-            (14, model.inhibition() as i64),
-            (15, p.min_spikes as i64),
-            (16, p.max_attempts as i64),
-            (17, p.target_spikes as i64),
-            (
-                18,
-                p.mechanisms.adaptive_inhibition as i64
-                    | (match p.rounding {
-                        fspinn_model::fixed::Rounding::Truncate => 0,
-                        fspinn_model::fixed::Rounding::Nearest => 1,
-                        fspinn_model::fixed::Rounding::Stochastic => 2,
-                    }) << 1,
-            ),
-            (21, c.v_fmt.max_raw() as i64),
-            (22, c.w_max as i64),
-            (20, 0),
-        ];
-        for (r, v) in regs {
-            rtl.host_write(net_reg(r), v as u64);
+        for r in &design.registers {
+            rtl.host_write(net_reg(r.index), r.raw());
         }
-        for a in 0..p.max_attempts.min(16) {
-            let rate = rate_q24(
-                p.rate_per_pixel_hz as f64,
-                p.start_intensity + a,
-                p.dt_ms as f64,
-            );
-            rtl.host_write(space(4, a), rate as u64);
+        for (a, rate) in design.rates.iter().enumerate() {
+            rtl.host_write(space(4, a as u32), *rate as u64);
         }
         let port = model.weight_port();
         for (b, bank) in port.banks().iter().enumerate() {
@@ -231,7 +210,7 @@ impl RtlAccelerator {
                 base: model.cycle(),
             }
         });
-        RtlAccelerator {
+        Ok(RtlAccelerator {
             rtl,
             params: p.clone(),
             consts: c.clone(),
@@ -244,7 +223,14 @@ impl RtlAccelerator {
             nlat: cfg.neuron_sram.read_latency as u64,
             wlat: cfg.weight_sram.read_latency as u64,
             dram,
-        }
+            cycle_limit: None,
+        })
+    }
+
+    /// Abandons a sample that runs `limit` cycles without `done` (reported as timed out, the
+    /// RTL left mid-sample) instead of running on; `None`: no limit.
+    pub fn set_cycle_limit(&mut self, limit: Option<u64>) {
+        self.cycle_limit = limit;
     }
 
     /// The DRAM channel behind the RTL (weights in DRAM only).
@@ -260,7 +246,6 @@ impl RtlAccelerator {
             .and_then(|d| d.words.get((addr / 8) as usize).copied())
     }
 
-    /// The verilated top, for tracing and direct port access.
     /// Excitatory neurons of the loaded network.
     pub fn neurons(&self) -> usize {
         self.neurons
@@ -281,11 +266,11 @@ impl RtlAccelerator {
         eta_post_q16: i64,
     ) -> RtlSample {
         self.run_sample_traced(image, sample_seed, train, eta_post_q16, None)
-            .expect("no trace, no trace error")
+            .unwrap_or_else(|e| panic!("running a sample on the RTL: {e}"))
     }
 
     /// [`run_sample`](Self::run_sample), writing a VCD of the sample's cycles `window` (counted
-    /// from the sample's first cycle) to `path`.
+    /// from the sample's first cycle, which is at time 0 in the VCD) to `path`.
     pub fn run_sample_traced(
         &mut self,
         image: &[u8],
@@ -293,16 +278,22 @@ impl RtlAccelerator {
         train: bool,
         eta_post_q16: i64,
         trace: Option<(&std::path::Path, std::ops::Range<u64>)>,
-    ) -> Result<RtlSample, crate::TraceError> {
+    ) -> Result<RtlSample, crate::RtlError> {
         for (c, &px) in image.iter().enumerate() {
             self.rtl.host_write(space(3, c as u32), px as u64);
         }
         self.rtl.host_write(net_reg(19), sample_seed as u64);
         self.rtl.host_write(net_reg(20), train as u64);
-        self.rtl.host_write(net_reg(11), eta_post_q16 as u64);
+        let eta = fspinn_sim::rtl_params::eta_register(eta_post_q16)?;
+        self.rtl.host_write(net_reg(eta.index), eta.raw());
         self.rtl.host_write(space(5, 0), 0); // clear the counters
+                                             // An empty window writes no VCD at all.
+        let trace = trace.filter(|(_, w)| !w.is_empty());
         let window = trace.as_ref().map(|(_, w)| w.clone()).unwrap_or(0..0);
         if let Some((path, w)) = &trace {
+            // The sample's cycle 0 (the one sampling `start`) is time 0 of the VCD, as in the
+            // cycle model's.
+            self.rtl.set_time_origin_here();
             if w.start == 0 {
                 self.rtl.trace_open(path)?;
             }
@@ -329,7 +320,10 @@ impl RtlAccelerator {
             }
             out = self.rtl.tick();
             cycle += 1;
-            assert!(cycle < 1 << 40, "the RTL never finished");
+            if self.cycle_limit.is_some_and(|limit| cycle >= limit) {
+                sample.timed_out = true;
+                break;
+            }
         }
         if self.rtl.is_tracing() {
             self.rtl.trace_close();
@@ -363,7 +357,7 @@ impl RtlAccelerator {
     fn record(&self, out: &Outputs, cycle: u64, s: &mut RtlSample) {
         if out.spike_valid {
             for p in 0..self.pes {
-                if out.spike_mask >> p & 1 == 1 {
+                if out.pe_fired(p) {
                     s.spikes.push(SpikeEvent {
                         attempt: out.obs_attempt as u32,
                         t: out.obs_timestep as u32,
@@ -416,7 +410,7 @@ pub fn compare_sample(
     train: bool,
 ) -> (Vec<CosimMismatch>, CosimTotals) {
     compare_sample_traced(sample, model, rtl, image, sample_seed, train, None)
-        .expect("no trace, no trace error")
+        .unwrap_or_else(|e| panic!("comparing a sample: {e}"))
 }
 
 /// [`compare_sample`] with the RTL's VCD of the sample's cycles `window` written to `path` (the
@@ -430,7 +424,7 @@ pub fn compare_sample_traced(
     sample_seed: u32,
     train: bool,
     trace: Option<(&std::path::Path, std::ops::Range<u64>)>,
-) -> Result<(Vec<CosimMismatch>, CosimTotals), crate::TraceError> {
+) -> Result<(Vec<CosimMismatch>, CosimTotals), crate::RtlError> {
     let eta = model.potentiation_factor();
     let before: Vec<(u64, u64)> = bank_counts(model);
     let dram_before = model.weight_port().dram().counters().clone();
@@ -438,7 +432,12 @@ pub fn compare_sample_traced(
     model.record_events(true);
     let m = model.run_sample(image, sample_seed, train);
     let events = model.take_events().unwrap_or_default();
-    let r = rtl.run_sample_traced(image, sample_seed, train, eta, trace)?;
+    // An RTL that runs past the model's cycle count plus a margin is a mismatch, never a hang.
+    let saved = rtl.cycle_limit;
+    rtl.set_cycle_limit(Some(timeout_cycles(m.cycles)));
+    let r = rtl.run_sample_traced(image, sample_seed, train, eta, trace);
+    rtl.set_cycle_limit(saved);
+    let r = r?;
     let mut out = Vec::new();
     let mut push = |what: &str, cycle: u64, expected: String, actual: String| {
         out.push(CosimMismatch {
@@ -471,7 +470,14 @@ pub fn compare_sample_traced(
     if let Some((cycle, e, a)) = first_difference(&writes, &r.weight_writes, |x| x.cycle) {
         push("weight_write", cycle, e, a);
     }
-    if m.cycles != r.cycles {
+    if r.timed_out {
+        push(
+            "timeout",
+            r.cycles,
+            format!("done in cycle {}", m.cycles - 1),
+            format!("no done after {} cycles", r.cycles),
+        );
+    } else if m.cycles != r.cycles {
         push(
             "cycles",
             m.cycles.min(r.cycles),
@@ -540,6 +546,12 @@ pub fn compare_sample_traced(
         dram_requests_rtl: r.dram.as_ref().map_or(0, |d| d.requests),
     };
     Ok((out, totals))
+}
+
+/// Cycles the RTL may run for a sample the model finished in `model_cycles`: a quarter more
+/// plus 1,000 (the two agree exactly when correct; the margin only bounds a broken RTL).
+pub fn timeout_cycles(model_cycles: u64) -> u64 {
+    model_cycles + model_cycles / 4 + 1_000
 }
 
 /// Per-sample totals of a comparison.

@@ -28,3 +28,17 @@ pub enum TraceError {
         message: String,
     },
 }
+
+/// Why the RTL could not be made ready for a network: beyond its limits, or not buildable.
+#[derive(Debug, thiserror::Error)]
+pub enum RtlError {
+    /// The config or network is beyond what the RTL implements (or invalid).
+    #[error(transparent)]
+    Params(#[from] fspinn_sim::rtl_params::RtlParamsError),
+    /// The RTL could not be built or loaded.
+    #[error(transparent)]
+    Build(#[from] crate::builder::BuildError),
+    /// A VCD could not be written.
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+}

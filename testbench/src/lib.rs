@@ -1,18 +1,21 @@
 //! Verilator co-simulation of the FSpiNN RTL (layer L3, docs/rtl.md).
 //!
-//! `build.rs` verilates `rtl/*.v` (top `fspinn_top`) twice, with the structural parameters of
-//! the "small" config ([`params`], weights on chip) and of the "large" one ([`params::large`],
-//! weights in DRAM), and links both models in; [`Rtl`] drives one of them ([`RtlModel`]) cycle
-//! by cycle from safe Rust, so testbenches can compare the RTL against the cycle model
-//! (`fspinn-sim`, L2).
+//! The RTL is verilated on demand for any parameter set ([`builder`]: `rtl/*.v`, top
+//! `fspinn_top`, with the `-G` parameters of `fspinn_sim::rtl_params`) into a shared library
+//! in a per-user cache, and loaded at run time ([`Rtl::open`]); [`Rtl`] drives it cycle by
+//! cycle from safe Rust, so testbenches can compare the RTL against the cycle model
+//! (`fspinn-sim`, L2). Nothing is verilated at `cargo build` time: the crate builds without
+//! Verilator, and only opening a model needs it. [`params`] holds the small config's
+//! parameters (and [`params::large`] the large one's) as constants, for tests.
 //!
 //! Conventions (docs/rtl.md): inputs are set before a rising edge and outputs are sampled
 //! after it; [`Rtl::tick`] is one full clock cycle and returns the outputs after its rising
-//! edge. In the VCD one clock period is 2 ns of simulated time: cycle `c` (the value of
-//! [`Rtl::cycle`] before the tick) has its falling half at time `2c` (input changes appear
-//! here) and its rising edge at `2c + 1` (register changes appear here).
+//! edge. Time is in ps, one clock period of the config a cycle: cycle `c` (the value of
+//! [`Rtl::cycle`] before the tick, counted from the time origin) has its low half at
+//! `c * period` (input changes appear here) and its rising edge at `c * period + period / 2`
+//! (register changes appear here).
 //!
-//! ```
+//! ```no_run
 //! use fspinn_testbench::Rtl;
 //! let mut rtl = Rtl::new();
 //! rtl.reset();
@@ -24,39 +27,47 @@
 #![warn(missing_docs)]
 
 mod bridge;
+pub mod builder;
 pub mod chip;
 pub mod cosim;
 mod error;
 pub mod params;
 
 use std::path::Path;
-use std::pin::Pin;
+use std::sync::Arc;
 
-pub use error::TraceError;
+pub use builder::BuildError;
+pub use error::{RtlError, TraceError};
 pub use params::DRAM_WORDS;
 
-use bridge::ffi;
+use bridge::{Input, Library, Model};
 
 /// Cycles [`Rtl::reset`] holds `rst` high: enough for any synchronous reset chain of a few
 /// register stages.
 pub const RESET_CYCLES: u64 = 4;
+
+/// Words of [`Outputs::spike_mask`]: PES <= 256 (`fspinn_sim::rtl_params::MAX_PES`).
+pub const SPIKE_MASK_WORDS: usize = 4;
+
+/// Clock period of the shipped configs (200 MHz), in ps: the default of [`Rtl::new`].
+pub const DEFAULT_PERIOD_PS: u64 = 5_000;
 
 /// Host address of network register `index` (space `0x00`, docs/rtl.md).
 pub const fn net_reg(index: u32) -> u32 {
     index & 0x00ff_ffff
 }
 
-/// Which verilated model an [`Rtl`] runs.
+/// The shipped parameter sets the tests use by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RtlModel {
-    /// `Vfspinn_small`: the "small" config, N = 400, weights on chip ([`params`]).
+    /// The "small" config, N = 400, weights on chip ([`params`]).
     Small,
-    /// `Vfspinn_large`: the "large" config, N = 4900, weights in DRAM ([`params::large`]).
+    /// The "large" config, N = 4900, weights in DRAM ([`params::large`]).
     Large,
 }
 
 impl RtlModel {
-    /// The hardware config the model was verilated for.
+    /// The hardware config.
     pub fn config_name(self) -> &'static str {
         match self {
             RtlModel::Small => params::CONFIG,
@@ -80,8 +91,7 @@ impl RtlModel {
         }
     }
 
-    /// The linked model whose structural parameters are `params` (as
-    /// `fspinn_sim::rtl_params::parameters` gives them), if any.
+    /// The shipped set whose structural parameters are `params`, if any.
     pub fn for_parameters(params: &[(&'static str, u64)]) -> Option<Self> {
         [RtlModel::Small, RtlModel::Large]
             .into_iter()
@@ -90,7 +100,7 @@ impl RtlModel {
 }
 
 /// Every output port of `fspinn_top`, sampled after a rising edge (docs/rtl.md, "Ports").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Outputs {
     /// Data of the `host_re` of the previous cycle.
     pub host_rdata: u64,
@@ -102,8 +112,9 @@ pub struct Outputs {
     pub spike_valid: bool,
     /// The neuron that fired.
     pub spike_neuron: u16,
-    /// Which PEs of group `spike_neuron` fired (bit p: neuron `spike_neuron * PES + p`).
-    pub spike_mask: u64,
+    /// Which PEs of group `spike_neuron` fired (bit `p % 64` of word `p / 64`: neuron
+    /// `spike_neuron * PES + p`); see [`Outputs::pe_fired`].
+    pub spike_mask: [u64; SPIKE_MASK_WORDS],
     /// The STDP unit writes a weight in this cycle.
     pub wupd_valid: bool,
     /// Input (pre-synaptic) index of the written weight.
@@ -132,47 +143,27 @@ pub struct Outputs {
     pub dram_req_wdata: [u64; DRAM_WORDS],
 }
 
-impl Default for Outputs {
-    fn default() -> Self {
-        Self::from_ports(ffi::PortsOut::default(), [0; DRAM_WORDS])
-    }
-}
-
 impl Outputs {
-    fn from_ports(p: ffi::PortsOut, dram_req_wdata: [u64; DRAM_WORDS]) -> Self {
-        Self {
-            host_rdata: p.host_rdata,
-            busy: p.busy,
-            done: p.done,
-            spike_valid: p.spike_valid,
-            spike_neuron: p.spike_neuron,
-            spike_mask: p.spike_mask,
-            wupd_valid: p.wupd_valid,
-            wupd_input: p.wupd_input,
-            wupd_neuron: p.wupd_neuron,
-            wupd_value: p.wupd_value,
-            obs_timestep: p.obs_timestep,
-            obs_attempt: p.obs_attempt,
-            obs_phase: p.obs_phase,
-            dram_req_valid: p.dram_req_valid,
-            dram_req_write: p.dram_req_write,
-            dram_req_addr: p.dram_req_addr,
-            dram_req_bytes: p.dram_req_bytes,
-            dram_req_wdata,
-        }
+    /// Whether PE `p` fired (bit `p` of `spike_mask`).
+    pub fn pe_fired(&self, p: usize) -> bool {
+        self.spike_mask
+            .get(p / 64)
+            .is_some_and(|w| w >> (p % 64) & 1 == 1)
     }
 }
 
-/// The verilated `fspinn_top` with its own Verilator context.
+/// The verilated `fspinn_top` with its own Verilator context, loaded from the model cache.
 ///
 /// Not `Send`: a Verilated model must be evaluated by the thread that built it. Separate
 /// instances (one per test thread, say) are independent.
 pub struct Rtl {
-    shim: cxx::UniquePtr<ffi::Shim>,
-    model: RtlModel,
+    model: Model,
+    params: Vec<(&'static str, u64)>,
+    period_ps: u64,
 }
 
 impl Default for Rtl {
+    /// [`Rtl::new`].
     fn default() -> Self {
         Self::new()
     }
@@ -181,7 +172,7 @@ impl Default for Rtl {
 impl std::fmt::Debug for Rtl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Rtl")
-            .field("model", &self.model)
+            .field("parameters", &self.params)
             .field("cycle", &self.cycle())
             .field("tracing", &self.is_tracing())
             .finish()
@@ -189,9 +180,35 @@ impl std::fmt::Debug for Rtl {
 }
 
 impl Rtl {
-    /// The small model ([`RtlModel::Small`]) at time 0 with every register and input at zero
-    /// (deterministic: Verilator's random initialisation is off). Call [`Rtl::reset`] before
+    /// The RTL for the structural parameters `params` (as `fspinn_sim::rtl_params` gives
+    /// them), built into the cache first if needed (`progress` hears of each stage), at time
+    /// 0 with every register and input at zero (deterministic: Verilator's random
+    /// initialisation is off), one clock cycle every `period_ps`. Call [`Rtl::reset`] before
     /// use, as on a chip.
+    pub fn open(
+        params: &[(&'static str, u64)],
+        period_ps: u64,
+        progress: Option<builder::Progress>,
+    ) -> Result<Self, BuildError> {
+        let path = builder::model_library(params, progress)?;
+        let lib = Library::load(&path).map_err(BuildError::Load)?;
+        Ok(Self::from_library(lib, params, period_ps))
+    }
+
+    fn from_library(lib: Arc<Library>, params: &[(&'static str, u64)], period_ps: u64) -> Self {
+        let period_ps = period_ps.max(2);
+        Self {
+            model: Model::new(lib, period_ps / 2),
+            params: params.to_vec(),
+            period_ps: period_ps / 2 * 2,
+        }
+    }
+
+    /// The small model ([`RtlModel::Small`]) at the shipped 200 MHz.
+    ///
+    /// # Panics
+    /// When the model cannot be built (no Verilator): a convenience for tests and examples;
+    /// programs use [`Rtl::open`].
     pub fn new() -> Self {
         Self::with_model(RtlModel::Small)
     }
@@ -206,119 +223,119 @@ impl Rtl {
         Self::with_model(RtlModel::Large)
     }
 
-    /// The given model, as [`Rtl::new`].
+    /// A shipped model, as [`Rtl::new`] (panics when it cannot be built).
     pub fn with_model(model: RtlModel) -> Self {
-        let shim = match model {
-            RtlModel::Small => ffi::new_shim(),
-            RtlModel::Large => ffi::new_shim_large(),
-        };
-        Self { shim, model }
+        Self::open(model.parameters(), DEFAULT_PERIOD_PS, None)
+            .unwrap_or_else(|e| panic!("building the {} RTL: {e}", model.config_name()))
     }
 
-    /// Which verilated model this is.
-    pub fn model(&self) -> RtlModel {
-        self.model
+    /// The shipped set this model was built for, if it is one.
+    pub fn model(&self) -> Option<RtlModel> {
+        RtlModel::for_parameters(&self.params)
     }
 
-    fn pin(&mut self) -> Pin<&mut ffi::Shim> {
-        self.shim.pin_mut()
+    /// The structural parameters it was built with.
+    pub fn parameters(&self) -> &[(&'static str, u64)] {
+        &self.params
     }
 
-    fn shim(&self) -> &ffi::Shim {
-        // `new_shim` returns `std::make_unique`, never null.
-        self.shim.as_ref().expect("the shim is never null")
+    /// Clock period in ps (the VCD's time unit is 1 ps).
+    pub fn period_ps(&self) -> u64 {
+        self.period_ps
     }
 
     /// Holds `rst` high for [`RESET_CYCLES`] cycles with every other input idle, then
     /// releases it (it is sampled low from the next edge on).
     pub fn reset(&mut self) {
         self.idle_inputs();
-        self.pin().set_rst(true);
+        self.model.set(Input::Rst, 1);
         for _ in 0..RESET_CYCLES {
-            self.pin().tick();
+            self.model.tick();
         }
-        self.pin().set_rst(false);
-        self.pin().eval();
+        self.model.set(Input::Rst, 0);
+        self.model.eval();
     }
 
     fn idle_inputs(&mut self) {
-        let mut s = self.pin();
-        s.as_mut().set_host_we(false);
-        s.as_mut().set_host_re(false);
-        s.as_mut().set_host_addr(0);
-        s.as_mut().set_host_wdata(0);
-        s.as_mut().set_start(false);
-        s.as_mut().set_dram_req_ready(false);
-        s.as_mut().set_dram_resp_valid(false);
-        s.as_mut().set_dram_resp_rdata(&[]);
+        let m = &mut self.model;
+        for p in [
+            Input::HostWe,
+            Input::HostRe,
+            Input::HostAddr,
+            Input::HostWdata,
+            Input::Start,
+            Input::DramReqReady,
+            Input::DramRespValid,
+        ] {
+            m.set(p, 0);
+        }
+        m.set_dram_resp_rdata(&[]);
     }
 
     /// One host write (one cycle with `host_we`); the host port is only defined while `busy`
     /// is low, so the caller keeps to that as the hardware's host would.
     pub fn host_write(&mut self, addr: u32, data: u64) {
-        let mut s = self.pin();
-        s.as_mut().set_host_addr(addr);
-        s.as_mut().set_host_wdata(data);
-        s.as_mut().set_host_we(true);
-        s.as_mut().tick();
-        s.as_mut().set_host_we(false);
+        let m = &mut self.model;
+        m.set(Input::HostAddr, addr as u64);
+        m.set(Input::HostWdata, data);
+        m.set(Input::HostWe, 1);
+        m.tick();
+        m.set(Input::HostWe, 0);
     }
 
     /// One host read, two cycles: a cycle with `host_re`, after whose edge `host_rdata` holds
     /// the data (docs/rtl.md) and is sampled, then an idle cycle, so that reads and writes
     /// never overlap whatever the design does with `host_rdata` afterwards.
     pub fn host_read(&mut self, addr: u32) -> u64 {
-        let mut s = self.pin();
-        s.as_mut().set_host_addr(addr);
-        s.as_mut().set_host_re(true);
-        s.as_mut().tick();
-        s.as_mut().set_host_re(false);
-        let data = s.as_mut().outputs().host_rdata;
-        s.as_mut().tick();
+        let m = &mut self.model;
+        m.set(Input::HostAddr, addr as u64);
+        m.set(Input::HostRe, 1);
+        m.tick();
+        m.set(Input::HostRe, 0);
+        let data = m.outputs().host_rdata;
+        m.tick();
         data
     }
 
     /// Drives `start` (held until changed; the contract wants a one-cycle pulse, see
     /// [`Rtl::start`]).
     pub fn set_start(&mut self, v: bool) {
-        self.pin().set_start(v);
+        self.model.set(Input::Start, v as u64);
     }
 
     /// A one-cycle `start` pulse; returns the outputs after its edge (cycle 0 of the sample).
     pub fn start(&mut self) -> Outputs {
-        self.pin().set_start(true);
+        self.model.set(Input::Start, 1);
         let out = self.tick();
-        self.pin().set_start(false);
+        self.model.set(Input::Start, 0);
         out
     }
 
     /// Drives `dram_req_ready`: the channel accepts a request in this cycle.
     pub fn set_dram_req_ready(&mut self, v: bool) {
-        self.pin().set_dram_req_ready(v);
+        self.model.set(Input::DramReqReady, v as u64);
     }
 
     /// Drives `dram_resp_valid`: a transaction completes in this cycle.
     pub fn set_dram_resp_valid(&mut self, v: bool) {
-        self.pin().set_dram_resp_valid(v);
+        self.model.set(Input::DramRespValid, v as u64);
     }
 
-    /// Drives `dram_resp_rdata`, word `i` = bits `[64i+63:64i]`; the array type fixes the
-    /// width to the verilated `DRAM_WORDS`.
+    /// Drives `dram_resp_rdata` of the small model's width ([`DRAM_WORDS`] words).
     pub fn set_dram_resp_rdata(&mut self, words: &[u64; DRAM_WORDS]) {
-        self.pin().set_dram_resp_rdata(words);
+        self.model.set_dram_resp_rdata(words);
     }
 
     /// Drives `dram_resp_rdata` of any model: word `i` = bits `[64i+63:64i]`, missing words
     /// zero, extra ones ignored.
     pub fn set_dram_resp_words(&mut self, words: &[u64]) {
-        self.pin().set_dram_resp_rdata(words);
+        self.model.set_dram_resp_rdata(words);
     }
 
-    /// Every word of `dram_req_wdata` as it is now ([`RtlModel::dram_words`] of them).
+    /// Every word of `dram_req_wdata` as it is now ([`Rtl::dram_words`] of them).
     pub fn dram_req_wdata(&self) -> Vec<u64> {
-        let shim = self.shim();
-        let mut words = vec![0u64; shim.dram_words()];
-        let n = shim.dram_req_wdata(&mut words);
+        let mut words = vec![0u64; self.model.dram_words()];
+        let n = self.model.dram_req_wdata(&mut words);
         words.truncate(n);
         words
     }
@@ -326,38 +343,65 @@ impl Rtl {
     /// Settles combinational logic after input changes, without a clock edge, and returns
     /// the outputs.
     pub fn eval(&mut self) -> Outputs {
-        self.pin().eval();
+        self.model.eval();
         self.outputs()
     }
 
     /// One full clock cycle; returns the outputs after its rising edge.
     pub fn tick(&mut self) -> Outputs {
-        self.pin().tick();
+        self.model.tick();
         self.outputs()
     }
 
     /// The outputs as they are now (after the last evaluation).
     pub fn outputs(&self) -> Outputs {
-        let shim = self.shim();
-        let mut wdata = [0u64; DRAM_WORDS];
-        shim.dram_req_wdata(&mut wdata);
-        Outputs::from_ports(shim.outputs(), wdata)
+        let p = self.model.outputs();
+        let mut spike_mask = [0u64; SPIKE_MASK_WORDS];
+        self.model.spike_mask(&mut spike_mask);
+        let mut dram_req_wdata = [0u64; DRAM_WORDS];
+        self.model.dram_req_wdata(&mut dram_req_wdata);
+        Outputs {
+            host_rdata: p.host_rdata,
+            busy: p.busy != 0,
+            done: p.done != 0,
+            spike_valid: p.spike_valid != 0,
+            spike_neuron: p.spike_neuron,
+            spike_mask,
+            wupd_valid: p.wupd_valid != 0,
+            wupd_input: p.wupd_input,
+            wupd_neuron: p.wupd_neuron,
+            wupd_value: p.wupd_value,
+            obs_timestep: p.obs_timestep,
+            obs_attempt: p.obs_attempt,
+            obs_phase: p.obs_phase,
+            dram_req_valid: p.dram_req_valid != 0,
+            dram_req_write: p.dram_req_write != 0,
+            dram_req_addr: p.dram_req_addr,
+            dram_req_bytes: p.dram_req_bytes,
+            dram_req_wdata,
+        }
     }
 
     /// Rising edges since construction (reset cycles included).
     pub fn cycle(&self) -> u64 {
-        self.shim().cycles()
+        self.model.cycles()
     }
 
-    /// Simulated time in ns (2 per cycle, see the crate documentation).
-    pub fn time_ns(&self) -> u64 {
-        self.shim().time()
+    /// Simulated time in ps since construction (one [`Rtl::period_ps`] per cycle).
+    pub fn time_ps(&self) -> u64 {
+        self.model.time()
     }
 
-    /// Width of the DRAM data ports in 64-bit words as the linked model has it; equals
-    /// [`DRAM_WORDS`] unless the build is inconsistent (checked by the tests).
+    /// Makes the current cycle time 0 of the next VCD (so a sample's first cycle is at 0 and
+    /// cycle `k` of it at `k * period`, as in the cycle model's VCD). Set it before opening.
+    pub fn set_time_origin_here(&mut self) {
+        let c = self.cycle();
+        self.model.set_time_origin(c);
+    }
+
+    /// Width of the DRAM data ports in 64-bit words as the model has it.
     pub fn dram_words(&self) -> usize {
-        self.shim().dram_words()
+        self.model.dram_words()
     }
 
     /// Starts a VCD of the whole hierarchy at `path` from the next cycle on; full tracing
@@ -376,19 +420,21 @@ impl Rtl {
             path: path.to_path_buf(),
             source,
         })?;
-        self.pin().trace_open(text).map_err(|e| TraceError::Open {
-            path: path.to_path_buf(),
-            message: e.what().to_string(),
-        })
+        self.model
+            .trace_open(text)
+            .map_err(|message| TraceError::Open {
+                path: path.to_path_buf(),
+                message,
+            })
     }
 
     /// Flushes and closes the VCD; does nothing when none is open.
     pub fn trace_close(&mut self) {
-        self.pin().trace_close();
+        self.model.trace_close();
     }
 
     /// Whether a VCD is being written.
     pub fn is_tracing(&self) -> bool {
-        self.shim().trace_is_open()
+        self.model.trace_is_open()
     }
 }

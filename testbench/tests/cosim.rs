@@ -43,3 +43,23 @@ fn inference_matches_the_cycle_model() {
 fn training_matches_the_cycle_model() {
     run(true, 2);
 }
+
+/// An RTL that runs past the model's cycle count plus the margin is reported as a timeout
+/// mismatch, and the comparison returns instead of hanging.
+#[test]
+fn an_rtl_that_does_not_finish_times_out() {
+    let cfg = HwConfig::builtin("small").unwrap();
+    let net =
+        FspinnNetwork::new(FspinnParams::default(), 784, 400, &mut Rng::from_seed(3)).unwrap();
+    let mut model = Accelerator::new(&cfg, &net, 8).unwrap();
+    let mut rtl = RtlAccelerator::load_from(&model);
+    // The RTL alone runs 60,000 steps per attempt instead of 250.
+    rtl.rtl().host_write(fspinn_testbench::net_reg(1), 60_000);
+    let data = builtin(Split::Test);
+    let (m, totals) = compare_sample(0, &mut model, &mut rtl, data.image(0), 77, false);
+    let timeout: Vec<_> = m.iter().filter(|x| x.what == "timeout").collect();
+    assert_eq!(timeout.len(), 1, "{m:#?}");
+    let limit = fspinn_testbench::cosim::timeout_cycles(totals.cycles_model);
+    assert_eq!(timeout[0].cycle, limit + 1, "{:?}", timeout[0]);
+    assert!(timeout[0].actual.contains("no done"), "{:?}", timeout[0]);
+}

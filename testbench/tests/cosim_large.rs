@@ -20,7 +20,7 @@ fn run(train: bool, images: usize) {
         "the large config streams its weights"
     );
     let mut rtl = RtlAccelerator::load_from(&model);
-    assert_eq!(rtl.rtl().model(), RtlModel::Large);
+    assert_eq!(rtl.rtl().model(), Some(RtlModel::Large));
     let data = builtin(if train { Split::Train } else { Split::Test });
     let mut spikes = 0;
     for k in 0..images {
@@ -58,7 +58,14 @@ fn run(train: bool, images: usize) {
 #[test]
 fn large_parameters_are_the_large_configs() {
     let cfg = HwConfig::builtin("large").unwrap();
-    let expected = fspinn_sim::rtl_params::parameters(&cfg, 4900, 8, 250, 5).unwrap();
+    let net = fspinn_sim::rtl_params::RtlNetwork {
+        neurons: 4900,
+        weight_bits: 8,
+        steps: 250,
+        refractory_steps: 5,
+        max_attempts: 16,
+    };
+    let expected = fspinn_sim::rtl_params::parameters(&cfg, &net).unwrap();
     assert_eq!(params::large::PARAMETERS, expected.as_slice());
     assert_eq!(params::large::WEIGHTS_ON_CHIP, 0);
     assert_eq!(

@@ -18,6 +18,10 @@ use vcd::{Command, Header, IdCode, Scope, ScopeItem, TimescaleUnit, Var};
 
 /// Phase codes (`fspinn_sim::waves::PHASES`).
 const PHASE_IDLE: u8 = 0;
+/// Clock period of the small config (200 MHz) in the VCD's 1 ps unit, and its half: cycle `c`
+/// has its low half at `P * c` and its rising edge at `P * c + H`.
+const P: u64 = 5_000;
+const H: u64 = P / 2;
 const PHASE_SEED: u128 = 1;
 const PHASE_THRESHOLD: u128 = 2;
 
@@ -30,12 +34,19 @@ fn fresh() -> Rtl {
 #[test]
 fn generated_parameters_are_those_of_the_small_config() {
     let cfg = fspinn_sim::config::HwConfig::builtin("small").expect("built-in config");
-    let expected = fspinn_sim::rtl_params::parameters(&cfg, 400, 8, 250, 5).expect("parameters");
+    let net = fspinn_sim::rtl_params::RtlNetwork {
+        neurons: 400,
+        weight_bits: 8,
+        steps: 250,
+        refractory_steps: 5,
+        max_attempts: 16,
+    };
+    let expected = fspinn_sim::rtl_params::parameters(&cfg, &net).expect("parameters");
     assert_eq!(params::PARAMETERS, expected.as_slice());
     assert_eq!(params::CONFIG, "small");
     assert_eq!(params::PES, 16);
     assert_eq!(DRAM_WORDS, params::DRAM_WORDS);
-    // The linked model's port width agrees with the generated constant.
+    // The built model's port width agrees with the generated constant.
     assert_eq!(Rtl::new().dram_words(), DRAM_WORDS);
 }
 
@@ -43,10 +54,11 @@ fn generated_parameters_are_those_of_the_small_config() {
 fn reset_leaves_the_chip_idle_after_the_reset_cycles() {
     let mut rtl = Rtl::new();
     assert_eq!(rtl.cycle(), 0);
-    assert_eq!(rtl.time_ns(), 0);
+    assert_eq!(rtl.time_ps(), 0);
     rtl.reset();
     assert_eq!(rtl.cycle(), RESET_CYCLES);
-    assert_eq!(rtl.time_ns(), 2 * RESET_CYCLES);
+    assert_eq!(rtl.period_ps(), 5_000, "the small config's 200 MHz");
+    assert_eq!(rtl.time_ps(), 5_000 * RESET_CYCLES);
     let out = rtl.outputs();
     assert_eq!(
         out,
@@ -477,18 +489,18 @@ fn check_handshake(t: &Traced, what: &str) -> u64 {
     assert!(cycles > 0);
     assert_eq!(t.rtl.cycles, cycles, "{what}: cycles, RTL vs model");
     assert_eq!(t.rtl.counts, t.model.counts, "{what}: spike counts");
-    let open = 2 * t.open_cycle;
+    let open = P * t.open_cycle;
     let start = t.wave.port("start");
     assert_eq!(start.len(), 3, "{what}: one start pulse: {start:?}");
     // Inputs change at the falling half of a cycle (even times).
-    let s = start[1].0 / 2;
+    let s = start[1].0 / P;
     assert_eq!(
         start,
-        vec![(open, 0), (2 * s, 1), (2 * s + 2, 0)],
+        vec![(open, 0), (P * s, 1), (P * s + P, 0)],
         "{what}: start"
     );
-    let done_edge = 2 * (s + cycles - 1) + 1;
-    let after_edge = done_edge + 2;
+    let done_edge = P * (s + cycles - 1) + H;
+    let after_edge = done_edge + P;
     let last = *t.wave.times.last().expect("timestamps");
     assert!(last >= done_edge, "{what}: the trace reaches done");
     // The edge after done is in the wave unless the trace stopped at done.
@@ -499,7 +511,7 @@ fn check_handshake(t: &Traced, what: &str) -> u64 {
             vec![]
         }
     };
-    let mut busy = vec![(open, 0), (2 * s + 1, 1)];
+    let mut busy = vec![(open, 0), (P * s + H, 1)];
     busy.extend(tail(0));
     assert_eq!(
         t.wave.port("busy"),
@@ -612,7 +624,7 @@ fn vcd_has_the_hierarchy_increasing_times_and_busy_edges() {
     }
 
     let wave = read_vcd(&path);
-    assert_eq!(wave.header.timescale, Some((1, TimescaleUnit::NS)));
+    assert_eq!(wave.header.timescale, Some((1, TimescaleUnit::PS)));
 
     // Verilator names the outer scope after the model ("TOP", the ports) and nests the top
     // module's instance, named after the module, inside it; a generate loop's blocks are
@@ -665,7 +677,7 @@ fn vcd_has_the_hierarchy_increasing_times_and_busy_edges() {
         .collect();
     for (name, value) in params::PARAMETERS {
         let hist = wave.history(param_codes[name]);
-        assert_eq!(hist, vec![(2 * open_cycle, u128::from(*value))], "{name}");
+        assert_eq!(hist, vec![(P * open_cycle, u128::from(*value))], "{name}");
     }
 
     // One timestamp per clock edge, strictly increasing, from the cycle the trace opened.
@@ -673,13 +685,13 @@ fn vcd_has_the_hierarchy_increasing_times_and_busy_edges() {
         wave.times.windows(2).all(|w| w[0] < w[1]),
         "timestamps strictly increasing"
     );
-    assert_eq!(wave.times.first(), Some(&(2 * open_cycle)));
-    assert_eq!(wave.times.last(), Some(&(2 * end_cycle - 1)));
+    assert_eq!(wave.times.first(), Some(&(P * open_cycle)));
+    assert_eq!(wave.times.last(), Some(&(P * end_cycle - H)));
     assert_eq!(wave.times.len() as u64, 2 * (end_cycle - open_cycle));
     let clk = wave.port("clk");
     assert_eq!(clk.len() as u64, 2 * (end_cycle - open_cycle));
     for (time, v) in &clk {
-        assert_eq!(*v, u128::from(time % 2 == 1), "clk at {time}");
+        assert_eq!(*v, u128::from(time % P == H), "clk at {time}");
     }
 
     // start is raised in the low half of cycle `start_cycle`; busy rises at that cycle's
@@ -687,23 +699,23 @@ fn vcd_has_the_hierarchy_increasing_times_and_busy_edges() {
     let s = start_cycle;
     assert_eq!(
         wave.port("start"),
-        vec![(2 * open_cycle, 0), (2 * s, 1), (2 * s + 2, 0)]
+        vec![(P * open_cycle, 0), (P * s, 1), (P * s + P, 0)]
     );
     let busy = wave.port("busy");
     assert_eq!(
         busy,
         vec![
-            (2 * open_cycle, 0),
-            (2 * s + 1, 1),
-            (2 * (s + cycles) + 1, 0)
+            (P * open_cycle, 0),
+            (P * s + H, 1),
+            (P * (s + cycles) + H, 0)
         ]
     );
     assert_eq!(
         wave.port("done"),
         vec![
-            (2 * open_cycle, 0),
-            (2 * (s + cycles - 1) + 1, 1),
-            (2 * (s + cycles) + 1, 0)
+            (P * open_cycle, 0),
+            (P * (s + cycles - 1) + H, 1),
+            (P * (s + cycles) + H, 0)
         ]
     );
     // busy is exactly `phase != idle` at every change.
@@ -758,7 +770,7 @@ fn wide_input_word_order_in_the_vcd() {
     // Bits [64i+63:64i] = words[i]: the VCD prints the MSB first.
     let expected: String = words.iter().rev().map(|w| format!("{w:064b}")).collect();
     assert_eq!(changes.len(), 1, "{changes:?}");
-    assert_eq!(changes[0].0, 2 * set_cycle);
+    assert_eq!(changes[0].0, P * set_cycle);
     let got = format!("{:0>width$}", changes[0].1, width = 64 * DRAM_WORDS);
     assert_eq!(got, expected);
 }
@@ -798,7 +810,7 @@ fn trace_errors_are_typed_and_tracing_can_restart() {
     rtl.tick();
     rtl.trace_close();
     let wave = read_vcd(&second);
-    assert_eq!(wave.times, vec![2 * c, 2 * c + 1, 2 * c + 2, 2 * c + 3]);
+    assert_eq!(wave.times, vec![P * c, P * c + H, P * c + P, P * c + P + H]);
     assert!(read_vcd(&first).times.len() == 2);
 }
 

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Runs the freshly built `fspinn` with `args`, without backtraces in its errors.
+#[allow(dead_code)] // not every test file runs it this way
 pub fn fspinn(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fspinn"))
         .args(args)

@@ -110,6 +110,7 @@ impl BaselineNetwork {
         n_neurons: usize,
         rng: &mut Rng,
     ) -> Result<Self, ModelError> {
+        crate::limits::check_shape(n_inputs, n_neurons)?;
         let s = &params.syn;
         let weights = (0..n_inputs * n_neurons)
             .map(|_| s.init_scale * (rng.uniform() as f32 + s.init_offset))

@@ -100,6 +100,13 @@ impl FspinnConsts {
                 "must be at least dt_ms > 0",
             ));
         }
+        crate::limits::check_timing(
+            ["presentation_ms", "presentation_ms"],
+            p.presentation_ms,
+            0.0,
+            p.dt_ms,
+        )?;
+        crate::limits::ATTEMPTS.check(p.max_attempts as u64)?;
         if p.leak_shift == 0
             || p.leak_shift > 16
             || p.trace_half_life_steps == 0

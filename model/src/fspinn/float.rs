@@ -75,6 +75,7 @@ impl FspinnF32Network {
         n_neurons: usize,
         rng: &mut Rng,
     ) -> Result<Self, ModelError> {
+        crate::limits::check_shape(n_inputs, n_neurons)?;
         let scale = params.init_max as f64;
         let weights = (0..n_inputs * n_neurons)
             .map(|_| (rng.uniform() * scale).clamp(0.0, 1.0) as f32)
@@ -111,14 +112,22 @@ impl FspinnF32Network {
             )));
         }
         crate::validate::state_shape(weights.len(), theta.len(), n_inputs, n_neurons)?;
-        if let Some(w) = weights.iter().find(|w| !(0.0..=1.0).contains(*w)) {
-            return Err(ModelError::Shape(format!("weight {w} outside [0, 1]")));
+        if let Some(i) = weights.iter().position(|w| !(0.0..=1.0).contains(w)) {
+            return Err(ModelError::Shape(format!(
+                "weights[{i}] = {}: must be finite, from 0 to 1",
+                weights[i]
+            )));
         }
-        if let Some(t) = theta.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
-            return Err(ModelError::Shape(format!("threshold offset {t} mV")));
+        if let Some(i) = theta.iter().position(|t| !(t.is_finite() && *t >= 0.0)) {
+            return Err(ModelError::Shape(format!(
+                "theta[{i}] = {} mV: must be finite and at least 0",
+                theta[i]
+            )));
         }
-        if !inhibition.is_finite() {
-            return Err(ModelError::Shape(format!("inhibition {inhibition} mV")));
+        if !(inhibition.is_finite() && inhibition >= 0.0) {
+            return Err(ModelError::Shape(format!(
+                "inhibition = {inhibition} mV: must be finite and at least 0"
+            )));
         }
         Ok(FspinnF32Network {
             params,

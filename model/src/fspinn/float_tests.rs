@@ -186,7 +186,11 @@ fn invalid_parameters_and_state_are_rejected() {
     let e =
         FspinnF32Network::from_parts(FspinnParams::default(), 1, 1, vec![1.5], vec![0.0], 1.0, 0)
             .unwrap_err();
-    assert!(e.to_string().contains("outside [0, 1]"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("weights[0] = 1.5: must be finite, from 0 to 1"),
+        "{e}"
+    );
     let e = FspinnF32Network::from_parts(
         FspinnParams::default(),
         1,
@@ -197,5 +201,5 @@ fn invalid_parameters_and_state_are_rejected() {
         0,
     )
     .unwrap_err();
-    assert!(e.to_string().contains("threshold offset"), "{e}");
+    assert!(e.to_string().contains("theta[0] = NaN mV"), "{e}");
 }

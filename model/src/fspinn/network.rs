@@ -85,6 +85,7 @@ impl FspinnNetwork {
         n_neurons: usize,
         rng: &mut Rng,
     ) -> Result<Self, ModelError> {
+        crate::limits::check_shape(n_inputs, n_neurons)?;
         let consts = FspinnConsts::new(&params)?;
         let scale = params.init_max as f64 * (consts.w_max + 1) as f64;
         let weights = (0..n_inputs * n_neurons)
@@ -119,10 +120,10 @@ impl FspinnNetwork {
             )));
         }
         crate::validate::state_shape(weights.len(), theta.len(), n_inputs, n_neurons)?;
-        if let Some(w) = weights.iter().find(|&&w| w as i32 > consts.w_max) {
+        if let Some(i) = weights.iter().position(|&w| w as i32 > consts.w_max) {
             return Err(ModelError::Shape(format!(
-                "weight code {w} does not fit {} bits",
-                params.formats.weight_bits
+                "weights[{i}] = {}: the weight code does not fit {} bits",
+                weights[i], params.formats.weight_bits
             )));
         }
         Ok(FspinnNetwork {

@@ -1,0 +1,252 @@
+// Narrow C ABI around one verilated FSpiNN top (`Vfspinn`, verilated with the `-G` parameters
+// of one config and network) and its VerilatedContext. It is compiled with the model into a
+// shared library per parameter set (testbench/src/builder.rs) and loaded at run time by
+// testbench/src/bridge.rs; plain C types only, so no C++ crosses the boundary and the Rust
+// side needs no C++ toolchain to build.
+//
+// Timescale: one clock cycle is FSPINN_HALF_PERIOD * 2 time units (the config's clock period,
+// the unit set by --timescale-override). `tick()` of cycle c evaluates clk=0 at time
+// c * period (inputs set since the last tick show up here) and the rising edge clk=1 at
+// c * period + period / 2 (registers change here). Time is counted from `time_origin`, which
+// the testbench sets to the first cycle of a sample so the VCD starts at 0 there.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "Vfspinn.h"
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+#define FSPINN_API extern "C" __attribute__((visibility("default")))
+
+// Bumped whenever a signature or the PortsOut layout changes (bridge.rs checks it).
+static constexpr uint32_t kAbiVersion = 2;
+static constexpr int kTraceDepth = 99;
+
+extern "C" {
+// Mirrors `bridge::PortsOut` (#[repr(C)]).
+struct FspinnPortsOut {
+    uint64_t host_rdata;
+    uint64_t dram_req_addr;
+    uint8_t busy;
+    uint8_t done;
+    uint8_t spike_valid;
+    uint8_t wupd_valid;
+    uint8_t dram_req_valid;
+    uint8_t dram_req_write;
+    uint8_t obs_attempt;
+    uint8_t obs_phase;
+    uint16_t spike_neuron;
+    uint16_t wupd_input;
+    uint16_t wupd_neuron;
+    uint16_t wupd_value;
+    uint16_t obs_timestep;
+    uint16_t dram_req_bytes;
+};
+}
+
+namespace {
+
+// Ports of 64 bits or fewer are a CData/SData/IData/QData; wider ones a VlWide of 32-bit
+// words, low word first.
+template <std::size_t W>
+void set_wide(VlWide<W>& port, const uint64_t* data, size_t n) {
+    for (std::size_t i = 0; i < W; ++i) {
+        const size_t word = i / 2;
+        const uint64_t v = word < n ? data[word] : 0;
+        port[i] = static_cast<EData>(i % 2 == 0 ? v : v >> 32);
+    }
+}
+template <class T>
+void set_wide(T& port, const uint64_t* data, size_t n) {
+    port = static_cast<T>(n > 0 ? data[0] : 0);
+}
+
+template <std::size_t W>
+size_t get_wide(const VlWide<W>& port, uint64_t* out, size_t n) {
+    const size_t words = (W + 1) / 2;
+    const size_t m = words < n ? words : n;
+    for (size_t k = 0; k < m; ++k) {
+        const uint64_t lo = port[2 * k];
+        const uint64_t hi = 2 * k + 1 < W ? static_cast<uint64_t>(port[2 * k + 1]) : 0;
+        out[k] = lo | (hi << 32);
+    }
+    return m;
+}
+template <class T>
+size_t get_wide(const T& port, uint64_t* out, size_t n) {
+    if (n == 0) return 0;
+    out[0] = static_cast<uint64_t>(port);
+    return 1;
+}
+
+template <std::size_t W>
+size_t words_of(const VlWide<W>&) { return (W + 1) / 2; }
+template <class T>
+size_t words_of(const T&) { return 1; }
+
+struct Instance {
+    std::unique_ptr<VerilatedContext> ctx;
+    std::unique_ptr<Vfspinn> top;
+    std::unique_ptr<VerilatedVcdC> vcd;
+    uint64_t cycles = 0;
+    uint64_t half_period = 1;
+    uint64_t origin = 0;  // time of cycle `origin_cycle` in the VCD: 0
+    uint64_t origin_cycle = 0;
+
+    uint64_t vcd_time() const {
+        const uint64_t t = ctx->time();
+        const uint64_t o = origin_cycle * 2 * half_period;
+        return t >= o ? t - o : 0;
+    }
+    void dump() {
+        if (vcd) vcd->dump(vcd_time());
+    }
+};
+
+Instance* inst(void* p) { return static_cast<Instance*>(p); }
+const Instance* inst(const void* p) { return static_cast<const Instance*>(p); }
+
+}  // namespace
+
+FSPINN_API uint32_t fspinn_rtl_abi_version() { return kAbiVersion; }
+
+// Deterministic: every variable starts at zero (randReset(0)); tracing is enabled on the
+// context before the model exists, so a VCD can be opened at any time later. `half_period`:
+// time units per half clock cycle.
+FSPINN_API void* fspinn_rtl_new(uint64_t half_period) {
+    auto* i = new Instance();
+    i->ctx = std::make_unique<VerilatedContext>();
+    i->ctx->randReset(0);
+    i->ctx->traceEverOn(true);
+    i->top = std::make_unique<Vfspinn>(i->ctx.get(), "TOP");
+    i->half_period = half_period > 0 ? half_period : 1;
+    i->top->clk = 0;
+    i->top->eval();
+    return i;
+}
+
+FSPINN_API void fspinn_rtl_free(void* p) {
+    Instance* i = inst(p);
+    if (!i) return;
+    if (i->vcd) i->vcd->close();
+    i->vcd.reset();
+    i->top->final();
+    delete i;
+}
+
+// Scalar inputs, numbered as `bridge::Input`.
+FSPINN_API void fspinn_rtl_set(void* p, uint32_t port, uint64_t v) {
+    Vfspinn& m = *inst(p)->top;
+    switch (port) {
+        case 0: m.rst = v != 0; break;
+        case 1: m.host_we = v != 0; break;
+        case 2: m.host_re = v != 0; break;
+        case 3: m.host_addr = static_cast<uint32_t>(v); break;
+        case 4: m.host_wdata = v; break;
+        case 5: m.start = v != 0; break;
+        case 6: m.dram_req_ready = v != 0; break;
+        case 7: m.dram_resp_valid = v != 0; break;
+        default: break;
+    }
+}
+
+// Word i of `words` is bits [64i+63:64i]; missing words are zero, extra ones ignored.
+FSPINN_API void fspinn_rtl_set_dram_resp_rdata(void* p, const uint64_t* words, size_t n) {
+    set_wide(inst(p)->top->dram_resp_rdata, words, n);
+}
+
+FSPINN_API void fspinn_rtl_outputs(const void* p, FspinnPortsOut* o) {
+    const Vfspinn& m = *inst(p)->top;
+    o->host_rdata = m.host_rdata;
+    o->dram_req_addr = m.dram_req_addr;
+    o->busy = m.busy;
+    o->done = m.done;
+    o->spike_valid = m.spike_valid;
+    o->wupd_valid = m.wupd_valid;
+    o->dram_req_valid = m.dram_req_valid;
+    o->dram_req_write = m.dram_req_write;
+    o->obs_attempt = m.obs_attempt;
+    o->obs_phase = m.obs_phase;
+    o->spike_neuron = m.spike_neuron;
+    o->wupd_input = m.wupd_input;
+    o->wupd_neuron = m.wupd_neuron;
+    o->wupd_value = m.wupd_value;
+    o->obs_timestep = m.obs_timestep;
+    o->dram_req_bytes = m.dram_req_bytes;
+}
+
+// `spike_mask` (PES bits) into `out`, 64 bits a word; returns the words written.
+FSPINN_API size_t fspinn_rtl_spike_mask(const void* p, uint64_t* out, size_t n) {
+    return get_wide(inst(p)->top->spike_mask, out, n);
+}
+
+FSPINN_API size_t fspinn_rtl_dram_req_wdata(const void* p, uint64_t* out, size_t n) {
+    return get_wide(inst(p)->top->dram_req_wdata, out, n);
+}
+
+// Width of the DRAM data ports in 64-bit words (DRAM_WORDS).
+FSPINN_API size_t fspinn_rtl_dram_words(const void* p) {
+    return words_of(inst(p)->top->dram_resp_rdata);
+}
+
+// Settles combinational logic after input changes without a clock edge.
+FSPINN_API void fspinn_rtl_eval(void* p) { inst(p)->top->eval(); }
+
+// One full clock cycle (see the timescale note above), dumping both edges when tracing.
+FSPINN_API void fspinn_rtl_tick(void* p) {
+    Instance* i = inst(p);
+    i->top->clk = 0;
+    i->top->eval();
+    i->dump();
+    i->ctx->timeInc(i->half_period);
+    i->top->clk = 1;
+    i->top->eval();
+    i->dump();
+    i->ctx->timeInc(i->half_period);
+    ++i->cycles;
+}
+
+FSPINN_API uint64_t fspinn_rtl_cycles(const void* p) { return inst(p)->cycles; }
+FSPINN_API uint64_t fspinn_rtl_time(const void* p) { return inst(p)->ctx->time(); }
+
+// The cycle whose clock-low half is time 0 in the VCD (the first cycle of a sample).
+FSPINN_API void fspinn_rtl_set_time_origin(void* p, uint64_t cycle) {
+    inst(p)->origin_cycle = cycle;
+}
+
+// Opens a VCD of the whole hierarchy; 0 on success, else -1 with a message in `err`.
+FSPINN_API int fspinn_rtl_trace_open(void* p, const char* path, char* err, size_t err_len) {
+    Instance* i = inst(p);
+    auto fail = [&](const std::string& msg) {
+        if (err && err_len > 0) {
+            std::strncpy(err, msg.c_str(), err_len - 1);
+            err[err_len - 1] = 0;
+        }
+        return -1;
+    };
+    if (i->vcd) return fail("a VCD trace is already open");
+    try {
+        auto vcd = std::make_unique<VerilatedVcdC>();
+        i->top->trace(vcd.get(), kTraceDepth);
+        vcd->open(path);
+        if (!vcd->isOpen()) return fail(std::string("cannot open VCD file ") + path);
+        i->vcd = std::move(vcd);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+    return 0;
+}
+
+// Flushes and closes the VCD, if any.
+FSPINN_API void fspinn_rtl_trace_close(void* p) {
+    Instance* i = inst(p);
+    if (i->vcd) {
+        i->vcd->close();
+        i->vcd.reset();
+    }
+}
+
+FSPINN_API int fspinn_rtl_trace_is_open(const void* p) { return inst(p)->vcd != nullptr; }

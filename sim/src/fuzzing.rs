@@ -6,7 +6,8 @@
 //! allocation is a bug.
 
 use crate::config::HwConfig;
-use crate::energy::{ComponentKind, ComponentUsage, EnergyTable, Usage};
+use crate::dram::DramEnergy;
+use crate::energy::{ComponentKind, ComponentUsage, EnergyTable, Technology, Usage};
 use crate::layout::WeightLayout;
 use std::collections::BTreeMap;
 
@@ -67,6 +68,7 @@ pub fn energy_toml(data: &[u8]) {
             kind: ComponentKind::Sram {
                 bytes: 16 << 10,
                 word_bits: 64,
+                read_latency: 1,
             },
             actions: rw(),
         },
@@ -81,7 +83,10 @@ pub fn energy_toml(data: &[u8]) {
     ];
     components.extend(dram.into_iter().map(|(kind, actions)| ComponentUsage {
         name: format!("dram-{kind}"),
-        kind: ComponentKind::Dram { kind },
+        kind: ComponentKind::Dram {
+            kind,
+            energy: DramEnergy::default(),
+        },
         actions,
     }));
     let usage = Usage {
@@ -89,8 +94,14 @@ pub fn energy_toml(data: &[u8]) {
         cycles: 1_000_000,
         clock_mhz: 200.0,
         synaptic_ops: 12345,
+        technology: Technology::default(),
+        pes: 4,
+        lanes: 2,
     };
     let report = table.estimate(&usage);
     let _ = report.scaled(7).render_table();
-    let _ = table.clone().with_overrides(table).sources();
+    let _ = table.try_estimate(&usage);
+    if let Ok(merged) = table.clone().with_overrides(table) {
+        let _ = merged.sources();
+    }
 }

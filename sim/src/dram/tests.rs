@@ -449,6 +449,14 @@ fn drampower4_memspec_xml_carries_the_ddr3_preset() {
     assert_eq!(xml_value(&wide, "width"), "128");
     assert_eq!(xml_value(&wide, "idd0"), (2.0 * d.idd0).to_string());
     assert_eq!(xml_value(&wide, "vdd"), d.vdd.to_string());
+    // A 32-bit bus is half the rank: half the current, as the model's energy assumes.
+    let narrow = memspec_xml(&DramConfig {
+        bus_bits: 32,
+        ..ddr3()
+    })
+    .expect("DDR3");
+    assert_eq!(xml_value(&narrow, "width"), "32");
+    assert_eq!(xml_value(&narrow, "idd5"), (0.5 * d.idd5).to_string());
 }
 
 #[test]

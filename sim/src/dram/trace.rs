@@ -258,7 +258,8 @@ pub fn memspec_json(cfg: &DramConfig) -> Option<serde_json::Value> {
 ///
 /// DRAMPower 4.x has no device count: a memspec describes the whole rank (its DDR3 DIMM
 /// memspecs sum the currents over the devices), so `width` is the channel's bus and the
-/// preset's rank currents are multiplied by `bus_bits / device_width` ranks-in-lock-step.
+/// preset's currents are multiplied by `bus_bits / device_width` (fractional for a bus
+/// narrower than the preset's rank), the same factor [`super::dram_energy`] uses.
 /// Timings are the preset's, in DRAM clock cycles. The parameters the preset does not carry
 /// are only used by commands this model never issues (power-down, self-refresh, auto-
 /// precharge): they are the JEDEC DDR3-1600 minimums and the power-down/self-refresh
@@ -268,14 +269,13 @@ pub fn memspec_xml(cfg: &DramConfig) -> Result<String, TraceFormatError> {
     let p = cfg.kind.preset();
     let t = p.timing;
     let d = p.domains[0];
-    let devices = (cfg.bus_bits / p.device_width).max(1);
-    let width = devices * p.device_width;
+    let width = cfg.bus_bits;
     let columns = u64::from(cfg.row_bytes) * 8 / u64::from(width);
     let rows = cfg.capacity_bytes / u64::from(cfg.row_bytes) / u64::from(cfg.banks);
-    let n = f64::from(devices);
+    let n = f64::from(cfg.bus_bits) / f64::from(p.device_width);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<memspec>\n");
     out.push_str(&format!(
-        "  <parameter id=\"memoryId\" type=\"string\" value=\"fspinn {} x{devices}\" />\n",
+        "  <parameter id=\"memoryId\" type=\"string\" value=\"fspinn {}, {width}-bit bus\" />\n",
         p.device
     ));
     out.push_str(&format!(

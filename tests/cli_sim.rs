@@ -323,3 +323,91 @@ fn misspelt_energy_table_entry_is_refused_with_its_name() {
     let e = stderr(&o);
     assert!(e.contains("logic.add_16") && e.contains("mine.toml"), "{e}");
 }
+
+/// `small` with a DDR3 channel instead of LPDDR4 (same geometry).
+fn ddr3_config(dir: &std::path::Path) -> std::path::PathBuf {
+    let small = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sim/configs/small.toml"),
+    )
+    .unwrap();
+    assert!(small.contains("kind = \"lpddr4\""));
+    let path = dir.join("small-ddr3.toml");
+    std::fs::write(&path, small.replace("kind = \"lpddr4\"", "kind = \"ddr3\"")).unwrap();
+    path
+}
+
+#[test]
+fn drampower4_trace_and_memspec_xml_for_ddr3() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = ddr3_config(dir.path());
+    let trace = dir.path().join("run.trace");
+    let o = fspinn(&[
+        "sim",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--variant",
+        "baseline",
+        "--builtin",
+        "--samples",
+        "1",
+        "--dram-trace",
+        trace.to_str().unwrap(),
+        "--dram-trace-format",
+        "drampower4",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let mut ts = Vec::new();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 3, "clk,CMD,bank: {line}");
+        assert!(
+            ["ACT", "RD", "WR", "PRE", "PREA", "REF", "END"].contains(&f[1]),
+            "{line}"
+        );
+        let bank: u32 = f[2].parse().unwrap();
+        assert!(bank < 8, "{line}");
+        ts.push(f[0].parse::<u64>().unwrap());
+    }
+    assert!(text.lines().any(|l| l.contains(",RD,")));
+    assert_eq!(text.lines().next().unwrap().split(',').nth(1), Some("ACT"));
+    assert!(text.ends_with(",END,0\n"), "final END");
+    assert!(ts.windows(2).all(|w| w[0] < w[1]), "timestamps increase");
+    // DDR3-1600 clock (1.25 ns) vs the 5 ns accelerator cycle: 4 DRAM cycles per cycle.
+    assert!(ts.iter().all(|t| t % 4 == 0));
+    let xml = std::fs::read_to_string(dir.path().join("run.trace.memspec.xml")).unwrap();
+    assert!(
+        xml.contains("id=\"memoryType\" type=\"string\" value=\"DDR3\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("id=\"clkMhz\" type=\"double\" value=\"800\""),
+        "{xml}"
+    );
+    assert!(!dir.path().join("run.trace.memspec.json").exists());
+}
+
+#[test]
+fn drampower4_trace_of_lpddr4_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("run.trace");
+    let o = fspinn(&[
+        "sim",
+        "--config",
+        "small",
+        "--variant",
+        "baseline",
+        "--builtin",
+        "--samples",
+        "1",
+        "--dram-trace",
+        trace.to_str().unwrap(),
+        "--dram-trace-format",
+        "drampower4",
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("DRAMPower 4.x has no model of lpddr4"), "{e}");
+    assert!(e.contains("drampower5"), "{e}");
+    assert!(!trace.exists(), "no trace file");
+}

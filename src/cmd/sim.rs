@@ -43,6 +43,24 @@ pub enum HwVariant {
     Baseline,
 }
 
+/// DRAMPower generation of the `--dram-trace` files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DramTraceFormat {
+    /// DRAMPower 5: CSV command list and memspec JSON.
+    Drampower5,
+    /// DRAMPower 4.x: `clk,CMD,bank` trace and memspec XML (DDR3 only).
+    Drampower4,
+}
+
+impl DramTraceFormat {
+    fn lib(self) -> fspinn_sim::dram::TraceFormat {
+        match self {
+            DramTraceFormat::Drampower5 => fspinn_sim::dram::TraceFormat::DramPower5,
+            DramTraceFormat::Drampower4 => fspinn_sim::dram::TraceFormat::DramPower4,
+        }
+    }
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct SimArgs {
     /// Hardware config: a TOML file, or `small` / `large` for the shipped sim/configs.
@@ -94,6 +112,11 @@ pub struct SimArgs {
     /// FILE.memspec.json`. Refused when the weights are on chip (no DRAM traffic).
     #[arg(long, value_name = "FILE")]
     pub dram_trace: Option<PathBuf>,
+    /// Form of --dram-trace: `drampower5` (above), or `drampower4`: DRAMPower 4.x's
+    /// `clk,CMD,bank` lines with `<FILE>.memspec.xml`; run `drampower -m FILE.memspec.xml -c
+    /// FILE`. 4.x has no LPDDR4 or HBM2 model, so only DDR3 configs take it.
+    #[arg(long, value_enum, default_value_t = DramTraceFormat::Drampower5)]
+    pub dram_trace_format: DramTraceFormat,
     /// Energy entries overriding the default 45 nm table.
     #[arg(long, value_name = "TABLE.toml")]
     pub energy_table: Option<PathBuf>,
@@ -299,6 +322,21 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
                 cfg.name
             );
         }
+        acc.weight_port_mut()
+            .dram_mut()
+            .set_trace_format(a.dram_trace_format.lib())
+            .with_context(|| {
+                format!(
+                    "--dram-trace {} --dram-trace-format {}: config `{}` has [dram] kind = \"{}\"",
+                    path.display(),
+                    a.dram_trace_format
+                        .to_possible_value()
+                        .map(|v| v.get_name().to_owned())
+                        .unwrap_or_default(),
+                    cfg.name,
+                    cfg.dram.kind
+                )
+            })?;
         let file =
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
         acc.weight_port_mut()
@@ -346,7 +384,10 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         .finish(end)
         .context("writing the DRAM trace")?;
     if let Some(path) = &a.dram_trace {
-        write_memspec(path, &cfg)?;
+        match a.dram_trace_format {
+            DramTraceFormat::Drampower5 => write_memspec(path, &cfg)?,
+            DramTraceFormat::Drampower4 => write_memspec_xml(path, &cfg)?,
+        }
     }
     let usage = fspinn_sim::usage::usage(&acc);
     let energy = table.try_estimate(&usage)?;
@@ -473,10 +514,10 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
 /// so `drampower_cli <trace> <trace>.memspec.json` prices exactly what the model ran.
 fn write_memspec(trace: &Path, cfg: &HwConfig) -> Result<()> {
     let Some(spec) = fspinn_sim::dram::memspec_json(&cfg.dram) else {
-        eprintln!(
+        crate::errln!(
             "warning: DRAMPower 5 has no model of {}: the trace is written, no memspec",
             cfg.dram.kind
-        );
+        )?;
         return Ok(());
     };
     let mut name = trace.as_os_str().to_owned();
@@ -485,6 +526,20 @@ fn write_memspec(trace: &Path, cfg: &HwConfig) -> Result<()> {
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, serde_json::to_string_pretty(&spec)? + "\n")
         .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes the DRAMPower 4.x memspec XML beside the trace (`<trace>.memspec.xml`), so
+/// `drampower -m <trace>.memspec.xml -c <trace>` prices the 4.x trace. The format was checked
+/// against the standard before the run, so a refusal here is a bug.
+fn write_memspec_xml(trace: &Path, cfg: &HwConfig) -> Result<()> {
+    let xml = fspinn_sim::dram::memspec_xml(&cfg.dram)?;
+    let mut name = trace.as_os_str().to_owned();
+    name.push(".memspec.xml");
+    let path = PathBuf::from(name);
+    let tmp = path.with_extension("xml.tmp");
+    std::fs::write(&tmp, xml).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }

@@ -70,7 +70,10 @@
 //! With [`DramChannel::set_trace`], every command is written in DRAMPower 5's CSV command-list
 //! form, `ts,CMD,rank,bankgroup,bank,row,column[,data]`, with `ts` in **DRAM clock cycles**
 //! (accelerator cycle x accelerator period / tCK, rounded), and `END` at
-//! [`DramChannel::finish`]. [`memspec_json`] writes the matching memspec.
+//! [`DramChannel::finish`]. [`memspec_json`] writes the matching memspec. With
+//! [`DramChannel::set_trace_format`] and [`TraceFormat::DramPower4`] the lines are DRAMPower
+//! 4.x's `clk,CMD,bank` instead (`REF` for the all-bank refresh, `clk,END,0` last), priced
+//! with the XML of [`memspec_xml`]; 4.x has no LPDDR4 or HBM2, so those are refused.
 
 mod config;
 pub mod power;
@@ -85,7 +88,7 @@ pub use config::{DramConfig, DramConfigError, DramKind, DramTiming};
 pub use power::{dram_energy, DramEnergy};
 pub use preset::{DeviceTiming, Domain, DramPreset};
 pub use timing::{BankMachine, Cmd, Rule, TimingViolation};
-pub use trace::{memspec_json, DramCommand};
+pub use trace::{memspec_json, memspec_xml, DramCommand, TraceFormat, TraceFormatError};
 
 use serde::{Deserialize, Serialize};
 
@@ -406,6 +409,14 @@ impl DramChannel {
     /// the line format.
     pub fn set_trace(&mut self, sink: Box<dyn std::io::Write>) {
         self.trace.set(sink);
+    }
+
+    /// Chooses the trace's line format; refused (nothing changes) if DRAMPower of that
+    /// generation has no model of this channel's standard.
+    pub fn set_trace_format(&mut self, format: TraceFormat) -> Result<(), TraceFormatError> {
+        format.check(self.core.cfg.kind)?;
+        self.trace.set_format(format);
+        Ok(())
     }
 
     /// Flushes the trace; returns the first write error met since the last flush (tracing

@@ -330,3 +330,152 @@ fn flush_without_trace_is_ok() {
     let mut d = DramChannel::with_timing(base(), timing()).expect("valid");
     assert!(d.flush_trace().is_ok());
 }
+
+/// A sink whose bytes the test can read back after the trace has taken it.
+#[derive(Clone, Default)]
+struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl io::Write for Shared {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn ddr3() -> DramConfig {
+    DramConfig {
+        kind: DramKind::Ddr3,
+        ..base()
+    }
+}
+
+#[test]
+fn drampower4_trace_is_clk_cmd_bank_in_dram_cycles() {
+    let buf = Shared::default();
+    let mut t = super::trace::Trace::new(&ddr3());
+    t.set_format(TraceFormat::DramPower4);
+    // DDR3 preset tCK 1.25 ns; a 400 MHz accelerator cycle is 2.5 ns = 2 DRAM cycles.
+    t.set_clock(400.0);
+    t.set(Box::new(buf.clone()));
+    t.record(0, DramCommand::Act, 1, 5, 0);
+    t.record(5, DramCommand::Rd, 1, 5, 8);
+    t.record(9, DramCommand::Wr, 2, 7, 16);
+    t.record(20, DramCommand::Pre, 1, 5, 0);
+    t.record(30, DramCommand::Refa, 0, 0, 0);
+    t.end(50);
+    t.flush().expect("in-memory sink");
+    let text = String::from_utf8(buf.0.borrow().clone()).expect("utf-8");
+    assert_eq!(
+        text,
+        "0,ACT,1\n10,RD,1\n18,WR,2\n40,PRE,1\n60,REF,0\n100,END,0\n"
+    );
+}
+
+#[test]
+fn drampower5_stays_the_default_trace_format() {
+    let buf = Shared::default();
+    let mut t = super::trace::Trace::new(&ddr3());
+    t.set(Box::new(buf.clone()));
+    t.record(3, DramCommand::Refa, 0, 0, 0);
+    t.flush().expect("in-memory sink");
+    assert_eq!(&*buf.0.borrow(), b"3,REFA,0,0,0,0,0\n");
+}
+
+/// The value of `<parameter id="ID" ...>` in a 4.x memspec.
+fn xml_value<'a>(xml: &'a str, id: &str) -> &'a str {
+    let key = format!("id=\"{id}\" ");
+    let line = xml
+        .lines()
+        .find(|l| l.contains(&key))
+        .unwrap_or_else(|| panic!("no parameter {id} in\n{xml}"));
+    let v = &line[line.find("value=\"").expect("value") + 7..];
+    &v[..v.find('"').expect("closing quote")]
+}
+
+#[test]
+fn drampower4_memspec_xml_carries_the_ddr3_preset() {
+    let p = DramKind::Ddr3.preset();
+    let xml = memspec_xml(&ddr3()).expect("DDR3 has a 4.x model");
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert_eq!(xml.matches("<memspec>").count(), 1);
+    for section in ["memarchitecturespec", "memtimingspec", "mempowerspec"] {
+        assert!(xml.contains(&format!("<{section}>")), "{section}");
+        assert!(xml.contains(&format!("</{section}>")), "{section}");
+    }
+    assert_eq!(xml_value(&xml, "memoryType"), "DDR3");
+    assert_eq!(xml_value(&xml, "width"), "64");
+    assert_eq!(xml_value(&xml, "nbrOfBanks"), "4");
+    assert_eq!(xml_value(&xml, "nbrOfColumns"), "128"); // 1024-byte row / 8-byte bus word
+    assert_eq!(xml_value(&xml, "nbrOfRows"), "256"); // 1 MiB / 1 KiB rows / 4 banks
+    assert_eq!(xml_value(&xml, "burstLength"), "4");
+    assert_eq!(xml_value(&xml, "clkMhz"), "800");
+    let t = p.timing;
+    for (id, v) in [
+        ("RCD", t.rcd),
+        ("RP", t.rp),
+        ("RAS", t.ras),
+        ("RC", t.ras + t.rp),
+        ("RL", t.rl),
+        ("WL", t.wl),
+        ("WR", t.wr),
+        ("FAW", t.faw),
+        ("RRD", t.rrd),
+        ("REFI", t.refi),
+        ("RFC", t.rfc),
+    ] {
+        assert_eq!(xml_value(&xml, id), v.to_string(), "{id}");
+    }
+    let d = p.domains[0];
+    for (id, v) in [
+        ("idd0", d.idd0),
+        ("idd2n", d.idd2n),
+        ("idd3n", d.idd3n),
+        ("idd4r", d.idd4r),
+        ("idd4w", d.idd4w),
+        ("idd5", d.idd5),
+        ("vdd", d.vdd),
+    ] {
+        assert_eq!(xml_value(&xml, id), v.to_string(), "{id}");
+    }
+    // Two 64-bit ranks in lock step: twice the current, twice the width.
+    let wide = memspec_xml(&DramConfig {
+        bus_bits: 128,
+        ..ddr3()
+    })
+    .expect("DDR3");
+    assert_eq!(xml_value(&wide, "width"), "128");
+    assert_eq!(xml_value(&wide, "idd0"), (2.0 * d.idd0).to_string());
+    assert_eq!(xml_value(&wide, "vdd"), d.vdd.to_string());
+    // A 32-bit bus is half the rank: half the current, as the model's energy assumes.
+    let narrow = memspec_xml(&DramConfig {
+        bus_bits: 32,
+        ..ddr3()
+    })
+    .expect("DDR3");
+    assert_eq!(xml_value(&narrow, "width"), "32");
+    assert_eq!(xml_value(&narrow, "idd5"), (0.5 * d.idd5).to_string());
+}
+
+#[test]
+fn drampower4_is_refused_for_lpddr4_and_hbm2() {
+    for kind in [DramKind::Lpddr4, DramKind::Hbm2] {
+        let cfg = DramConfig { kind, ..base() };
+        let err = memspec_xml(&cfg).expect_err("no 4.x model");
+        assert_eq!(err, TraceFormatError::NoDramPower4Model(kind));
+        let msg = err.to_string();
+        assert!(msg.contains(kind.as_str()), "{msg}");
+        assert!(msg.contains("DRAMPower 4.x has no model"), "{msg}");
+        assert!(msg.contains("drampower5"), "{msg}");
+    }
+    let mut d = DramChannel::with_timing(base(), timing()).expect("valid");
+    assert_eq!(
+        d.set_trace_format(TraceFormat::DramPower4),
+        Err(TraceFormatError::NoDramPower4Model(DramKind::Lpddr4))
+    );
+    assert_eq!(d.set_trace_format(TraceFormat::DramPower5), Ok(()));
+    let mut d = DramChannel::with_timing(ddr3(), timing()).expect("valid");
+    assert_eq!(d.set_trace_format(TraceFormat::DramPower4), Ok(()));
+}

@@ -1,6 +1,7 @@
-//! The DRAM command trace in DRAMPower 5's CSV command-list form, and the memspec JSON that
-//! goes with it (see the `dram` module doc). Timestamps are converted from accelerator cycles
-//! to DRAM clock cycles here, because DRAMPower counts time in the memspec's `tCK`.
+//! The DRAM command trace in DRAMPower 5's CSV command-list form (or DRAMPower 4.x's
+//! `clk,CMD,bank` form), and the memspec that goes with it (see the `dram` module doc).
+//! Timestamps are converted from accelerator cycles to DRAM clock cycles here, because
+//! DRAMPower counts time in the memspec's `tCK`.
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};
@@ -25,6 +26,14 @@ pub enum DramCommand {
 }
 
 impl DramCommand {
+    /// The mnemonic DRAMPower 4.x's trace reader expects (all-bank refresh is `REF` there).
+    pub fn mnemonic_v4(self) -> &'static str {
+        match self {
+            DramCommand::Refa => "REF",
+            other => other.mnemonic(),
+        }
+    }
+
     /// The mnemonic DRAMPower 5 expects in its command list.
     pub fn mnemonic(self) -> &'static str {
         match self {
@@ -43,6 +52,40 @@ impl fmt::Display for DramCommand {
     }
 }
 
+/// Which DRAMPower generation the trace (and the memspec beside it) is written for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TraceFormat {
+    /// DRAMPower 5: `ts,CMD,rank,bankgroup,bank,row,column[,data]` and a memspec JSON.
+    #[default]
+    DramPower5,
+    /// DRAMPower 4.x: `clk,CMD,bank` and a memspec XML; 4.x models DDR3 but not LPDDR4/HBM2.
+    DramPower4,
+}
+
+/// A trace format the DRAM standard cannot be written in.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TraceFormatError {
+    /// DRAMPower 4.x has no memory type for this standard.
+    #[error(
+        "DRAMPower 4.x has no model of {0} (its memory types stop at DDR4/LPDDR3/WIDEIO): \
+         use --dram-trace-format drampower5 for {0}"
+    )]
+    NoDramPower4Model(DramKind),
+}
+
+impl TraceFormat {
+    /// Checks that `kind` can be written in this format (refused before any trace is opened,
+    /// so no half-usable file is left behind).
+    pub fn check(self, kind: DramKind) -> Result<(), TraceFormatError> {
+        match (self, kind) {
+            (TraceFormat::DramPower4, DramKind::Lpddr4 | DramKind::Hbm2) => {
+                Err(TraceFormatError::NoDramPower4Model(kind))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Optional trace sink. A write failure must not abort the simulation mid-transaction (the
 /// schedule is already decided), so the first error is kept, tracing stops, and the error is
 /// reported by the next `flush`.
@@ -58,6 +101,8 @@ pub(super) struct Trace {
     data: String,
     /// The preset's DRAM clock period, ns.
     tck_ns: f64,
+    /// The line format.
+    format: TraceFormat,
 }
 
 impl Trace {
@@ -76,6 +121,11 @@ impl Trace {
     /// (cycle x accelerator period / tCK).
     pub(super) fn set_clock(&mut self, clock_mhz: f64) {
         self.ratio = (1000.0 / clock_mhz) / self.tck_ns;
+    }
+
+    /// Chooses the line format (checked against the standard by the caller).
+    pub(super) fn set_format(&mut self, format: TraceFormat) {
+        self.format = format;
     }
 
     /// Replaces the sink; the previous one is flushed first and a failure there is kept for
@@ -98,8 +148,9 @@ impl Trace {
     pub(super) fn record(&mut self, cycle: u64, cmd: DramCommand, bank: u32, row: u64, col: u64) {
         let ts = self.ts(cycle);
         if let Some(sink) = self.sink.as_mut() {
-            let r = match cmd {
-                DramCommand::Rd | DramCommand::Wr => {
+            let r = match (self.format, cmd) {
+                (TraceFormat::DramPower4, _) => writeln!(sink, "{ts},{},{bank}", cmd.mnemonic_v4()),
+                (_, DramCommand::Rd | DramCommand::Wr) => {
                     writeln!(sink, "{ts},{cmd},0,0,{bank},{row},{col},{}", self.data)
                 }
                 _ => writeln!(sink, "{ts},{cmd},0,0,{bank},{row},{col}"),
@@ -115,7 +166,12 @@ impl Trace {
     pub(super) fn end(&mut self, cycle: u64) {
         let ts = self.ts(cycle);
         if let Some(sink) = self.sink.as_mut() {
-            if let Err(e) = writeln!(sink, "{ts},END,0,0,0,0,0") {
+            let r = match self.format {
+                TraceFormat::DramPower5 => writeln!(sink, "{ts},END,0,0,0,0,0"),
+                // 4.x accepts an optional END that closes the open state times at `ts`.
+                TraceFormat::DramPower4 => writeln!(sink, "{ts},END,0"),
+            };
+            if let Err(e) = r {
                 self.error.get_or_insert(e);
                 self.sink = None;
             }
@@ -193,4 +249,108 @@ pub fn memspec_json(cfg: &DramConfig) -> Option<serde_json::Value> {
             "bankwisespec": { "factRho": 1.0 }
         }
     }))
+}
+
+/// The DRAMPower 4.x memspec (XML, `<memspec>` with `<parameter id type value/>` entries in
+/// `memarchitecturespec`, `memtimingspec` and `mempowerspec`) of the channel `cfg`, for the
+/// 4.x command trace. Only DDR3 has a 4.x memory type among our standards; others are
+/// refused with [`TraceFormatError`].
+///
+/// DRAMPower 4.x has no device count: a memspec describes the whole rank (its DDR3 DIMM
+/// memspecs sum the currents over the devices), so `width` is the channel's bus and the
+/// preset's currents are multiplied by `bus_bits / device_width` (fractional for a bus
+/// narrower than the preset's rank), the same factor [`super::dram_energy`] uses.
+/// Timings are the preset's, in DRAM clock cycles. The parameters the preset does not carry
+/// are only used by commands this model never issues (power-down, self-refresh, auto-
+/// precharge): they are the JEDEC DDR3-1600 minimums and the power-down/self-refresh
+/// currents are 0, as in the DRAMPower 5 memspec.
+pub fn memspec_xml(cfg: &DramConfig) -> Result<String, TraceFormatError> {
+    TraceFormat::DramPower4.check(cfg.kind)?;
+    let p = cfg.kind.preset();
+    let t = p.timing;
+    let d = p.domains[0];
+    let width = cfg.bus_bits;
+    let columns = u64::from(cfg.row_bytes) * 8 / u64::from(width);
+    let rows = cfg.capacity_bytes / u64::from(cfg.row_bytes) / u64::from(cfg.banks);
+    let n = f64::from(cfg.bus_bits) / f64::from(p.device_width);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<memspec>\n");
+    out.push_str(&format!(
+        "  <parameter id=\"memoryId\" type=\"string\" value=\"fspinn {}, {width}-bit bus\" />\n",
+        p.device
+    ));
+    out.push_str(&format!(
+        "  <parameter id=\"memoryType\" type=\"string\" value=\"{}\" />\n",
+        p.memory_type
+    ));
+    for (id, v) in [
+        ("width", u64::from(width)),
+        ("nbrOfBanks", u64::from(cfg.banks)),
+        ("nbrOfRanks", 1),
+        ("nbrOfColumns", columns),
+        ("nbrOfRows", rows),
+        ("dataRate", u64::from(t.data_rate)),
+        ("burstLength", u64::from(cfg.burst_length)),
+    ] {
+        param(&mut out, id, "uint", v.to_string());
+    }
+    out.push_str("  <memarchitecturespec>\n");
+    out.push_str("  </memarchitecturespec>\n  <memtimingspec>\n");
+    param(
+        &mut out,
+        "clkMhz",
+        "double",
+        format!("{}", 1000.0 / t.tck_ns),
+    );
+    for (id, v) in [
+        ("RC", t.ras + t.rp),
+        ("RCD", t.rcd),
+        ("RL", t.rl),
+        ("RP", t.rp),
+        ("RFC", t.rfc),
+        ("RAS", t.ras),
+        ("WL", t.wl),
+        ("AL", 0),
+        ("DQSCK", 0),
+        ("RTP", 6),
+        ("WR", t.wr),
+        ("XP", 5),
+        ("XPDLL", 20),
+        ("XS", t.rfc + 8),
+        ("XSDLL", 512),
+        ("REFI", t.refi),
+        ("FAW", t.faw),
+        ("RRD", t.rrd),
+        ("CCD", cfg.burst_length / t.data_rate),
+        ("WTR", 6),
+        ("CKE", 4),
+        ("CKESR", 5),
+    ] {
+        param(&mut out, id, "uint", v.to_string());
+    }
+    out.push_str("  </memtimingspec>\n  <mempowerspec>\n");
+    for (id, v) in [
+        ("idd0", d.idd0 * n),
+        ("idd2p0", 0.0),
+        ("idd2p1", 0.0),
+        ("idd2n", d.idd2n * n),
+        ("idd3p0", 0.0),
+        ("idd3p1", 0.0),
+        ("idd3n", d.idd3n * n),
+        ("idd4r", d.idd4r * n),
+        ("idd4w", d.idd4w * n),
+        ("idd5", d.idd5 * n),
+        ("idd6", 0.0),
+        ("vdd", d.vdd),
+    ] {
+        param(&mut out, id, "double", v.to_string());
+    }
+    out.push_str("  </mempowerspec>\n</memspec>\n");
+    Ok(out)
+}
+
+/// Appends one `<parameter>` line of a 4.x memspec section.
+fn param(out: &mut String, id: &str, ty: &str, value: String) {
+    out.push_str(&format!(
+        "    <parameter id=\"{id}\" type=\"{ty}\" value=\"{value}\" />\n"
+    ));
 }

@@ -86,7 +86,34 @@ fn tiny_space_runs_reports_resumes_and_is_deterministic() {
         assert!(p["energy_inference_uj"].as_f64().unwrap() > 0.0);
         assert!(p["energy_training_uj"].as_f64().unwrap() > 0.0);
         assert!(p["area_mm2"].as_f64().unwrap() > 0.0);
+        // The energy model's band brackets every total.
+        for (lo, mid, hi) in [
+            (
+                "energy_inference_low_uj",
+                "energy_inference_uj",
+                "energy_inference_high_uj",
+            ),
+            (
+                "energy_training_low_uj",
+                "energy_training_uj",
+                "energy_training_high_uj",
+            ),
+            (
+                "pj_per_sop_inference_low",
+                "pj_per_sop_inference",
+                "pj_per_sop_inference_high",
+            ),
+        ] {
+            let (l, m, h) = (
+                p[lo].as_f64().unwrap(),
+                p[mid].as_f64().unwrap(),
+                p[hi].as_f64().unwrap(),
+            );
+            assert!(l <= m && m <= h && l < h, "{lo} {l} {mid} {m} {hi} {h}");
+        }
     }
+    // More PEs: more logic on the chip (the energy model's area).
+    assert!(rep["points"][1]["area_mm2"].as_f64() > rep["points"][0]["area_mm2"].as_f64());
     // Same network, more PEs: the hardware points of one network share its accuracy.
     let pts = rep["points"].as_array().unwrap();
     assert_eq!(pts[0]["accuracy"], pts[1]["accuracy"]);
@@ -203,6 +230,74 @@ fn slurm_script_has_one_task_per_point() {
     assert!(out.join("space.toml").exists());
 }
 
+/// The SRAM cell type and node axes set the config's `[technology]`, so the energy model prices
+/// them: every cell/node pair gives its own energy and area, and a result records its pair.
+#[test]
+fn cell_type_and_node_are_priced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let space = tmp.path().join("tech.toml");
+    std::fs::write(
+        &space,
+        "objectives = [\"energy_inference_uj\", \"area_mm2\"]\n\
+         [network]\ndataset = \"builtin\"\nneurons = 20\nprecision = \"w8\"\n\
+         train_samples = 40\nlabel_samples = 20\ntest_samples = 10\n\
+         [hardware]\nsram_cell = [\"itrs-hp\", \"itrs-lop\"]\nnode_nm = [45, 22]\n\
+         [evaluation]\ninference_images = 2\ntraining_images = 1\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = fspinn(&[
+        "explore",
+        "--space",
+        space.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = last_json(&o);
+    let pts = j["report"]["points"].as_array().unwrap();
+    assert_eq!(pts.len(), 4);
+    let tech: Vec<(String, u64)> = pts
+        .iter()
+        .map(|p| {
+            (
+                p["sram_cell"].as_str().unwrap().to_string(),
+                p["node_nm"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tech,
+        [
+            ("itrs-hp".into(), 45),
+            ("itrs-hp".into(), 22),
+            ("itrs-lop".into(), 45),
+            ("itrs-lop".into(), 22)
+        ]
+    );
+    let e: Vec<f64> = pts
+        .iter()
+        .map(|p| p["energy_inference_uj"].as_f64().unwrap())
+        .collect();
+    let a: Vec<f64> = pts
+        .iter()
+        .map(|p| p["area_mm2"].as_f64().unwrap())
+        .collect();
+    for i in 0..4 {
+        for k in i + 1..4 {
+            assert_ne!(e[i], e[k], "points {i} and {k} have the same energy: {e:?}");
+        }
+    }
+    // A smaller node is a smaller chip, whatever the cell type.
+    assert!(a[1] < a[0] && a[3] < a[2], "{a:?}");
+    // The result file records the technology the point was priced at.
+    let r = results(&out);
+    assert!(r.values().any(
+        |v| v["metrics"]["hardware"]["inference"]["energy"]["technology"] == "22 nm itrs-lop"
+    ));
+}
+
 #[test]
 fn bad_spaces_are_rejected_by_field() {
     let tmp = tempfile::tempdir().unwrap();
@@ -214,6 +309,8 @@ fn bad_spaces_are_rejected_by_field() {
         ("[network]\ntrain_samples = 10\nlabel_samples = 5\ntest_samples = 5\n[hardware]\ndram = \"ddr9\"\n", "hardware.dram"),
         ("[network]\ntrain_samples = 10\nlabel_samples = 5\ntest_samples = 5\n[hardware]\nsram_cell = \"magic\"\n", "hardware.sram_cell"),
         ("[network]\ntrain_samples = 10\nlabel_samples = 5\ntest_samples = 5\n[hardware]\nconfig = \"nope.toml\"\n", "hardware.config"),
+        ("[network]\ntrain_samples = 10\nlabel_samples = 5\ntest_samples = 5\n[hardware]\nsram_cell = \"itrs-lstp\"\nnode_nm = 22\n", "hardware.sram_cell"),
+        ("[network]\ntrain_samples = 10\nlabel_samples = 5\ntest_samples = 5\n[hardware]\nnode_nm = 28\n", "hardware.node_nm"),
         ("[network]\ntrain_samples = 10\nlabel_samples = 5\ntest_samples = 5\n[constraints]\nmin_accuracy = 2.0\n", "constraints.min_accuracy"),
         ("objectives = [\"speed\"]\n[network]\ntrain_samples = 10\nlabel_samples = 5\ntest_samples = 5\n", "speed"),
         ("[network]\ntrain_samples = 10\nlabel_samples = 5\ntest_samples = 5\n[reward]\naccuracy = -1\n", "reward.accuracy"),

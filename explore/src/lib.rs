@@ -5,7 +5,9 @@
 //! parallelise across processes or Slurm array tasks, and always give the same numbers; the
 //! report merges them into the feasible set, the Pareto front, the chosen design and plots.
 
-pub mod area;
+// The report's rows are one `json!` object with many fields.
+#![recursion_limit = "256"]
+
 pub mod axis;
 pub mod energy;
 pub mod error;

@@ -33,6 +33,10 @@ pub enum Class {
 pub struct Dot {
     pub x: f64,
     pub y: f64,
+    /// Low and high figure of `x` (the energy model's band), drawn as an error bar.
+    pub x_band: Option<(f64, f64)>,
+    /// Low and high figure of `y`.
+    pub y_band: Option<(f64, f64)>,
     pub class: Class,
 }
 
@@ -127,11 +131,15 @@ fn scatter_on<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(e)?;
     let x_log = wants_log(dots.iter().map(|d| d.x));
     let y_log = wants_log(dots.iter().map(|d| d.y));
+    let fx = |v: f64| if x_log { v.log10() } else { v };
+    let fy = |v: f64| if y_log { v.log10() } else { v };
     let dots: Vec<Dot> = dots
         .iter()
         .map(|d| Dot {
-            x: if x_log { d.x.log10() } else { d.x },
-            y: if y_log { d.y.log10() } else { d.y },
+            x: fx(d.x),
+            y: fy(d.y),
+            x_band: d.x_band.map(|(l, h)| (fx(l), fx(h))),
+            y_band: d.y_band.map(|(l, h)| (fy(l), fy(h))),
             class: d.class,
         })
         .collect();
@@ -145,8 +153,15 @@ fn scatter_on<DB: DrawingBackend>(
     } else {
         y_label.to_string()
     };
-    let (x0, x1) = range(dots.iter().map(|d| d.x));
-    let (y0, y1) = range(dots.iter().map(|d| d.y));
+    // The axes span the bands too, so no error bar is cut off.
+    let span = |v: f64, b: Option<(f64, f64)>| {
+        let (l, h) = b.unwrap_or((v, v));
+        [v, l, h]
+    };
+    let xs: Vec<f64> = dots.iter().flat_map(|d| span(d.x, d.x_band)).collect();
+    let ys: Vec<f64> = dots.iter().flat_map(|d| span(d.y, d.y_band)).collect();
+    let (x0, x1) = range(xs.iter().copied());
+    let (y0, y1) = range(ys.iter().copied());
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 24))
         .margin(16)
@@ -170,6 +185,23 @@ fn scatter_on<DB: DrawingBackend>(
         (Class::Front, RGBColor(214, 39, 40), 6, "Pareto front"),
         (Class::Chosen, RGBColor(44, 160, 44), 9, "chosen"),
     ];
+    for (class, color, _, _) in series {
+        let mut bars: Vec<Vec<(f64, f64)>> = Vec::new();
+        for d in dots.iter().filter(|d| d.class == class) {
+            if let Some((l, h)) = d.x_band {
+                bars.push(vec![(l, d.y), (h, d.y)]);
+            }
+            if let Some((l, h)) = d.y_band {
+                bars.push(vec![(d.x, l), (d.x, h)]);
+            }
+        }
+        chart
+            .draw_series(
+                bars.into_iter()
+                    .map(|b| PathElement::new(b, color.mix(0.6).stroke_width(1))),
+            )
+            .map_err(e)?;
+    }
     for (class, color, size, name) in series {
         let pts: Vec<(f64, f64)> = dots
             .iter()

@@ -20,7 +20,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Version of the result-file layout; bump when fields change meaning.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// The tool version that went into every hash: results of another version are recomputed.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -247,9 +247,9 @@ pub struct HardwarePoint {
     pub weight_sram_banks: Option<u32>,
     pub clock_mhz: Option<f64>,
     pub dram: Option<DramKind>,
-    /// Pass-through for the energy model (not priced yet).
+    /// SRAM cell type: sets the config's `technology.cell` (priced by the energy model).
     pub sram_cell: Option<String>,
-    /// Pass-through for the energy model (not priced yet).
+    /// Technology node in nm: sets the config's `technology.node_nm`.
     pub node_nm: Option<u32>,
 }
 
@@ -289,6 +289,12 @@ impl HardwarePoint {
         }
         if let Some(k) = self.dram {
             c.dram.kind = k;
+        }
+        if let Some(cell) = &self.sram_cell {
+            c.technology.cell = cell.clone();
+        }
+        if let Some(n) = self.node_nm {
+            c.technology.node_nm = n;
         }
         let n = neurons as u32;
         c.neurons = n;

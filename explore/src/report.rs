@@ -21,7 +21,7 @@ pub struct Report {
 }
 
 /// Columns of the CSV, in order (every one is a key of a `points` row).
-pub const COLUMNS: [&str; 38] = [
+pub const COLUMNS: [&str; 44] = [
     "index",
     "hash",
     "label",
@@ -52,8 +52,14 @@ pub const COLUMNS: [&str; 38] = [
     "hw_accuracy",
     "weights_on_chip",
     "energy_inference_uj",
+    "energy_inference_low_uj",
+    "energy_inference_high_uj",
     "energy_training_uj",
+    "energy_training_low_uj",
+    "energy_training_high_uj",
     "pj_per_sop_inference",
+    "pj_per_sop_inference_low",
+    "pj_per_sop_inference_high",
     "latency_ms",
     "images_per_second",
     "dram_bytes_inference",
@@ -90,16 +96,22 @@ fn row(r: &PointResult, feasible: bool, pareto: bool, violations: &[String]) -> 
         "weight_sram_depth": c.weight_sram.depth,
         "clock_mhz": c.clock_mhz,
         "dram": c.dram.kind.as_str(),
-        "sram_cell": r.hardware.sram_cell,
-        "node_nm": r.hardware.node_nm,
+        "sram_cell": c.technology.cell,
+        "node_nm": c.technology.node_nm,
         "accuracy": m.accuracy,
         "memory_bytes": m.memory_bytes,
         "memory_saving": m.memory_saving,
         "hw_accuracy": hw.map(|h| h.accuracy),
         "weights_on_chip": hw.map(|h| h.weights_on_chip),
         "energy_inference_uj": hw.map(|h| h.inference.energy_uj),
+        "energy_inference_low_uj": hw.map(|h| h.inference.energy_band_uj[0]),
+        "energy_inference_high_uj": hw.map(|h| h.inference.energy_band_uj[1]),
         "energy_training_uj": hw.and_then(|h| h.training.as_ref().map(|t| t.energy_uj)),
+        "energy_training_low_uj": hw.and_then(|h| h.training.as_ref().map(|t| t.energy_band_uj[0])),
+        "energy_training_high_uj": hw.and_then(|h| h.training.as_ref().map(|t| t.energy_band_uj[1])),
         "pj_per_sop_inference": hw.and_then(|h| h.inference.energy.pj_per_sop),
+        "pj_per_sop_inference_low": hw.and_then(|h| h.inference.energy.pj_per_sop_band.map(|b| b[0])),
+        "pj_per_sop_inference_high": hw.and_then(|h| h.inference.energy.pj_per_sop_band.map(|b| b[1])),
         "latency_ms": hw.map(|h| h.inference.latency_ms),
         "images_per_second": hw.map(|h| h.inference.images_per_second),
         "dram_bytes_inference": hw.map(|h| h.inference.dram_read_bytes + h.inference.dram_write_bytes),
@@ -201,9 +213,12 @@ pub fn build(dir: &Path) -> Result<Report> {
     let dots = |x: Objective, y: Objective, xs: f64| -> Vec<Dot> {
         let mut v: Vec<Dot> = (0..results.len())
             .filter_map(|i| {
+                let ys = if y == Objective::Accuracy { 100.0 } else { 1.0 };
                 Some(Dot {
                     x: x.value(&results[i])? * xs,
-                    y: y.value(&results[i])? * if y == Objective::Accuracy { 100.0 } else { 1.0 },
+                    y: y.value(&results[i])? * ys,
+                    x_band: band(x, &results[i]).map(|(l, h)| (l * xs, h * xs)),
+                    y_band: band(y, &results[i]).map(|(l, h)| (l * ys, h * ys)),
                     class: class(i),
                 })
             })
@@ -328,6 +343,17 @@ pub fn build(dir: &Path) -> Result<Report> {
     })
 }
 
+/// The energy model's low/high band of an objective, for error bars (energies only).
+fn band(o: Objective, r: &PointResult) -> Option<(f64, f64)> {
+    let hw = r.metrics.hardware.as_ref()?;
+    let b = match o {
+        Objective::EnergyInferenceUj => hw.inference.energy_band_uj,
+        Objective::EnergyTrainingUj => hw.training.as_ref()?.energy_band_uj,
+        _ => return None,
+    };
+    Some((b[0], b[1]))
+}
+
 /// Groups components into at most ten bar segments: the banks of each SRAM (`wsram0`,
 /// `wsram1`, ...) into one, every register file into one, the logic blocks and DRAM by name.
 fn component_group(name: &str) -> String {
@@ -417,7 +443,11 @@ fn markdown(
         ("memory_bytes", "memory B", 0),
         ("memory_saving", "saving x", 2),
         ("energy_inference_uj", "uJ/inference", 3),
+        ("energy_inference_low_uj", "low", 3),
+        ("energy_inference_high_uj", "high", 3),
         ("energy_training_uj", "uJ/training img", 3),
+        ("energy_training_low_uj", "low", 3),
+        ("energy_training_high_uj", "high", 3),
         ("pj_per_sop_inference", "pJ/SOP", 2),
         ("latency_ms", "latency ms", 3),
         ("area_mm2", "area mm2", 3),

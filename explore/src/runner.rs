@@ -3,7 +3,6 @@
 //! training and prices the counts. Pure function of the point: the same point gives the same
 //! numbers (only `timing` differs).
 
-use crate::area;
 use crate::energy;
 use crate::error::{ExploreError, Result};
 use crate::point::SCHEMA;
@@ -299,15 +298,14 @@ fn simulate(
     } else {
         None
     };
-    let area = area::estimate(&p.config, baseline_mode);
+    let area_mm2 = inference.energy.area_mm2;
     Ok(Ok(HardwareMetrics {
         weights_on_chip,
         weight_storage_bits: storage_bits,
         accuracy: correct as f64 / e.inference_images as f64,
         inference,
         training,
-        area_mm2: area.iter().map(|b| b.mm2).sum(),
-        area,
+        area_mm2,
     }))
 }
 
@@ -322,6 +320,7 @@ fn phase(acc: &Accelerator, images: u64, clock_mhz: f64) -> PhaseMetrics {
     PhaseMetrics {
         images,
         energy_uj: energy.total_pj * 1e-6,
+        energy_band_uj: [energy.low_pj * 1e-6, energy.high_pj * 1e-6],
         cycles,
         latency_ms: latency_s * 1e3,
         images_per_second: 1.0 / latency_s,

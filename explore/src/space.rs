@@ -125,11 +125,11 @@ pub struct HardwareAxes {
     /// DRAM standard: `lpddr4`, `ddr3`, `hbm2` (priced by the energy table's `[dram.<kind>]`).
     #[serde(default)]
     pub dram: Option<Axis<String>>,
-    /// SRAM cell type (`itrs-hp`, `itrs-lstp`, `itrs-lop`): recorded and hashed; the energy
-    /// model of today prices one 45 nm table and does not read it yet (docs/explore.md).
+    /// SRAM cell type (`itrs-hp`, `itrs-lstp`, `itrs-lop`): sets the config's
+    /// `technology.cell`, so the energy model prices the SRAMs and register files with it.
     #[serde(default)]
     pub sram_cell: Option<Axis<String>>,
-    /// Technology node in nm (45, 32, 22): recorded and hashed, not yet priced (as `sram_cell`).
+    /// Technology node in nm (45, 32, 22): sets the config's `technology.node_nm`.
     #[serde(default)]
     pub node_nm: Option<Axis<u64>>,
 }
@@ -476,13 +476,11 @@ fn hardware(h: &HardwareAxes, origin: &str, base: &Path) -> Result<Vec<(Hardware
             a.names(f)?
                 .into_iter()
                 .map(|c| {
-                    if crate::energy::SRAM_CELLS.contains(&c.as_str()) {
+                    let valid = crate::energy::sram_cells();
+                    if valid.contains(&c.as_str()) {
                         Ok(Some(c))
                     } else {
-                        Err(f.error(
-                            format!("\"{c}\""),
-                            format!("valid: {}", crate::energy::SRAM_CELLS.join(", ")),
-                        ))
+                        Err(f.error(format!("\"{c}\""), format!("valid: {}", valid.join(", "))))
                     }
                 })
                 .collect::<Result<_>>()?
@@ -491,13 +489,13 @@ fn hardware(h: &HardwareAxes, origin: &str, base: &Path) -> Result<Vec<(Hardware
     let nodes = opt_int(&h.node_nm, "hardware.node_nm", 1, 1000)?;
     if let Some(Some(n)) = nodes
         .iter()
-        .find(|n| n.is_some_and(|n| !crate::energy::NODES_NM.contains(&n)))
+        .find(|n| n.is_some_and(|n| !crate::energy::nodes_nm().contains(&n)))
     {
         return Err(field(origin, "hardware.node_nm").error(
             n,
             format!(
                 "valid: {:?} (the nodes of the CACTI data)",
-                crate::energy::NODES_NM
+                crate::energy::nodes_nm()
             ),
         ));
     }
@@ -512,6 +510,7 @@ fn hardware(h: &HardwareAxes, origin: &str, base: &Path) -> Result<Vec<(Hardware
                             for &dram in &drams {
                                 for cell in &cells {
                                     for &node in &nodes {
+                                        check_technology(&cfg, cell, node, origin)?;
                                         out.push((
                                             HardwarePoint {
                                                 config: c.clone(),
@@ -536,6 +535,31 @@ fn hardware(h: &HardwareAxes, origin: &str, base: &Path) -> Result<Vec<(Hardware
         }
     }
     Ok(out)
+}
+
+/// Checks that the base config's technology with the point's cell type and node exists in the
+/// CACTI data (`itrs-lstp` exists at 45 nm only, say).
+fn check_technology(
+    cfg: &HwConfig,
+    cell: &Option<String>,
+    node: Option<u32>,
+    origin: &str,
+) -> Result<()> {
+    let mut t = cfg.technology.clone();
+    if let Some(c) = cell {
+        t.cell = c.clone();
+    }
+    if let Some(n) = node {
+        t.node_nm = n;
+    }
+    t.validate().map_err(|(_, reason)| {
+        let (name, value) = if cell.is_some() {
+            ("hardware.sram_cell", format!("\"{}\"", t.cell))
+        } else {
+            ("hardware.node_nm", t.node_nm.to_string())
+        };
+        field(origin, name).error(value, format!("at node_nm = {}: {reason}", t.node_nm))
+    })
 }
 
 /// Checks constraints, objectives, reward and Slurm resources.

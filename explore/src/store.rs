@@ -4,7 +4,6 @@
 //! its embedded digest matches its content; anything else is recomputed, so a torn or edited
 //! file can never enter a report.
 
-use crate::area::BlockArea;
 use crate::energy::EnergySummary;
 use crate::error::{ExploreError, Result};
 use crate::point::{hash_json, HardwarePoint, NetworkPoint, Point, SCHEMA};
@@ -62,8 +61,9 @@ pub struct HardwareMetrics {
     pub accuracy: f64,
     pub inference: PhaseMetrics,
     pub training: Option<PhaseMetrics>,
+    /// On-chip area from the energy model (SRAM macros, register files, logic); the
+    /// per-component split is in `inference.energy.components`.
     pub area_mm2: f64,
-    pub area: Vec<BlockArea>,
 }
 
 /// Per-image figures of one phase on the cycle model.
@@ -72,6 +72,8 @@ pub struct HardwareMetrics {
 pub struct PhaseMetrics {
     pub images: u64,
     pub energy_uj: f64,
+    /// Low and high figure of `energy_uj` (the energy model's band).
+    pub energy_band_uj: [f64; 2],
     pub cycles: f64,
     pub latency_ms: f64,
     pub images_per_second: f64,

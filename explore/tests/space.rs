@@ -108,3 +108,32 @@ fn constraints_bound_and_missing_figures_are_violations() {
         Vec::<usize>::new()
     );
 }
+
+#[test]
+fn cell_type_and_node_set_the_technology() {
+    let text = "[network]\ndataset = \"builtin\"\ntrain_samples = 10\nlabel_samples = 5\ntest_samples = 5\n[hardware]\nsram_cell = [\"itrs-hp\", \"itrs-lstp\"]\nnode_nm = 45\n";
+    let s = Space::from_toml_str(text, "t.toml", Path::new(".")).unwrap();
+    let t: Vec<(&str, u32)> = s
+        .points
+        .iter()
+        .map(|p| {
+            (
+                p.config.technology.cell.as_str(),
+                p.config.technology.node_nm,
+            )
+        })
+        .collect();
+    assert_eq!(t, [("itrs-hp", 45), ("itrs-lstp", 45)]);
+    assert_ne!(s.points[0].hash, s.points[1].hash);
+    // Without the axes the config's own technology is kept.
+    assert_eq!(space().points[0].config.technology.cell, "itrs-lop");
+    // itrs-lstp exists at 45 nm only: the pair is refused, naming the field and the node.
+    let bad = text.replace("node_nm = 45", "node_nm = [45, 32]");
+    let e = Space::from_toml_str(&bad, "t.toml", Path::new("."))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("t.toml") && e.contains("hardware.sram_cell") && e.contains("32"),
+        "{e}"
+    );
+}

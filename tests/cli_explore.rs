@@ -296,6 +296,17 @@ fn cell_type_and_node_are_priced() {
     assert!(r.values().any(
         |v| v["metrics"]["hardware"]["inference"]["energy"]["technology"] == "22 nm itrs-lop"
     ));
+    // ... and the whole modelled chip, as `fspinn sim --json` prints it under `hardware`.
+    for v in r.values() {
+        let chip = &v["metrics"]["hardware"]["chip"];
+        assert!(chip["pes"].as_u64().unwrap() >= 1, "{chip}");
+        assert!(chip["weight_sram"]["depth"].as_u64().is_some(), "{chip}");
+        assert_eq!(
+            chip["technology"]["cell"],
+            v["config"]["technology"]["cell"]
+        );
+        assert_eq!(chip["sha256"].as_str().map(str::len), Some(64), "{chip}");
+    }
 }
 
 #[test]

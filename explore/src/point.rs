@@ -20,7 +20,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Version of the result-file layout; bump when fields change meaning.
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 /// The tool version that went into every hash: results of another version are recomputed.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

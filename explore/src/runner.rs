@@ -284,6 +284,11 @@ fn simulate(
     }
     let inference = phase(&acc, e.inference_images, p.config.clock_mhz);
     let weights_on_chip = acc.layout().on_chip;
+    let chip = fspinn_sim::hardware::HardwareSummary::new(
+        &p.config,
+        &format!("explore:{}", p.hardware.label(&p.config)),
+        acc.layout(),
+    );
     let training = if e.training_images > 0 {
         let train = data.get(src, Split::Train, e.training_images as usize)?;
         let mut acc = match new_acc()? {
@@ -300,6 +305,7 @@ fn simulate(
     };
     let area_mm2 = inference.energy.area_mm2;
     Ok(Ok(HardwareMetrics {
+        chip,
         weights_on_chip,
         weight_storage_bits: storage_bits,
         accuracy: correct as f64 / e.inference_images as f64,

@@ -55,6 +55,9 @@ pub struct Metrics {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HardwareMetrics {
+    /// The modelled chip with every structural parameter, the config's hash and the weight
+    /// placement: the object `fspinn sim --json` prints as `hardware`.
+    pub chip: fspinn_sim::hardware::HardwareSummary,
     pub weights_on_chip: bool,
     pub weight_storage_bits: u32,
     /// Accuracy of the accelerator's network on the inference images.

@@ -6,12 +6,13 @@
 
 use crate::config::HwConfig;
 use crate::dram::DramConfig;
+use crate::energy::Technology;
 use crate::layout::WeightLayout;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The modelled chip: the config's parameters, its origin and hash, and the weight placement.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HardwareSummary {
     /// The config's `name`.
     pub name: String,
@@ -34,13 +35,15 @@ pub struct HardwareSummary {
     pub neuron_sram: SramSummary,
     /// The DRAM channel behind the weight SRAM; `kind` is its standard (lpddr4, ddr3, hbm2).
     pub dram: DramConfig,
+    /// Process node and SRAM cell type every memory of the chip is priced with.
+    pub technology: Technology,
     /// Whether this network's weights fit the weight SRAM (else they are streamed from DRAM).
     pub weights_on_chip: bool,
     pub weights: WeightPlacement,
 }
 
 /// One SRAM (all its banks together).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SramSummary {
     pub banks: u32,
     pub word_bits: u32,
@@ -52,7 +55,7 @@ pub struct SramSummary {
 }
 
 /// How the network's weights are laid out (`layout.rs`) and whether that fits on chip.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WeightPlacement {
     /// Bits each weight occupies in a word (the code in the low bits).
     pub storage_bits: u32,
@@ -97,6 +100,7 @@ impl HardwareSummary {
                 bytes: cfg.pe_array.pes as u64 * n.depth as u64 * n.word_bits as u64 / 8,
             },
             dram: cfg.dram.clone(),
+            technology: cfg.technology.clone(),
             weights_on_chip: layout.on_chip,
             weights: WeightPlacement {
                 storage_bits: layout.storage_bits,

@@ -151,36 +151,42 @@ pub fn parameters(
 ) -> Result<Vec<(&'static str, u64)>, RtlParamsError> {
     cfg.validate()?;
     let layout = WeightLayout::new(cfg, net.neurons, net.weight_bits, net.weight_bits)?;
-    limit("pe_array.pes", cfg.pe_array.pes as u64, MAX_PES)?;
-    limit(
-        "weight_sram.banks",
-        cfg.weight_sram.banks as u64,
-        MAX_WBANKS,
-    )?;
-    limit(
-        "weight_sram.word_bits",
-        cfg.weight_sram.word_bits as u64,
-        MAX_WWORD_BITS,
-    )?;
-    limit(
-        "weight_sram.depth",
-        cfg.weight_sram.depth as u64,
-        MAX_WDEPTH,
-    )?;
-    limit(
-        "neuron_sram.depth",
-        cfg.neuron_sram.depth as u64,
-        MAX_NDEPTH,
-    )?;
-    limit(
-        "spike_generator.inputs",
-        cfg.spike_generator.inputs as u64,
-        MAX_INPUTS,
-    )?;
-    limit("neurons", net.neurons as u64, MAX_NEURONS)?;
-    limit("weight_bits", net.weight_bits as u64, MAX_WEIGHT_BITS)?;
-    limit("steps", net.steps as u64, MAX_STEPS)?;
-    limit("max_attempts", net.max_attempts as u64, MAX_ATTEMPTS)?;
+    // Every structural limit of the RTL, in the order a designer meets them.
+    let limits = [
+        ("pe_array.pes", cfg.pe_array.pes as u64, MAX_PES),
+        (
+            "weight_sram.banks",
+            cfg.weight_sram.banks as u64,
+            MAX_WBANKS,
+        ),
+        (
+            "weight_sram.word_bits",
+            cfg.weight_sram.word_bits as u64,
+            MAX_WWORD_BITS,
+        ),
+        (
+            "weight_sram.depth",
+            cfg.weight_sram.depth as u64,
+            MAX_WDEPTH,
+        ),
+        (
+            "neuron_sram.depth",
+            cfg.neuron_sram.depth as u64,
+            MAX_NDEPTH,
+        ),
+        (
+            "spike_generator.inputs",
+            cfg.spike_generator.inputs as u64,
+            MAX_INPUTS,
+        ),
+        ("neurons", net.neurons as u64, MAX_NEURONS),
+        ("weight_bits", net.weight_bits as u64, MAX_WEIGHT_BITS),
+        ("steps", net.steps as u64, MAX_STEPS),
+        ("max_attempts", net.max_attempts as u64, MAX_ATTEMPTS),
+    ];
+    for (field, value, max) in limits {
+        limit(field, value, max)?;
+    }
     if layout.on_chip {
         // One cycle per chunk: every word of a chunk comes from its own bank.
         limit(

@@ -13,7 +13,6 @@ use fspinn_model::labels;
 use fspinn_model::memory::{InhibitoryStorage, MemoryReport, NetworkShape};
 use fspinn_model::network::Network;
 use fspinn_model::precision::Precision;
-use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, RunConfig, Trainer, Variant};
 use fspinn_sim::{Accelerator, SimError};
 use serde::{Deserialize, Serialize};
@@ -276,7 +275,7 @@ fn simulate(
     };
     let mut correct = 0u64;
     for idx in 0..e.inference_images as usize {
-        let s = Rng::stream(seed, StreamPhase::Test, 0, idx as u64).next_u64() as u32;
+        let s = fspinn_sim::spikegen::sample_seed(seed, false, idx as u64);
         let out = acc.run_sample(test.image(idx), s, false);
         if labels::classify(&out.counts, assignments) == test.label(idx) {
             correct += 1;
@@ -296,7 +295,7 @@ fn simulate(
             Err(reason) => return Ok(Err(reason)),
         };
         for idx in 0..e.training_images as usize {
-            let s = Rng::stream(seed, StreamPhase::Train, 0, idx as u64).next_u64() as u32;
+            let s = fspinn_sim::spikegen::sample_seed(seed, true, idx as u64);
             acc.run_sample(train.image(idx), s, true);
         }
         Some(phase(&acc, e.training_images, p.config.clock_mhz))

@@ -4,6 +4,19 @@
 
 use crate::counters::{Counters, Op, RegFile, Unit};
 use fspinn_model::fixed::{input_seed, spike_threshold, Lfsr32};
+use fspinn_model::rng::{Rng, StreamPhase};
+
+/// The spike-generator seed of image `index` of a run with seed `run_seed`, in training or
+/// inference: one derivation for `sim`, `cosim` and `explore`, so the same image of the same
+/// run draws the same spikes whichever tool runs it.
+pub fn sample_seed(run_seed: u64, train: bool, index: u64) -> u32 {
+    let phase = if train {
+        StreamPhase::Train
+    } else {
+        StreamPhase::Test
+    };
+    Rng::stream(run_seed, phase, 0, index).next_u64() as u32
+}
 
 #[derive(Clone, Debug)]
 pub struct SpikeGenUnit {

@@ -171,12 +171,7 @@ fn model_waves(
 }
 
 fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
-    let phase = if train {
-        StreamPhase::Train
-    } else {
-        StreamPhase::Test
-    };
-    Rng::stream(seed, phase, 0, idx as u64).next_u64() as u32
+    fspinn_sim::spikegen::sample_seed(seed, train, idx as u64)
 }
 
 /// The RTL build's progress line on stderr (stage and elapsed time; only when building).

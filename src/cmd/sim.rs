@@ -343,11 +343,6 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
             .dram_mut()
             .set_trace(Box::new(std::io::BufWriter::new(file)));
     }
-    let phase = if a.train {
-        StreamPhase::Train
-    } else {
-        StreamPhase::Test
-    };
     let mut l1 = s.net.clone();
     let mut ws = l1.workspace();
     let mut verification = Verification::default();
@@ -357,7 +352,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     let bar = samples_bar(a.samples as u64, 0, if a.train { "train" } else { "infer" });
     for k in 0..a.samples {
         let idx = a.offset + k;
-        let seed = Rng::stream(s.seed, phase, 0, idx as u64).next_u64() as u32;
+        let seed = fspinn_sim::spikegen::sample_seed(s.seed, a.train, idx as u64);
         let image = data.image(idx);
         let counts = if a.verify {
             verification.run_sample(idx as u64, &mut acc, &mut l1, &mut ws, image, seed, a.train)

@@ -16,7 +16,8 @@ use fspinn_sim::energy::EnergyTable;
 use fspinn_sim::hardware::HardwareSummary;
 use fspinn_sim::waves::Waves;
 use fspinn_sim::{Accelerator, HwConfig};
-use fspinn_testbench::cosim::{compare_sample_traced, CosimMismatch, CosimTotals, RtlAccelerator};
+use fspinn_sim::lockstep::Mismatch;
+use fspinn_testbench::cosim::{compare_sample_traced, replay_traced, CosimTotals, RtlAccelerator};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -80,10 +81,6 @@ pub struct CosimArgs {
 const LARGE_VCD_CYCLES: u64 = 100_000;
 /// RTL VCD bytes per cycle of the small config (measured: 16.2 MB for 1,000 cycles).
 const RTL_VCD_BYTES_PER_CYCLE: u64 = 16_000;
-
-/// Cycles recorded before and after a mismatch in its VCD.
-const BEFORE: u64 = 200;
-const AFTER: u64 = 50;
 
 pub(crate) struct Setup {
     pub(crate) cfg: HwConfig,
@@ -181,69 +178,33 @@ pub fn build_progress(stage: &str, elapsed: std::time::Duration) {
     }
 }
 
-/// Sets every weight to neuron group 0 to all ones, in the model only.
-fn inject_fault(model: &mut Accelerator) {
-    let layout = model.layout().clone();
-    for i in 0..layout.inputs {
-        let chunk = layout.chunk(i, 0);
-        for q in 0..layout.words_per_chunk {
-            model
-                .weight_port_mut()
-                .poke(chunk, q, u64::MAX >> (64 - layout.word_bits));
-        }
-    }
-}
-
-/// Replays samples `0..k` untraced, then sample `k` with both VCDs around `cycle`.
+/// Re-runs the failing sample `k` from the model's snapshot taken before it, on a fresh RTL,
+/// with both VCDs around `cycle` (no earlier sample is replayed).
 fn trace_mismatch(
-    s: &Setup,
     a: &CosimArgs,
+    snapshot: &Accelerator,
     data: &Dataset,
+    s: &Setup,
     k: usize,
     cycle: u64,
 ) -> Result<(PathBuf, PathBuf)> {
-    let mut model = Accelerator::new(&s.cfg, &s.net, s.net.params().formats.weight_bits as u32)?;
-    let mut rtl = RtlAccelerator::open(&model, None)?;
-    if a.inject_weight_fault {
-        inject_fault(&mut model);
-    }
-    for j in 0..k {
-        let idx = a.offset + j;
-        compare_sample_traced(
-            j as u64,
-            &mut model,
-            &mut rtl,
-            data.image(idx),
-            sample_seed(s.seed, a.train, idx),
-            a.train,
-            None,
-        )?;
-    }
     let idx = a.offset + k;
-    let window = cycle.saturating_sub(BEFORE)..cycle + AFTER;
     let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.vcd"));
     let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.vcd"));
-    let start = model.cycle();
-    let w = model_waves(
-        &model,
-        &s.cfg,
-        &mpath,
-        start + window.start..start + window.end,
-        start,
-    )?;
-    model.set_waves(Some(w));
-    compare_sample_traced(
+    let refault = |r: &mut RtlAccelerator| r.inject_weight_fault();
+    replay_traced(
+        snapshot,
+        a.inject_weight_fault
+            .then_some(&refault as &dyn Fn(&mut RtlAccelerator)),
         k as u64,
-        &mut model,
-        &mut rtl,
         data.image(idx),
         sample_seed(s.seed, a.train, idx),
         a.train,
-        Some((&rpath, window)),
-    )?;
-    if let Some(w) = model.take_waves() {
-        w.finish(model.cycle())?;
-    }
+        cycle,
+        &mpath,
+        &rpath,
+    )
+    .context("writing the mismatch waveforms")?;
     Ok((mpath, rpath))
 }
 
@@ -272,7 +233,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let mut rtl = RtlAccelerator::open(&model, Some(&build_progress))?;
     let load_seconds = load_started.elapsed().as_secs_f64();
     if a.inject_weight_fault {
-        inject_fault(&mut model);
+        rtl.inject_weight_fault();
     }
     let model_vcd = a.vcd.join("model.vcd");
     let rtl_vcd = a.vcd.join("rtl.vcd");
@@ -288,7 +249,9 @@ pub fn run(a: CosimArgs) -> Result<()> {
         )?;
         model.set_waves(Some(w));
     }
-    let mut mismatches: Vec<CosimMismatch> = Vec::new();
+    let mut mismatches: Vec<Mismatch> = Vec::new();
+    // The model before the failing sample, for its waveform (no replay of earlier samples).
+    let mut failed_snapshot: Option<Accelerator> = None;
     let mut mismatch_count = 0u64;
     let mut totals = CosimTotals::default();
     let mut failed_at: Option<(usize, u64)> = None;
@@ -299,6 +262,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
     for k in 0..a.samples {
         let idx = a.offset + k;
         let trace = (k == 0 && waves).then_some((rtl_vcd.as_path(), window.clone()));
+        let snapshot = (waves && failed_at.is_none()).then(|| model.clone());
         let (m, t) = compare_sample_traced(
             k as u64,
             &mut model,
@@ -307,6 +271,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
             sample_seed(s.seed, a.train, idx),
             a.train,
             trace,
+            !a.keep_going,
         )
         .context("writing the RTL's VCD")?;
         if k == 0 {
@@ -314,12 +279,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
                 w.finish(model.cycle()).context("writing the model's VCD")?;
             }
         }
-        totals.cycles_model += t.cycles_model;
-        totals.cycles_rtl += t.cycles_rtl;
-        totals.spikes_compared += t.spikes_compared;
-        totals.weight_updates_compared += t.weight_updates_compared;
-        totals.accesses_model += t.accesses_model;
-        totals.accesses_rtl += t.accesses_rtl;
+        totals.add(&t);
         done += 1;
         bar.inc(1);
         if let Some(asg) = &s.assignments {
@@ -332,7 +292,8 @@ pub fn run(a: CosimArgs) -> Result<()> {
         if !m.is_empty() {
             mismatch_count += m.len() as u64;
             if failed_at.is_none() {
-                failed_at = Some((k, m.iter().map(|x| x.cycle).min().unwrap_or(0)));
+                failed_at = Some((k, m.iter().map(|x| x.cycle()).min().unwrap_or(0)));
+                failed_snapshot = snapshot;
             }
             mismatches.extend(m);
             if !a.keep_going {
@@ -342,11 +303,8 @@ pub fn run(a: CosimArgs) -> Result<()> {
     }
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
-    let mismatch_vcds = match failed_at {
-        Some((k, cycle)) if waves => {
-            let (m, r) = trace_mismatch(&s, &a, &data, k, cycle)?;
-            Some((m, r))
-        }
+    let mismatch_vcds = match (failed_at, &failed_snapshot) {
+        (Some((k, cycle)), Some(snap)) => Some(trace_mismatch(&a, snap, &data, &s, k, cycle)?),
         _ => None,
     };
     let usage = fspinn_sim::usage::usage(&model);
@@ -371,6 +329,8 @@ pub fn run(a: CosimArgs) -> Result<()> {
         "weight_updates_compared": totals.weight_updates_compared,
         "accesses_model": totals.accesses_model,
         "accesses_rtl": totals.accesses_rtl,
+        "dram_requests_model": totals.dram_requests_model,
+        "dram_requests_rtl": totals.dram_requests_rtl,
         "energy": {
             "energy_per_sample_uj": energy.total_pj * 1e-6,
             "dynamic_per_sample_uj": energy.dynamic_pj * 1e-6,
@@ -421,10 +381,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
         );
     }
     for m in mismatches.iter().take(5) {
-        text += &format!(
-            "  MISMATCH sample {} {} at cycle {}: expected {}, got {}\n",
-            m.sample, m.what, m.cycle, m.expected, m.actual
-        );
+        text += &format!("  MISMATCH {m}\n");
     }
     if let Some((m, r)) = &mismatch_vcds {
         text += &format!(

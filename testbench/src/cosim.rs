@@ -45,6 +45,19 @@ pub struct RtlAccelerator {
     trace_next: Option<(PathBuf, Range<u64>)>,
     /// Samples run on this instance (a mismatch replay runs exactly one).
     samples_run: u64,
+    /// Test aid: an observed value altered before the lock-step check of one cycle.
+    perturb: Option<(u64, Perturb)>,
+}
+
+/// Test aid ([`RtlAccelerator::perturb_observation`]): which observed value to alter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Perturb {
+    /// Flip bit 0 of the read address of this bank (index as in the record).
+    BankRaddr(u32),
+    /// Flip PE 0's bit of the spike mask (a spike appears on a quiet cycle).
+    SpikeMask,
+    /// Flip bit 0 of the written weight value.
+    WupdValue,
 }
 
 /// The DRAM behind the RTL's DRAM port (weights off chip).
@@ -252,6 +265,7 @@ impl RtlAccelerator {
             cycle_limit: None,
             trace_next: None,
             samples_run: 0,
+            perturb: None,
         })
     }
 
@@ -259,6 +273,13 @@ impl RtlAccelerator {
     /// RTL left mid-sample) instead of running on; `None`: no limit.
     pub fn set_cycle_limit(&mut self, limit: Option<u64>) {
         self.cycle_limit = limit;
+    }
+
+    /// Test aid: in the next checked sample, alter the observed value `what` of cycle `cycle`
+    /// before it is compared (the RTL itself is unchanged), so a test can check that a
+    /// divergence there is reported at that cycle with that signal.
+    pub fn perturb_observation(&mut self, cycle: u64, what: Perturb) {
+        self.perturb = Some((cycle, what));
     }
 
     /// Samples started on this instance since it was opened.
@@ -408,6 +429,22 @@ impl RtlAccelerator {
             self.record(&out, cycle, &mut sample);
             if !matches!(watch, Watch::Off) {
                 self.rtl.active_bank_ports(&mut ports);
+                if let Some((at, what)) = self.perturb.filter(|p| p.0 == cycle) {
+                    let _ = at;
+                    self.perturb = None;
+                    match what {
+                        Perturb::BankRaddr(b) => {
+                            for p in ports.iter_mut().filter(|p| p.0 == b) {
+                                p.1.read_addr ^= 1;
+                            }
+                        }
+                        Perturb::SpikeMask => {
+                            out.spike_valid = true;
+                            out.spike_mask[0] ^= 1;
+                        }
+                        Perturb::WupdValue => out.wupd_value ^= 1,
+                    }
+                }
                 let o = CycleObs {
                     cycle,
                     done: out.done,

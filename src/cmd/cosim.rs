@@ -12,15 +12,12 @@ use fspinn_model::fspinn::{FspinnNetwork, FspinnParams};
 use fspinn_model::network::Network;
 use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, labels};
-use fspinn_sim::energy::EnergyTable;
 use fspinn_sim::hardware::HardwareSummary;
 use fspinn_sim::waves::Waves;
 use fspinn_sim::{Accelerator, HwConfig};
-use fspinn_sim::lockstep::Mismatch;
-use fspinn_testbench::cosim::{compare_sample_traced, replay_traced, CosimTotals, RtlAccelerator};
-use serde_json::json;
+use fspinn_testbench::cosim::RtlAccelerator;
+use fspinn_testbench::session::CosimSession;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 pub const EXAMPLES: &str = "Examples:
   fspinn cosim                                   # default: small config, 3 built-in MNIST images, VCDs in cosim-vcd/
@@ -178,36 +175,6 @@ pub fn build_progress(stage: &str, elapsed: std::time::Duration) {
     }
 }
 
-/// Re-runs the failing sample `k` from the model's snapshot taken before it, on a fresh RTL,
-/// with both VCDs around `cycle` (no earlier sample is replayed).
-fn trace_mismatch(
-    a: &CosimArgs,
-    snapshot: &Accelerator,
-    data: &Dataset,
-    s: &Setup,
-    k: usize,
-    cycle: u64,
-) -> Result<(PathBuf, PathBuf)> {
-    let idx = a.offset + k;
-    let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.vcd"));
-    let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.vcd"));
-    let refault = |r: &mut RtlAccelerator| r.inject_weight_fault();
-    replay_traced(
-        snapshot,
-        a.inject_weight_fault
-            .then_some(&refault as &dyn Fn(&mut RtlAccelerator)),
-        k as u64,
-        data.image(idx),
-        sample_seed(s.seed, a.train, idx),
-        a.train,
-        cycle,
-        &mpath,
-        &rpath,
-    )
-    .context("writing the mismatch waveforms")?;
-    Ok((mpath, rpath))
-}
-
 pub fn run(a: CosimArgs) -> Result<()> {
     if a.samples == 0 {
         bail!("--samples must be at least 1");
@@ -227,149 +194,113 @@ pub fn run(a: CosimArgs) -> Result<()> {
         )?;
     }
     let bits = s.net.params().formats.weight_bits as u32;
-    let mut model = Accelerator::new(&s.cfg, &s.net, bits)?;
+    let model = Accelerator::new(&s.cfg, &s.net, bits)?;
     let hardware = HardwareSummary::new(&s.cfg, &config_source(&a.config), model.layout());
-    let load_started = Instant::now();
-    let mut rtl = RtlAccelerator::open(&model, Some(&build_progress))?;
-    let load_seconds = load_started.elapsed().as_secs_f64();
+    let mut cs = CosimSession::open(model, Some(&build_progress))?;
+    cs.stop_at_first = !a.keep_going;
+    cs.keep_snapshot = waves;
     if a.inject_weight_fault {
-        rtl.inject_weight_fault();
+        cs.rtl.inject_weight_fault();
     }
     let model_vcd = a.vcd.join("model.vcd");
     let rtl_vcd = a.vcd.join("rtl.vcd");
-    let first = model.cycle();
+    let first = cs.model.cycle();
     let window = a.vcd_from..a.vcd_from.saturating_add(a.vcd_cycles);
     if waves {
         let w = model_waves(
-            &model,
+            &cs.model,
             &s.cfg,
             &model_vcd,
             first + window.start..first + window.end,
             first,
         )?;
-        model.set_waves(Some(w));
+        cs.model.set_waves(Some(w));
     }
-    let mut mismatches: Vec<Mismatch> = Vec::new();
-    // The model before the failing sample, for its waveform (no replay of earlier samples).
-    let mut failed_snapshot: Option<Accelerator> = None;
-    let mut mismatch_count = 0u64;
-    let mut totals = CosimTotals::default();
-    let mut failed_at: Option<(usize, u64)> = None;
     let mut correct = 0usize;
-    let started = Instant::now();
-    let mut done = 0usize;
     let bar = samples_bar(a.samples as u64, 0, "cosim");
     for k in 0..a.samples {
         let idx = a.offset + k;
         let trace = (k == 0 && waves).then_some((rtl_vcd.as_path(), window.clone()));
-        let snapshot = (waves && failed_at.is_none()).then(|| model.clone());
-        let (m, t) = compare_sample_traced(
-            k as u64,
-            &mut model,
-            &mut rtl,
-            data.image(idx),
-            sample_seed(s.seed, a.train, idx),
-            a.train,
-            trace,
-            !a.keep_going,
-        )
-        .context("writing the RTL's VCD")?;
+        let m = cs
+            .compare(data.image(idx), sample_seed(s.seed, a.train, idx), a.train, trace)
+            .context("writing the RTL's VCD")?;
         if k == 0 {
-            if let Some(w) = model.take_waves() {
-                w.finish(model.cycle()).context("writing the model's VCD")?;
+            if let Some(w) = cs.model.take_waves() {
+                w.finish(cs.model.cycle())
+                    .context("writing the model's VCD")?;
             }
         }
-        totals.add(&t);
-        done += 1;
         bar.inc(1);
         if let Some(asg) = &s.assignments {
             // Both layers agree whenever there is no mismatch; the class comes from the model.
-            let counts = model_counts(&model);
+            let counts = model_counts(&cs.model);
             if !a.train && labels::classify(&counts, asg) == data.label(idx) {
                 correct += 1;
             }
         }
-        if !m.is_empty() {
-            mismatch_count += m.len() as u64;
-            if failed_at.is_none() {
-                failed_at = Some((k, m.iter().map(|x| x.cycle()).min().unwrap_or(0)));
-                failed_snapshot = snapshot;
-            }
-            mismatches.extend(m);
-            if !a.keep_going {
-                break;
-            }
+        if !m.is_empty() && !a.keep_going {
+            break;
         }
     }
     bar.finish_and_clear();
-    let wall = started.elapsed().as_secs_f64();
-    let mismatch_vcds = match (failed_at, &failed_snapshot) {
-        (Some((k, cycle)), Some(snap)) => Some(trace_mismatch(&a, snap, &data, &s, k, cycle)?),
-        _ => None,
+    let done = cs.samples() as usize;
+    let mut report = cs.report(hardware, a.train, s.seed);
+    // The failing sample alone, re-run from the model's snapshot taken before it.
+    if let Some((k, _)) = cs.first_failure() {
+        let idx = a.offset + k as usize;
+        let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.vcd"));
+        let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.vcd"));
+        let refault = |r: &mut RtlAccelerator| r.inject_weight_fault();
+        let replay = cs
+            .trace_failure(
+                a.inject_weight_fault
+                    .then_some(&refault as &dyn Fn(&mut RtlAccelerator)),
+                data.image(idx),
+                sample_seed(s.seed, a.train, idx),
+                a.train,
+                &mpath,
+                &rpath,
+            )
+            .context("writing the mismatch waveforms")?;
+        if replay.is_some() {
+            report.vcd_mismatch_model = Some(mpath);
+            report.vcd_mismatch_rtl = Some(rpath);
+        }
+    }
+    report.dataset = match a.dataset {
+        Some(d) => d.to_string(),
+        None if a.data.data_dir.is_none() => "builtin-mnist".into(),
+        None => "mnist".into(),
     };
-    let usage = fspinn_sim::usage::usage(&model);
-    let energy = EnergyTable::default_45nm()
-        .estimate(&usage)
-        .scaled(done as u64);
-    let mut out = json!({
-        "config": s.cfg.name,
-        "hardware": &hardware,
-        "neurons": s.net.n_neurons(),
-        "weight_bits": bits,
-        "dataset": match a.dataset { Some(d) => d.to_string(), None if a.data.data_dir.is_none() => "builtin-mnist".into(), None => "mnist".into() },
-        "train": a.train,
-        "samples": done,
-        "offset": a.offset,
-        "seed": s.seed,
-        "mismatches": mismatch_count,
-        "first_mismatches": mismatches.iter().take(20).collect::<Vec<_>>(),
-        "cycles_model": totals.cycles_model,
-        "cycles_rtl": totals.cycles_rtl,
-        "spikes_compared": totals.spikes_compared,
-        "weight_updates_compared": totals.weight_updates_compared,
-        "accesses_model": totals.accesses_model,
-        "accesses_rtl": totals.accesses_rtl,
-        "dram_requests_model": totals.dram_requests_model,
-        "dram_requests_rtl": totals.dram_requests_rtl,
-        "energy": {
-            "energy_per_sample_uj": energy.total_pj * 1e-6,
-            "dynamic_per_sample_uj": energy.dynamic_pj * 1e-6,
-            "static_per_sample_uj": energy.static_pj * 1e-6,
-            "pj_per_sop": energy.pj_per_sop,
-        },
-        "wall_seconds": wall,
-        "wall_seconds_per_sample": wall / done as f64,
-        "rtl_load_seconds": load_seconds,
-        "vcd_model": waves.then_some(&model_vcd),
-        "vcd_rtl": waves.then_some(&rtl_vcd),
-    });
-    if let Some((m, r)) = &mismatch_vcds {
-        out["vcd_mismatch_model"] = json!(m);
-        out["vcd_mismatch_rtl"] = json!(r);
+    report.offset = a.offset;
+    if waves {
+        report.vcd_model = Some(model_vcd.clone());
+        report.vcd_rtl = Some(rtl_vcd.clone());
     }
     if s.assignments.is_some() && !a.train {
-        out["test_accuracy"] = json!(correct as f64 / done as f64);
+        report.test_accuracy = Some(correct as f64 / done as f64);
     }
+    let t = &report.totals;
     let mut text = format!(
         "co-simulated {} ({}) on `{}` (N = {}, {bits}-bit weights, {}): {}\n",
         count(done as u64, "image", "images"),
-        out["dataset"].as_str().unwrap_or(""),
+        report.dataset,
         s.cfg.name,
         s.net.n_neurons(),
         if a.train { "training" } else { "inference" },
-        count(mismatch_count, "mismatch", "mismatches")
+        count(report.mismatches, "mismatch", "mismatches")
     );
-    text += &format!("  {}\n", hardware.weights_line());
+    text += &format!("  {}\n", report.hardware.weights_line());
     text += &format!(
         "  compared: {} spikes, {} weight updates, {} cycles (model) / {} (RTL), {} / {} bank accesses\n",
-        totals.spikes_compared, totals.weight_updates_compared, totals.cycles_model, totals.cycles_rtl,
-        totals.accesses_model, totals.accesses_rtl
+        t.spikes_compared, t.weight_updates_compared, t.cycles_model, t.cycles_rtl,
+        t.accesses_model, t.accesses_rtl
     );
     text += &format!(
         "  energy (45 nm table): {:.3} uJ per image, {:.2} pJ/SOP; wall time {:.2} s per image (RTL and model)\n",
-        energy.total_pj * 1e-6,
-        energy.pj_per_sop.unwrap_or(f64::NAN),
-        wall / done as f64
+        report.energy.energy_per_sample_uj,
+        report.energy.pj_per_sop.unwrap_or(f64::NAN),
+        report.wall_seconds_per_sample
     );
     if waves {
         text += &format!(
@@ -380,24 +311,24 @@ pub fn run(a: CosimArgs) -> Result<()> {
             window.end
         );
     }
-    for m in mismatches.iter().take(5) {
+    for m in report.first_mismatches.iter().take(5) {
         text += &format!("  MISMATCH {m}\n");
     }
-    if let Some((m, r)) = &mismatch_vcds {
+    if let (Some(m), Some(r)) = (&report.vcd_mismatch_model, &report.vcd_mismatch_rtl) {
         text += &format!(
-            "  around the first mismatch: {} and {}\n",
+            "  around the first mismatch (its sample re-run from a snapshot): {} and {}\n",
             m.display(),
             r.display()
         );
     }
     output::report(a.json, &text)?;
     if a.json {
-        output::json_line(&out)?;
+        output::json_line(&serde_json::to_value(&report)?)?;
     }
-    if mismatch_count > 0 {
+    if report.mismatches > 0 {
         bail!(
             "{} between the RTL and the cycle model",
-            count(mismatch_count, "mismatch", "mismatches")
+            count(report.mismatches, "mismatch", "mismatches")
         );
     }
     Ok(())

@@ -32,6 +32,7 @@ pub mod chip;
 pub mod cosim;
 mod error;
 pub mod params;
+pub mod session;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -67,8 +67,7 @@ pub trait Chip {
     /// A short name for reports (`model`, `rtl`).
     fn name(&self) -> &str;
     /// Presents one image with the host's sample seed, learning when `train`.
-    fn run(&mut self, image: &[u8], sample_seed: u32, train: bool)
-        -> Result<SampleRun, ChipError>;
+    fn run(&mut self, image: &[u8], sample_seed: u32, train: bool) -> Result<SampleRun, ChipError>;
     /// [`run`](Chip::run), also returning the port trace: every cycle's spikes, weight
     /// writes, bank port activity and DRAM requests.
     fn run_recorded(
@@ -148,7 +147,11 @@ pub fn check_record(sample: u64, expected: &CycleRecord, actual: &CycleRecord) -
     for cycle in 0..actual.cycles.max(expected.cycles) {
         let spike = actual.spike_cycles.get(s).filter(|x| x.cycle == cycle);
         s += spike.is_some() as usize;
-        let weight_write = actual.weight_writes.get(w).filter(|x| x.cycle == cycle).copied();
+        let weight_write = actual
+            .weight_writes
+            .get(w)
+            .filter(|x| x.cycle == cycle)
+            .copied();
         w += weight_write.is_some() as usize;
         ports.clear();
         while let Some(e) = actual.ports.get(p).filter(|x| x.cycle == cycle) {
@@ -234,12 +237,7 @@ impl Chip for Accelerator {
         "model"
     }
 
-    fn run(
-        &mut self,
-        image: &[u8],
-        sample_seed: u32,
-        train: bool,
-    ) -> Result<SampleRun, ChipError> {
+    fn run(&mut self, image: &[u8], sample_seed: u32, train: bool) -> Result<SampleRun, ChipError> {
         self.run_chip(image, sample_seed, train).map(|(r, _)| r)
     }
 

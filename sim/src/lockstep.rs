@@ -141,22 +141,20 @@ impl CycleRecord {
                     ..*e
                 })
                 .collect(),
-            ports: log
-                .ports
-                .into_iter()
-                .map(|p| PortEvent {
-                    cycle: p.cycle - start,
-                    ..p
-                })
-                .collect(),
-            dram: log
-                .dram
-                .into_iter()
-                .map(|d| DramIssue {
-                    cycle: d.cycle - start,
-                    ..d
-                })
-                .collect(),
+            ports: {
+                let mut ports = log.ports;
+                for p in &mut ports {
+                    p.cycle -= start;
+                }
+                ports
+            },
+            dram: {
+                let mut dram = log.dram;
+                for d in &mut dram {
+                    d.cycle -= start;
+                }
+                dram
+            },
         }
     }
 }
@@ -519,7 +517,10 @@ impl<'a> Checker<'a> {
             return Some(Mismatch::Cycles {
                 at: self.at(
                     c,
-                    format!("done {} (the sample takes {} cycles)", done_expected as u8, rec.cycles),
+                    format!(
+                        "done {} (the sample takes {} cycles)",
+                        done_expected as u8, rec.cycles
+                    ),
                     format!("done {}", o.done as u8),
                 ),
             });
@@ -549,8 +550,12 @@ impl<'a> Checker<'a> {
                 return Some(Mismatch::Spike {
                     at: self.at(
                         c,
-                        e.map_or("0".into(), |e| format!("1 (group {}, mask {})", e.group, hex_words(&e.mask))),
-                        a.map_or("0".into(), |(g, m)| format!("1 (group {g}, mask {})", hex_words(m))),
+                        e.map_or("0".into(), |e| {
+                            format!("1 (group {}, mask {})", e.group, hex_words(&e.mask))
+                        }),
+                        a.map_or("0".into(), |(g, m)| {
+                            format!("1 (group {g}, mask {})", hex_words(m))
+                        }),
                     ),
                     signal: "spike_valid",
                 })
@@ -940,7 +945,10 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert_eq!(m.to_string(), "sample 3 cycle 4: wsram1.raddr expected 0x12 got 0x13");
+        assert_eq!(
+            m.to_string(),
+            "sample 3 cycle 4: wsram1.raddr expected 0x12 got 0x13"
+        );
         let j = serde_json::to_value(&m).unwrap();
         assert_eq!(j["what"], "bank_port");
         assert_eq!(j["unit"], "wsram1");

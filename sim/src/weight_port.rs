@@ -291,7 +291,11 @@ impl WeightPort {
             write: job.write,
             addr,
             bytes,
-            data: if job.write { job.data.clone() } else { Vec::new() },
+            data: if job.write {
+                job.data.clone()
+            } else {
+                Vec::new()
+            },
         });
         self.dram_busy = Some(job);
     }

@@ -222,7 +222,12 @@ pub fn run(a: CosimArgs) -> Result<()> {
         let idx = a.offset + k;
         let trace = (k == 0 && waves).then_some((rtl_vcd.as_path(), window.clone()));
         let m = cs
-            .compare(data.image(idx), sample_seed(s.seed, a.train, idx), a.train, trace)
+            .compare(
+                data.image(idx),
+                sample_seed(s.seed, a.train, idx),
+                a.train,
+                trace,
+            )
             .context("writing the RTL's VCD")?;
         if k == 0 {
             if let Some(w) = cs.model.take_waves() {

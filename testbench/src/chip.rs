@@ -36,12 +36,7 @@ impl Chip for RtlAccelerator {
         "rtl"
     }
 
-    fn run(
-        &mut self,
-        image: &[u8],
-        sample_seed: u32,
-        train: bool,
-    ) -> Result<SampleRun, ChipError> {
+    fn run(&mut self, image: &[u8], sample_seed: u32, train: bool) -> Result<SampleRun, ChipError> {
         let eta = self.eta();
         let r = self
             .run_sample_traced(image, sample_seed, train, eta, None)

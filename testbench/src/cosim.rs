@@ -573,7 +573,8 @@ impl RtlAccelerator {
             for q in 0..layout.words_per_chunk {
                 if layout.on_chip {
                     let (bank, addr) = layout.sram_word(chunk, q);
-                    self.rtl.host_write(space(1, (bank as u32) << 20 | addr), ones);
+                    self.rtl
+                        .host_write(space(1, (bank as u32) << 20 | addr), ones);
                 } else if let Some(d) = self.dram.as_mut() {
                     let a = (layout.dram_word_addr(chunk, q) / 8) as usize;
                     if let Some(w) = d.words.get_mut(a) {
@@ -586,7 +587,8 @@ impl RtlAccelerator {
 
     /// Test aid: writes `word` into neuron word `addr` of PE `pe` of the RTL only.
     pub fn inject_neuron_word(&mut self, pe: usize, addr: u32, word: u64) {
-        self.rtl.host_write(space(2, (pe as u32) << 16 | addr), word);
+        self.rtl
+            .host_write(space(2, (pe as u32) << 16 | addr), word);
     }
 
     /// What [`fspinn_sim::Chip::run`] reports, from an RTL sample.
@@ -665,15 +667,15 @@ pub fn compare_sample_traced(
     if let Some((p, w)) = trace {
         rtl.trace_next(p, w);
     }
-    let c = chip::compare(sample, model, rtl, image, sample_seed, train, stop).map_err(|e| {
-        match e {
+    let c = chip::compare(sample, model, rtl, image, sample_seed, train, stop).map_err(
+        |e| match e {
             ChipError::Backend { source, .. } => match source.downcast::<crate::RtlError>() {
                 Ok(e) => *e,
                 Err(other) => panic!("the RTL failed: {other}"),
             },
             e @ ChipError::ImageSize { .. } => panic!("{e}"),
-        }
-    })?;
+        },
+    )?;
     let totals = CosimTotals::of(&c);
     Ok((c.mismatches, totals))
 }

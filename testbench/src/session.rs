@@ -212,7 +212,9 @@ impl CosimSession {
             wall_seconds: wall,
             wall_seconds_per_sample: wall / done as f64,
             rtl_load_seconds: self.load_seconds,
-            first_failure: self.first_failure().map(|(sample, cycle)| FailureAt { sample, cycle }),
+            first_failure: self
+                .first_failure()
+                .map(|(sample, cycle)| FailureAt { sample, cycle }),
             vcd_model: None,
             vcd_rtl: None,
             vcd_mismatch_model: None,

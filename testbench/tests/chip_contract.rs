@@ -150,7 +150,10 @@ fn one_comparison_over_any_two_chips() {
     assert!(!c2.reference.spikes.is_empty());
     let c3 = compare(0, &mut twin, &mut twin2, images.image(0), 9, true, true).unwrap();
     assert!(c3.mismatches.is_empty(), "{:?}", c3.mismatches);
-    assert_eq!(c3.reference, c1.reference, "the clone ran the sample as the original");
+    assert_eq!(
+        c3.reference, c1.reference,
+        "the clone ran the sample as the original"
+    );
     // A different seed on one side is caught, cycle by cycle, by the same function.
     let mut other = twin.clone();
     let (r, rec) = twin.run_recorded(images.image(2), 11, false).unwrap();

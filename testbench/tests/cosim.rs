@@ -74,5 +74,8 @@ fn an_rtl_that_does_not_finish_times_out() {
     assert_eq!(timeout[0].cycle(), limit + 1, "{:?}", timeout[0]);
     assert!(timeout[0].actual().contains("no done"), "{:?}", timeout[0]);
     // The lock step saw the divergence first, as it happened, before the model's last cycle.
-    assert!(m[0].is_per_cycle() && m[0].cycle() < totals.cycles_model, "{m:#?}");
+    assert!(
+        m[0].is_per_cycle() && m[0].cycle() < totals.cycles_model,
+        "{m:#?}"
+    );
 }

@@ -21,8 +21,8 @@ use fspinn_model::fixed::Rounding;
 use fspinn_model::fspinn::{FspinnNetwork, FspinnParams, Mechanisms};
 use fspinn_model::precision::FixedFormats;
 use fspinn_model::rng::Rng;
-use fspinn_sim::{Accelerator, HwConfig};
 use fspinn_sim::lockstep::Mismatch;
+use fspinn_sim::{Accelerator, HwConfig};
 use fspinn_testbench::cosim::{compare_sample, RtlAccelerator};
 use fspinn_testbench::net_reg;
 use fspinn_testbench::params::{COUNT_BITS, INPUTS, NEURONS_PER_PE, PES, STEP_BITS, WEIGHT_BITS};
@@ -419,10 +419,7 @@ fn report(case: &Case, sample: usize, mismatches: &[Mismatch], state: &[String])
         case.name, case.samples[sample]
     );
     for m in mismatches {
-        let _ = writeln!(
-            s,
-            "  {m}"
-        );
+        let _ = writeln!(s, "  {m}");
     }
     for d in state {
         let _ = writeln!(s, "  state after the sample: {d}");

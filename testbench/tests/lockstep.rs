@@ -40,8 +40,18 @@ fn a_divergence_is_reported_at_its_cycle_with_its_signal() {
     let write = rec.weight_writes[rec.weight_writes.len() / 2].cycle;
     let name = |b: u32| rec.bank_names[b as usize].clone();
     for (cycle, what, unit, signal) in [
-        (read.cycle, Perturb::BankRaddr(read.bank), name(read.bank), "raddr"),
-        (quiet, Perturb::SpikeMask, "spike_out".to_string(), "spike_valid"),
+        (
+            read.cycle,
+            Perturb::BankRaddr(read.bank),
+            name(read.bank),
+            "raddr",
+        ),
+        (
+            quiet,
+            Perturb::SpikeMask,
+            "spike_out".to_string(),
+            "spike_valid",
+        ),
         (write, Perturb::WupdValue, "stdp".to_string(), "wupd_value"),
     ] {
         let (mut m, mut rtl) = chips();
@@ -89,9 +99,15 @@ fn a_fault_in_a_later_sample_is_traced_from_its_snapshot_alone() {
         &rv,
     )
     .unwrap();
-    assert_eq!(replay.mismatches, m1, "the re-run diverges where the run did");
+    assert_eq!(
+        replay.mismatches, m1,
+        "the re-run diverges where the run did"
+    );
     assert_eq!(replay.rtl_samples, 1, "no earlier sample replayed");
-    assert!(replay.model_cycles > first.cycle(), "the model ran the one sample");
+    assert!(
+        replay.model_cycles > first.cycle(),
+        "the model ran the one sample"
+    );
     let at = first.cycle() * 5_000 + 2_500;
     for path in [&mv, &rv] {
         let text = std::fs::read_to_string(path).unwrap();
@@ -100,7 +116,11 @@ fn a_fault_in_a_later_sample_is_traced_from_its_snapshot_alone() {
             .filter_map(|l| l.strip_prefix('#').and_then(|t| t.parse().ok()))
             .collect();
         let (lo, hi) = (*times.iter().min().unwrap(), *times.iter().max().unwrap());
-        assert!(lo <= at && at <= hi, "{}: {lo}..{hi} misses {at}", path.display());
+        assert!(
+            lo <= at && at <= hi,
+            "{}: {lo}..{hi} misses {at}",
+            path.display()
+        );
         assert!(lo >= replay.window.start * 5_000, "{}", path.display());
     }
 }

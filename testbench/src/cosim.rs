@@ -352,6 +352,7 @@ impl RtlAccelerator {
 
     /// Runs one sample checked cycle by cycle against `expected` as the RTL runs (sample index
     /// `sample` in the mismatches); with `stop` the RTL stops at the first divergence.
+    #[allow(clippy::too_many_arguments)]
     pub fn run_sample_checked(
         &mut self,
         sample: u64,

@@ -61,9 +61,11 @@ module fspinn_top #(
     input  wire                    dram_req_ready,
     input  wire                    dram_resp_valid,
     input  wire [64*DRAM_WORDS-1:0] dram_resp_rdata,
-    // Observation ports for the lock-step testbench (docs/rtl.md, "Lock step"): every SRAM
-    // bank's port inputs of the cycle, bank b in bit b (enables) or field b (addresses, data).
-    // Plain wires to the banks, no logic: a synthesis flow may leave them unconnected.
+    // Observation ports for the lock-step testbench (docs/rtl.md, "Lock step"): the
+    // controller's drive of every SRAM bank's ports in the cycle, bank b in bit b (enables) or
+    // field b (addresses, data); host accesses (only while busy is low) are not included, so
+    // the ports do not depend on the host inputs. Plain wires, no logic: a synthesis flow may
+    // leave them unconnected.
     output wire [WBANKS-1:0]                              obs_wbank_re,
     output wire [WBANKS-1:0]                              obs_wbank_we,
     output wire [WBANKS*((WDEPTH > 1) ? $clog2(WDEPTH) : 1)-1:0] obs_wbank_raddr,
@@ -215,11 +217,11 @@ module fspinn_top #(
             fspinn_sram_1r1w #(.DEPTH(WDEPTH), .WIDTH(WWORD_BITS), .LATENCY(WLAT)) u_mem (
                 .clk(clk), .re(m_re), .raddr(m_raddr), .rdata(w_rdata[gb]),
                 .we(m_we), .waddr(m_waddr), .wdata(m_wdata));
-            assign obs_wbank_re[gb] = m_re;
-            assign obs_wbank_we[gb] = m_we;
-            assign obs_wbank_raddr[gb*WABITS +: WABITS] = m_raddr;
-            assign obs_wbank_waddr[gb*WABITS +: WABITS] = m_waddr;
-            assign obs_wbank_wdata[gb*WWORD_BITS +: WWORD_BITS] = m_wdata;
+            assign obs_wbank_re[gb] = w_re[gb];
+            assign obs_wbank_we[gb] = w_we[gb];
+            assign obs_wbank_raddr[gb*WABITS +: WABITS] = w_raddr[gb];
+            assign obs_wbank_waddr[gb*WABITS +: WABITS] = w_waddr[gb];
+            assign obs_wbank_wdata[gb*WWORD_BITS +: WWORD_BITS] = w_wdata[gb];
         end
         for (gb = 0; gb < PES; gb = gb + 1) begin : g_nbank
             wire hw = host_idle && host_we && host_addr[31:24] == 8'h02 && host_addr[23:16] == gb;
@@ -232,11 +234,11 @@ module fspinn_top #(
             fspinn_sram_1r1w #(.DEPTH(NDEPTH), .WIDTH(NWORD_BITS), .LATENCY(NLAT)) u_mem (
                 .clk(clk), .re(m_re), .raddr(m_raddr), .rdata(n_rdata[gb]),
                 .we(m_we), .waddr(m_waddr), .wdata(m_wdata));
-            assign obs_nbank_re[gb] = m_re;
-            assign obs_nbank_we[gb] = m_we;
-            assign obs_nbank_raddr[gb*NABITS +: NABITS] = m_raddr;
-            assign obs_nbank_waddr[gb*NABITS +: NABITS] = m_waddr;
-            assign obs_nbank_wdata[gb*NWORD_BITS +: NWORD_BITS] = m_wdata;
+            assign obs_nbank_re[gb] = n_re[gb];
+            assign obs_nbank_we[gb] = n_we[gb];
+            assign obs_nbank_raddr[gb*NABITS +: NABITS] = n_raddr[gb];
+            assign obs_nbank_waddr[gb*NABITS +: NABITS] = n_waddr[gb];
+            assign obs_nbank_wdata[gb*NWORD_BITS +: NWORD_BITS] = n_wdata[gb];
         end
     endgenerate
 

@@ -60,7 +60,22 @@ module fspinn_top #(
     output wire [64*DRAM_WORDS-1:0] dram_req_wdata,
     input  wire                    dram_req_ready,
     input  wire                    dram_resp_valid,
-    input  wire [64*DRAM_WORDS-1:0] dram_resp_rdata
+    input  wire [64*DRAM_WORDS-1:0] dram_resp_rdata,
+    // Observation ports for the lock-step testbench (docs/rtl.md, "Lock step"): the
+    // controller's drive of every SRAM bank's ports in the cycle, bank b in bit b (enables) or
+    // field b (addresses, data); host accesses (only while busy is low) are not included, so
+    // the ports do not depend on the host inputs. Plain wires, no logic: a synthesis flow may
+    // leave them unconnected.
+    output wire [WBANKS-1:0]                              obs_wbank_re,
+    output wire [WBANKS-1:0]                              obs_wbank_we,
+    output wire [WBANKS*((WDEPTH > 1) ? $clog2(WDEPTH) : 1)-1:0] obs_wbank_raddr,
+    output wire [WBANKS*((WDEPTH > 1) ? $clog2(WDEPTH) : 1)-1:0] obs_wbank_waddr,
+    output wire [WBANKS*WWORD_BITS-1:0]                   obs_wbank_wdata,
+    output wire [PES-1:0]                                 obs_nbank_re,
+    output wire [PES-1:0]                                 obs_nbank_we,
+    output wire [PES*((NDEPTH > 1) ? $clog2(NDEPTH) : 1)-1:0] obs_nbank_raddr,
+    output wire [PES*((NDEPTH > 1) ? $clog2(NDEPTH) : 1)-1:0] obs_nbank_waddr,
+    output wire [PES*NWORD_BITS-1:0]                      obs_nbank_wdata
 );
     // ---------------------------------------------------------------- derived sizes
     localparam integer NMAX      = PES * NEURONS_PER_PE;
@@ -194,22 +209,36 @@ module fspinn_top #(
         for (gb = 0; gb < WBANKS; gb = gb + 1) begin : g_wbank
             wire hw = host_idle && host_we && host_addr[31:24] == 8'h01 && host_addr[23:20] == gb;
             wire hr = host_idle && host_re && host_addr[31:24] == 8'h01 && host_addr[23:20] == gb;
+            wire                  m_re    = w_re[gb] | hr;
+            wire [WABITS-1:0]     m_raddr = hr ? host_addr[WABITS-1:0] : w_raddr[gb];
+            wire                  m_we    = w_we[gb] | hw;
+            wire [WABITS-1:0]     m_waddr = hw ? host_addr[WABITS-1:0] : w_waddr[gb];
+            wire [WWORD_BITS-1:0] m_wdata = hw ? host_wdata[WWORD_BITS-1:0] : w_wdata[gb];
             fspinn_sram_1r1w #(.DEPTH(WDEPTH), .WIDTH(WWORD_BITS), .LATENCY(WLAT)) u_mem (
-                .clk(clk),
-                .re(w_re[gb] | hr), .raddr(hr ? host_addr[WABITS-1:0] : w_raddr[gb]),
-                .rdata(w_rdata[gb]),
-                .we(w_we[gb] | hw), .waddr(hw ? host_addr[WABITS-1:0] : w_waddr[gb]),
-                .wdata(hw ? host_wdata[WWORD_BITS-1:0] : w_wdata[gb]));
+                .clk(clk), .re(m_re), .raddr(m_raddr), .rdata(w_rdata[gb]),
+                .we(m_we), .waddr(m_waddr), .wdata(m_wdata));
+            assign obs_wbank_re[gb] = w_re[gb];
+            assign obs_wbank_we[gb] = w_we[gb];
+            assign obs_wbank_raddr[gb*WABITS +: WABITS] = w_raddr[gb];
+            assign obs_wbank_waddr[gb*WABITS +: WABITS] = w_waddr[gb];
+            assign obs_wbank_wdata[gb*WWORD_BITS +: WWORD_BITS] = w_wdata[gb];
         end
         for (gb = 0; gb < PES; gb = gb + 1) begin : g_nbank
             wire hw = host_idle && host_we && host_addr[31:24] == 8'h02 && host_addr[23:16] == gb;
             wire hr = host_idle && host_re && host_addr[31:24] == 8'h02 && host_addr[23:16] == gb;
+            wire                  m_re    = n_re[gb] | hr;
+            wire [NABITS-1:0]     m_raddr = hr ? host_addr[NABITS-1:0] : n_raddr[gb];
+            wire                  m_we    = n_we[gb] | hw;
+            wire [NABITS-1:0]     m_waddr = hw ? host_addr[NABITS-1:0] : n_waddr[gb];
+            wire [NWORD_BITS-1:0] m_wdata = hw ? host_wdata[NWORD_BITS-1:0] : n_wdata[gb];
             fspinn_sram_1r1w #(.DEPTH(NDEPTH), .WIDTH(NWORD_BITS), .LATENCY(NLAT)) u_mem (
-                .clk(clk),
-                .re(n_re[gb] | hr), .raddr(hr ? host_addr[NABITS-1:0] : n_raddr[gb]),
-                .rdata(n_rdata[gb]),
-                .we(n_we[gb] | hw), .waddr(hw ? host_addr[NABITS-1:0] : n_waddr[gb]),
-                .wdata(hw ? host_wdata[NWORD_BITS-1:0] : n_wdata[gb]));
+                .clk(clk), .re(m_re), .raddr(m_raddr), .rdata(n_rdata[gb]),
+                .we(m_we), .waddr(m_waddr), .wdata(m_wdata));
+            assign obs_nbank_re[gb] = n_re[gb];
+            assign obs_nbank_we[gb] = n_we[gb];
+            assign obs_nbank_raddr[gb*NABITS +: NABITS] = n_raddr[gb];
+            assign obs_nbank_waddr[gb*NABITS +: NABITS] = n_waddr[gb];
+            assign obs_nbank_wdata[gb*NWORD_BITS +: NWORD_BITS] = n_wdata[gb];
         end
     endgenerate
 

@@ -14,6 +14,7 @@ use crate::dram::DramChannel;
 use crate::error::SimError;
 use crate::events::{EventLog, SpikeEvent, StepRecord, WeightWrite};
 use crate::layout::{NeuronState, NeuronWordFormat, WeightLayout};
+use crate::lockstep::PortLog;
 use crate::spikegen::SpikeGenUnit;
 use crate::sram::SramBank;
 use crate::waves::{Observed, Waves};
@@ -45,6 +46,11 @@ struct Rmw {
     shift: u32,
 }
 
+/// An accelerator is `Clone`: a copy is a snapshot of the whole chip (memories, registers, DRAM
+/// channel, counters) from which a sample can be run again (the co-simulation's mismatch
+/// waveform re-runs only the failing sample from the snapshot taken before it). The copy has no
+/// waveform writer and no DRAM trace sink.
+#[derive(Clone)]
 pub struct Accelerator {
     cfg: HwConfig,
     params: FspinnParams,
@@ -77,8 +83,20 @@ pub struct Accelerator {
     timestep: u32,
     attempt: u32,
     events: Option<EventLog>,
-    waves: Option<Waves>,
+    waves: WavesSlot,
     observed: Observed,
+    /// Per-cycle SRAM port activity and DRAM requests, when recording (lock step).
+    port_log: Option<PortLog>,
+}
+
+/// The model's VCD writer; a clone of the accelerator gets none (one file, one writer).
+#[derive(Default)]
+struct WavesSlot(Option<Waves>);
+
+impl Clone for WavesSlot {
+    fn clone(&self) -> Self {
+        WavesSlot(None)
+    }
 }
 
 impl Accelerator {
@@ -180,8 +198,9 @@ impl Accelerator {
             timestep: 0,
             attempt: 0,
             events: None,
-            waves: None,
+            waves: WavesSlot::default(),
             observed: Observed::default(),
+            port_log: None,
         };
         acc.load(net);
         Ok(acc)
@@ -258,10 +277,19 @@ impl Accelerator {
         self.events.as_mut().map(std::mem::take)
     }
     pub fn set_waves(&mut self, waves: Option<Waves>) {
-        self.waves = waves;
+        self.waves.0 = waves;
     }
     pub fn take_waves(&mut self) -> Option<Waves> {
-        self.waves.take()
+        self.waves.0.take()
+    }
+    /// Records every cycle's SRAM port activity and DRAM request from now on (`false`: stops
+    /// and drops the log); see [`crate::lockstep`].
+    pub fn record_ports(&mut self, on: bool) {
+        self.port_log = on.then(PortLog::default);
+    }
+    /// The port log recorded so far (left empty, recording continues).
+    pub fn take_port_log(&mut self) -> Option<PortLog> {
+        self.port_log.as_mut().map(std::mem::take)
     }
     pub fn counters(&self) -> &Counters {
         &self.ctr
@@ -304,7 +332,15 @@ impl Accelerator {
 
     /// Closes the current cycle: writes commit, counters and waveforms record it.
     fn end_cycle(&mut self) {
-        if let Some(w) = self.waves.as_mut() {
+        if let Some(log) = self.port_log.as_mut() {
+            log.sample(
+                self.cycle,
+                self.weights.banks(),
+                &self.neuron_banks,
+                self.weights.dram_issued(),
+            );
+        }
+        if let Some(w) = self.waves.0.as_mut() {
             w.sample(
                 self.cycle,
                 self.phase,

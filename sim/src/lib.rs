@@ -17,6 +17,7 @@ pub mod events;
 pub mod fuzzing;
 pub mod hardware;
 pub mod layout;
+pub mod lockstep;
 pub mod rtl_params;
 pub mod spikegen;
 pub mod sram;
@@ -26,6 +27,6 @@ pub mod waves;
 pub mod weight_port;
 
 pub use accel::{Accelerator, SampleOutcome};
-pub use chip::{Chip, SampleRun};
+pub use chip::{Chip, ChipError, SampleRun};
 pub use config::HwConfig;
 pub use error::SimError;

@@ -42,6 +42,7 @@ struct Assembly {
     words: Vec<u64>,
 }
 
+#[derive(Clone)]
 pub struct WeightPort {
     layout: WeightLayout,
     banks: Vec<SramBank>,
@@ -57,6 +58,8 @@ pub struct WeightPort {
     dram_busy: Option<Job>,
     /// Read data that completed this cycle.
     ready: Option<WeightData>,
+    /// The DRAM transaction handed to the channel in this cycle (for the lock-step record).
+    issued: Option<crate::lockstep::DramIssue>,
 }
 
 impl WeightPort {
@@ -78,6 +81,7 @@ impl WeightPort {
             bank_meta: vec![VecDeque::new(); n],
             dram_busy: None,
             ready: None,
+            issued: None,
         }
     }
 
@@ -282,11 +286,28 @@ impl WeightPort {
                 },
             )
             .expect("DRAM request within capacity while the channel is ready");
+        self.issued = Some(crate::lockstep::DramIssue {
+            cycle: now,
+            write: job.write,
+            addr,
+            bytes,
+            data: if job.write {
+                job.data.clone()
+            } else {
+                Vec::new()
+            },
+        });
         self.dram_busy = Some(job);
+    }
+
+    /// The DRAM transaction handed to the channel in the current cycle, if any.
+    pub fn dram_issued(&self) -> Option<&crate::lockstep::DramIssue> {
+        self.issued.as_ref()
     }
 
     /// End of cycle: bank writes take effect.
     pub fn commit(&mut self) {
+        self.issued = None;
         for b in &mut self.banks {
             b.commit();
         }

@@ -12,14 +12,12 @@ use fspinn_model::fspinn::{FspinnNetwork, FspinnParams};
 use fspinn_model::network::Network;
 use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, labels};
-use fspinn_sim::energy::EnergyTable;
 use fspinn_sim::hardware::HardwareSummary;
 use fspinn_sim::waves::Waves;
 use fspinn_sim::{Accelerator, HwConfig};
-use fspinn_testbench::cosim::{compare_sample_traced, CosimMismatch, CosimTotals, RtlAccelerator};
-use serde_json::json;
+use fspinn_testbench::cosim::RtlAccelerator;
+use fspinn_testbench::session::CosimSession;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 pub const EXAMPLES: &str = "Examples:
   fspinn cosim                                   # default: small config, 3 built-in MNIST images, VCDs in cosim-vcd/
@@ -80,10 +78,6 @@ pub struct CosimArgs {
 const LARGE_VCD_CYCLES: u64 = 100_000;
 /// RTL VCD bytes per cycle of the small config (measured: 16.2 MB for 1,000 cycles).
 const RTL_VCD_BYTES_PER_CYCLE: u64 = 16_000;
-
-/// Cycles recorded before and after a mismatch in its VCD.
-const BEFORE: u64 = 200;
-const AFTER: u64 = 50;
 
 pub(crate) struct Setup {
     pub(crate) cfg: HwConfig,
@@ -181,72 +175,6 @@ pub fn build_progress(stage: &str, elapsed: std::time::Duration) {
     }
 }
 
-/// Sets every weight to neuron group 0 to all ones, in the model only.
-fn inject_fault(model: &mut Accelerator) {
-    let layout = model.layout().clone();
-    for i in 0..layout.inputs {
-        let chunk = layout.chunk(i, 0);
-        for q in 0..layout.words_per_chunk {
-            model
-                .weight_port_mut()
-                .poke(chunk, q, u64::MAX >> (64 - layout.word_bits));
-        }
-    }
-}
-
-/// Replays samples `0..k` untraced, then sample `k` with both VCDs around `cycle`.
-fn trace_mismatch(
-    s: &Setup,
-    a: &CosimArgs,
-    data: &Dataset,
-    k: usize,
-    cycle: u64,
-) -> Result<(PathBuf, PathBuf)> {
-    let mut model = Accelerator::new(&s.cfg, &s.net, s.net.params().formats.weight_bits as u32)?;
-    let mut rtl = RtlAccelerator::open(&model, None)?;
-    if a.inject_weight_fault {
-        inject_fault(&mut model);
-    }
-    for j in 0..k {
-        let idx = a.offset + j;
-        compare_sample_traced(
-            j as u64,
-            &mut model,
-            &mut rtl,
-            data.image(idx),
-            sample_seed(s.seed, a.train, idx),
-            a.train,
-            None,
-        )?;
-    }
-    let idx = a.offset + k;
-    let window = cycle.saturating_sub(BEFORE)..cycle + AFTER;
-    let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.vcd"));
-    let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.vcd"));
-    let start = model.cycle();
-    let w = model_waves(
-        &model,
-        &s.cfg,
-        &mpath,
-        start + window.start..start + window.end,
-        start,
-    )?;
-    model.set_waves(Some(w));
-    compare_sample_traced(
-        k as u64,
-        &mut model,
-        &mut rtl,
-        data.image(idx),
-        sample_seed(s.seed, a.train, idx),
-        a.train,
-        Some((&rpath, window)),
-    )?;
-    if let Some(w) = model.take_waves() {
-        w.finish(model.cycle())?;
-    }
-    Ok((mpath, rpath))
-}
-
 pub fn run(a: CosimArgs) -> Result<()> {
     if a.samples == 0 {
         bail!("--samples must be at least 1");
@@ -266,150 +194,118 @@ pub fn run(a: CosimArgs) -> Result<()> {
         )?;
     }
     let bits = s.net.params().formats.weight_bits as u32;
-    let mut model = Accelerator::new(&s.cfg, &s.net, bits)?;
+    let model = Accelerator::new(&s.cfg, &s.net, bits)?;
     let hardware = HardwareSummary::new(&s.cfg, &config_source(&a.config), model.layout());
-    let load_started = Instant::now();
-    let mut rtl = RtlAccelerator::open(&model, Some(&build_progress))?;
-    let load_seconds = load_started.elapsed().as_secs_f64();
+    let mut cs = CosimSession::open(model, Some(&build_progress))?;
+    cs.stop_at_first = !a.keep_going;
+    cs.keep_snapshot = waves;
     if a.inject_weight_fault {
-        inject_fault(&mut model);
+        cs.rtl.inject_weight_fault();
     }
     let model_vcd = a.vcd.join("model.vcd");
     let rtl_vcd = a.vcd.join("rtl.vcd");
-    let first = model.cycle();
+    let first = cs.model.cycle();
     let window = a.vcd_from..a.vcd_from.saturating_add(a.vcd_cycles);
     if waves {
         let w = model_waves(
-            &model,
+            &cs.model,
             &s.cfg,
             &model_vcd,
             first + window.start..first + window.end,
             first,
         )?;
-        model.set_waves(Some(w));
+        cs.model.set_waves(Some(w));
     }
-    let mut mismatches: Vec<CosimMismatch> = Vec::new();
-    let mut mismatch_count = 0u64;
-    let mut totals = CosimTotals::default();
-    let mut failed_at: Option<(usize, u64)> = None;
     let mut correct = 0usize;
-    let started = Instant::now();
-    let mut done = 0usize;
     let bar = samples_bar(a.samples as u64, 0, "cosim");
     for k in 0..a.samples {
         let idx = a.offset + k;
         let trace = (k == 0 && waves).then_some((rtl_vcd.as_path(), window.clone()));
-        let (m, t) = compare_sample_traced(
-            k as u64,
-            &mut model,
-            &mut rtl,
-            data.image(idx),
-            sample_seed(s.seed, a.train, idx),
-            a.train,
-            trace,
-        )
-        .context("writing the RTL's VCD")?;
+        let m = cs
+            .compare(
+                data.image(idx),
+                sample_seed(s.seed, a.train, idx),
+                a.train,
+                trace,
+            )
+            .context("writing the RTL's VCD")?;
         if k == 0 {
-            if let Some(w) = model.take_waves() {
-                w.finish(model.cycle()).context("writing the model's VCD")?;
+            if let Some(w) = cs.model.take_waves() {
+                w.finish(cs.model.cycle())
+                    .context("writing the model's VCD")?;
             }
         }
-        totals.cycles_model += t.cycles_model;
-        totals.cycles_rtl += t.cycles_rtl;
-        totals.spikes_compared += t.spikes_compared;
-        totals.weight_updates_compared += t.weight_updates_compared;
-        totals.accesses_model += t.accesses_model;
-        totals.accesses_rtl += t.accesses_rtl;
-        done += 1;
         bar.inc(1);
         if let Some(asg) = &s.assignments {
             // Both layers agree whenever there is no mismatch; the class comes from the model.
-            let counts = model_counts(&model);
+            let counts = model_counts(&cs.model);
             if !a.train && labels::classify(&counts, asg) == data.label(idx) {
                 correct += 1;
             }
         }
-        if !m.is_empty() {
-            mismatch_count += m.len() as u64;
-            if failed_at.is_none() {
-                failed_at = Some((k, m.iter().map(|x| x.cycle).min().unwrap_or(0)));
-            }
-            mismatches.extend(m);
-            if !a.keep_going {
-                break;
-            }
+        if !m.is_empty() && !a.keep_going {
+            break;
         }
     }
     bar.finish_and_clear();
-    let wall = started.elapsed().as_secs_f64();
-    let mismatch_vcds = match failed_at {
-        Some((k, cycle)) if waves => {
-            let (m, r) = trace_mismatch(&s, &a, &data, k, cycle)?;
-            Some((m, r))
+    let done = cs.samples() as usize;
+    let mut report = cs.report(hardware, a.train, s.seed);
+    // The failing sample alone, re-run from the model's snapshot taken before it.
+    if let Some((k, _)) = cs.first_failure() {
+        let idx = a.offset + k as usize;
+        let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.vcd"));
+        let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.vcd"));
+        let refault = |r: &mut RtlAccelerator| r.inject_weight_fault();
+        let replay = cs
+            .trace_failure(
+                a.inject_weight_fault
+                    .then_some(&refault as &dyn Fn(&mut RtlAccelerator)),
+                data.image(idx),
+                sample_seed(s.seed, a.train, idx),
+                a.train,
+                &mpath,
+                &rpath,
+            )
+            .context("writing the mismatch waveforms")?;
+        if replay.is_some() {
+            report.vcd_mismatch_model = Some(mpath);
+            report.vcd_mismatch_rtl = Some(rpath);
         }
-        _ => None,
+    }
+    report.dataset = match a.dataset {
+        Some(d) => d.to_string(),
+        None if a.data.data_dir.is_none() => "builtin-mnist".into(),
+        None => "mnist".into(),
     };
-    let usage = fspinn_sim::usage::usage(&model);
-    let energy = EnergyTable::default_45nm()
-        .estimate(&usage)
-        .scaled(done as u64);
-    let mut out = json!({
-        "config": s.cfg.name,
-        "hardware": &hardware,
-        "neurons": s.net.n_neurons(),
-        "weight_bits": bits,
-        "dataset": match a.dataset { Some(d) => d.to_string(), None if a.data.data_dir.is_none() => "builtin-mnist".into(), None => "mnist".into() },
-        "train": a.train,
-        "samples": done,
-        "offset": a.offset,
-        "seed": s.seed,
-        "mismatches": mismatch_count,
-        "first_mismatches": mismatches.iter().take(20).collect::<Vec<_>>(),
-        "cycles_model": totals.cycles_model,
-        "cycles_rtl": totals.cycles_rtl,
-        "spikes_compared": totals.spikes_compared,
-        "weight_updates_compared": totals.weight_updates_compared,
-        "accesses_model": totals.accesses_model,
-        "accesses_rtl": totals.accesses_rtl,
-        "energy": {
-            "energy_per_sample_uj": energy.total_pj * 1e-6,
-            "dynamic_per_sample_uj": energy.dynamic_pj * 1e-6,
-            "static_per_sample_uj": energy.static_pj * 1e-6,
-            "pj_per_sop": energy.pj_per_sop,
-        },
-        "wall_seconds": wall,
-        "wall_seconds_per_sample": wall / done as f64,
-        "rtl_load_seconds": load_seconds,
-        "vcd_model": waves.then_some(&model_vcd),
-        "vcd_rtl": waves.then_some(&rtl_vcd),
-    });
-    if let Some((m, r)) = &mismatch_vcds {
-        out["vcd_mismatch_model"] = json!(m);
-        out["vcd_mismatch_rtl"] = json!(r);
+    report.offset = a.offset;
+    if waves {
+        report.vcd_model = Some(model_vcd.clone());
+        report.vcd_rtl = Some(rtl_vcd.clone());
     }
     if s.assignments.is_some() && !a.train {
-        out["test_accuracy"] = json!(correct as f64 / done as f64);
+        report.test_accuracy = Some(correct as f64 / done as f64);
     }
+    let t = &report.totals;
     let mut text = format!(
         "co-simulated {} ({}) on `{}` (N = {}, {bits}-bit weights, {}): {}\n",
         count(done as u64, "image", "images"),
-        out["dataset"].as_str().unwrap_or(""),
+        report.dataset,
         s.cfg.name,
         s.net.n_neurons(),
         if a.train { "training" } else { "inference" },
-        count(mismatch_count, "mismatch", "mismatches")
+        count(report.mismatches, "mismatch", "mismatches")
     );
-    text += &format!("  {}\n", hardware.weights_line());
+    text += &format!("  {}\n", report.hardware.weights_line());
     text += &format!(
         "  compared: {} spikes, {} weight updates, {} cycles (model) / {} (RTL), {} / {} bank accesses\n",
-        totals.spikes_compared, totals.weight_updates_compared, totals.cycles_model, totals.cycles_rtl,
-        totals.accesses_model, totals.accesses_rtl
+        t.spikes_compared, t.weight_updates_compared, t.cycles_model, t.cycles_rtl,
+        t.accesses_model, t.accesses_rtl
     );
     text += &format!(
         "  energy (45 nm table): {:.3} uJ per image, {:.2} pJ/SOP; wall time {:.2} s per image (RTL and model)\n",
-        energy.total_pj * 1e-6,
-        energy.pj_per_sop.unwrap_or(f64::NAN),
-        wall / done as f64
+        report.energy.energy_per_sample_uj,
+        report.energy.pj_per_sop.unwrap_or(f64::NAN),
+        report.wall_seconds_per_sample
     );
     if waves {
         text += &format!(
@@ -420,27 +316,24 @@ pub fn run(a: CosimArgs) -> Result<()> {
             window.end
         );
     }
-    for m in mismatches.iter().take(5) {
-        text += &format!(
-            "  MISMATCH sample {} {} at cycle {}: expected {}, got {}\n",
-            m.sample, m.what, m.cycle, m.expected, m.actual
-        );
+    for m in report.first_mismatches.iter().take(5) {
+        text += &format!("  MISMATCH {m}\n");
     }
-    if let Some((m, r)) = &mismatch_vcds {
+    if let (Some(m), Some(r)) = (&report.vcd_mismatch_model, &report.vcd_mismatch_rtl) {
         text += &format!(
-            "  around the first mismatch: {} and {}\n",
+            "  around the first mismatch (its sample re-run from a snapshot): {} and {}\n",
             m.display(),
             r.display()
         );
     }
     output::report(a.json, &text)?;
     if a.json {
-        output::json_line(&out)?;
+        output::json_line(&serde_json::to_value(&report)?)?;
     }
-    if mismatch_count > 0 {
+    if report.mismatches > 0 {
         bail!(
             "{} between the RTL and the cycle model",
-            count(mismatch_count, "mismatch", "mismatches")
+            count(report.mismatches, "mismatch", "mismatches")
         );
     }
     Ok(())

@@ -22,7 +22,7 @@
 #define FSPINN_API extern "C" __attribute__((visibility("default")))
 
 // Bumped whenever a signature or the PortsOut layout changes (bridge.rs checks it).
-static constexpr uint32_t kAbiVersion = 2;
+static constexpr uint32_t kAbiVersion = 3;
 static constexpr int kTraceDepth = 99;
 
 extern "C" {
@@ -185,6 +185,26 @@ FSPINN_API size_t fspinn_rtl_spike_mask(const void* p, uint64_t* out, size_t n) 
 
 FSPINN_API size_t fspinn_rtl_dram_req_wdata(const void* p, uint64_t* out, size_t n) {
     return get_wide(inst(p)->top->dram_req_wdata, out, n);
+}
+
+// Observation port `which` (numbered as `bridge::Obs`: 0..4 the weight banks' re, we, raddr,
+// waddr, wdata; 5..9 the neuron banks' ones) into `out`, 64 bits a word; returns the words
+// written (0 for an unknown port).
+FSPINN_API size_t fspinn_rtl_obs(const void* p, uint32_t which, uint64_t* out, size_t n) {
+    const Vfspinn& m = *inst(p)->top;
+    switch (which) {
+        case 0: return get_wide(m.obs_wbank_re, out, n);
+        case 1: return get_wide(m.obs_wbank_we, out, n);
+        case 2: return get_wide(m.obs_wbank_raddr, out, n);
+        case 3: return get_wide(m.obs_wbank_waddr, out, n);
+        case 4: return get_wide(m.obs_wbank_wdata, out, n);
+        case 5: return get_wide(m.obs_nbank_re, out, n);
+        case 6: return get_wide(m.obs_nbank_we, out, n);
+        case 7: return get_wide(m.obs_nbank_raddr, out, n);
+        case 8: return get_wide(m.obs_nbank_waddr, out, n);
+        case 9: return get_wide(m.obs_nbank_wdata, out, n);
+        default: return 0;
+    }
 }
 
 // Width of the DRAM data ports in 64-bit words (DRAM_WORDS).

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// ABI version `cpp/capi.cpp` exports; a library of another version is rebuilt.
-pub(crate) const ABI_VERSION: u32 = 2;
+pub(crate) const ABI_VERSION: u32 = 3;
 
 /// Every scalar output port of `fspinn_top` (mirrors `FspinnPortsOut` in `cpp/capi.cpp`).
 #[repr(C)]
@@ -49,6 +49,21 @@ pub(crate) enum Input {
     DramRespValid = 7,
 }
 
+/// Observation ports of the SRAM banks, numbered as `fspinn_rtl_obs` in `cpp/capi.cpp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Obs {
+    WbankRe = 0,
+    WbankWe = 1,
+    WbankRaddr = 2,
+    WbankWaddr = 3,
+    WbankWdata = 4,
+    NbankRe = 5,
+    NbankWe = 6,
+    NbankRaddr = 7,
+    NbankWaddr = 8,
+    NbankWdata = 9,
+}
+
 type Ptr = *mut c_void;
 type CPtr = *const c_void;
 
@@ -62,6 +77,7 @@ struct Api {
     spike_mask: unsafe extern "C" fn(CPtr, *mut u64, usize) -> usize,
     dram_req_wdata: unsafe extern "C" fn(CPtr, *mut u64, usize) -> usize,
     dram_words: unsafe extern "C" fn(CPtr) -> usize,
+    obs: unsafe extern "C" fn(CPtr, u32, *mut u64, usize) -> usize,
     eval: unsafe extern "C" fn(Ptr),
     tick: unsafe extern "C" fn(Ptr),
     cycles: unsafe extern "C" fn(CPtr) -> u64,
@@ -129,6 +145,7 @@ impl Library {
             spike_mask: sym!("fspinn_rtl_spike_mask"),
             dram_req_wdata: sym!("fspinn_rtl_dram_req_wdata"),
             dram_words: sym!("fspinn_rtl_dram_words"),
+            obs: sym!("fspinn_rtl_obs"),
             eval: sym!("fspinn_rtl_eval"),
             tick: sym!("fspinn_rtl_tick"),
             cycles: sym!("fspinn_rtl_cycles"),
@@ -190,6 +207,10 @@ impl Model {
     }
     pub(crate) fn dram_words(&self) -> usize {
         unsafe { (self.lib.api.dram_words)(self.ptr) }
+    }
+    /// Observation port `which` into `out` (64 bits a word); returns the words written.
+    pub(crate) fn obs(&self, which: Obs, out: &mut [u64]) -> usize {
+        unsafe { (self.lib.api.obs)(self.ptr, which as u32, out.as_mut_ptr(), out.len()) }
     }
     pub(crate) fn eval(&mut self) {
         unsafe { (self.lib.api.eval)(self.ptr) }

@@ -3,8 +3,29 @@
 //! (`tests/chip_contract.rs`, `model_and_rtl_agree_through_the_trait`).
 
 use crate::cosim::RtlAccelerator;
-use fspinn_sim::chip::BankAccesses;
-use fspinn_sim::{Chip, SampleRun};
+use fspinn_sim::lockstep::{CycleRecord, Mismatch};
+use fspinn_sim::{Chip, ChipError, SampleRun};
+
+fn backend(e: crate::RtlError) -> ChipError {
+    ChipError::Backend {
+        chip: "rtl".into(),
+        source: Box::new(e),
+    }
+}
+
+impl RtlAccelerator {
+    /// The potentiation factor of the next sample (from the training images seen).
+    fn eta(&self) -> i64 {
+        fspinn_model::fspinn::potentiation_factor(&self.params, &self.consts, self.samples_seen)
+    }
+
+    /// One more training image seen (the model counts them the same way).
+    fn learned(&mut self, train: bool) {
+        if train {
+            self.samples_seen += 1;
+        }
+    }
+}
 
 fn space(s: u32, index: u32) -> u32 {
     (s << 24) | index
@@ -15,31 +36,48 @@ impl Chip for RtlAccelerator {
         "rtl"
     }
 
-    fn run(&mut self, image: &[u8], sample_seed: u32, train: bool) -> SampleRun {
-        let eta = fspinn_model::fspinn::potentiation_factor(
-            &self.params,
-            &self.consts,
-            self.samples_seen,
-        );
-        let r = self.run_sample(image, sample_seed, train, eta);
-        if train {
-            self.samples_seen += 1;
-        }
-        SampleRun {
-            cycles: r.cycles,
-            counts: r.counts,
-            spikes: r.spikes,
-            weight_writes: r.weight_writes,
-            accesses: r
-                .accesses
-                .into_iter()
-                .map(|(name, reads, writes)| BankAccesses {
-                    name,
-                    reads,
-                    writes,
-                })
-                .collect(),
-        }
+    fn run(&mut self, image: &[u8], sample_seed: u32, train: bool) -> Result<SampleRun, ChipError> {
+        let eta = self.eta();
+        let r = self
+            .run_sample_traced(image, sample_seed, train, eta, None)
+            .map_err(backend)?;
+        self.learned(train);
+        Ok(RtlAccelerator::to_run(r))
+    }
+
+    fn run_recorded(
+        &mut self,
+        image: &[u8],
+        sample_seed: u32,
+        train: bool,
+    ) -> Result<(SampleRun, CycleRecord), ChipError> {
+        let eta = self.eta();
+        let (r, rec) = self
+            .run_sample_recorded(image, sample_seed, train, eta)
+            .map_err(backend)?;
+        self.learned(train);
+        Ok((RtlAccelerator::to_run(r), rec))
+    }
+
+    fn run_checked(
+        &mut self,
+        sample: u64,
+        image: &[u8],
+        sample_seed: u32,
+        train: bool,
+        expected: &CycleRecord,
+        stop: bool,
+    ) -> Result<(SampleRun, Option<Mismatch>), ChipError> {
+        let eta = self.eta();
+        // An RTL that runs past the record's cycles plus a margin is a mismatch, never a hang.
+        let saved = self.cycle_limit();
+        self.set_cycle_limit(Some(crate::cosim::timeout_cycles(expected.cycles)));
+        let r = self.run_sample_checked(sample, image, sample_seed, train, eta, expected, stop);
+        self.set_cycle_limit(saved);
+        let mut r = r.map_err(backend)?;
+        self.learned(train);
+        let first = r.divergence.take();
+        Ok((RtlAccelerator::to_run(r), first))
     }
 
     fn read_weights(&mut self) -> Vec<u16> {

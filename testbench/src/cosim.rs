@@ -11,10 +11,17 @@
 //! as it is at completion, as `fspinn_sim::weight_port` does).
 
 use crate::{net_reg, Outputs, Rtl};
+use fspinn_sim::chip::{self, ChipError, Comparison, SampleRun};
 use fspinn_sim::dram::{DramChannel, DramCounters, DramRequest};
 use fspinn_sim::events::{SpikeEvent, WeightWrite};
+use fspinn_sim::lockstep::{Checker, CycleObs, CycleRecord, DramIssue, Mismatch, Recorder};
+use fspinn_sim::sram::PortActivity;
 use fspinn_sim::Accelerator;
 use serde::Serialize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+pub use fspinn_sim::lockstep::dram_delta;
 
 /// The RTL behind the host interface, loaded with the same network as an L2 accelerator.
 pub struct RtlAccelerator {
@@ -34,6 +41,23 @@ pub struct RtlAccelerator {
     dram: Option<DramSide>,
     /// Cycles after which a sample is abandoned as timed out (set per comparison).
     cycle_limit: Option<u64>,
+    /// A VCD of the next sample's cycles `.1`, written to `.0` ([`RtlAccelerator::trace_next`]).
+    trace_next: Option<(PathBuf, Range<u64>)>,
+    /// Samples run on this instance (a mismatch replay runs exactly one).
+    samples_run: u64,
+    /// Test aid: an observed value altered before the lock-step check of one cycle.
+    perturb: Option<(u64, Perturb)>,
+}
+
+/// Test aid ([`RtlAccelerator::perturb_observation`]): which observed value to alter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Perturb {
+    /// Flip bit 0 of the read address of this bank (index as in the record).
+    BankRaddr(u32),
+    /// Flip PE 0's bit of the spike mask (a spike appears on a quiet cycle).
+    SpikeMask,
+    /// Flip bit 0 of the written weight value.
+    WupdValue,
 }
 
 /// The DRAM behind the RTL's DRAM port (weights off chip).
@@ -50,8 +74,14 @@ struct DramSide {
 
 impl DramSide {
     /// Drives the DRAM inputs of cycle `cycle` of the sample, settles the RTL, hands over its
-    /// request if the channel takes one, and returns the outputs of the cycle.
-    fn step(&mut self, rtl: &mut Rtl, cycle: u64, errors: &mut Vec<String>) -> Outputs {
+    /// request if the channel takes one, and returns the outputs of the cycle and the request
+    /// handed over.
+    fn step(
+        &mut self,
+        rtl: &mut Rtl,
+        cycle: u64,
+        errors: &mut Vec<String>,
+    ) -> (Outputs, Option<DramIssue>) {
         let now = self.base + cycle;
         match self.channel.tick(now) {
             Some(_) => {
@@ -69,6 +99,7 @@ impl DramSide {
         let ready = self.channel.ready(now);
         rtl.set_dram_req_ready(ready);
         let out = rtl.eval();
+        let mut issued = None;
         if out.dram_req_valid && ready {
             let (write, addr, bytes) = (
                 out.dram_req_write,
@@ -83,29 +114,38 @@ impl DramSide {
             };
             match self.channel.request(now, req) {
                 Ok(()) => {
+                    let n = (bytes as usize).div_ceil(8);
+                    let mut data = Vec::new();
                     if write {
-                        let data = rtl.dram_req_wdata();
+                        data = rtl.dram_req_wdata();
+                        data.truncate(n);
                         let first = (addr / 8) as usize;
-                        let n = (bytes as usize).div_ceil(8);
-                        for (k, w) in data.iter().take(n).enumerate() {
+                        for (k, w) in data.iter().enumerate() {
                             if let Some(slot) = self.words.get_mut(first + k) {
                                 *slot = *w;
                             }
                         }
                     }
                     self.in_flight = Some((write, addr, bytes));
+                    issued = Some(DramIssue {
+                        cycle,
+                        write,
+                        addr,
+                        bytes,
+                        data,
+                    });
                 }
                 Err(e) => errors.push(format!("cycle {cycle}: request {req:?} refused: {e}")),
             }
         }
-        out
+        (out, issued)
     }
 }
 
 /// What one sample did on the RTL.
 #[derive(Clone, Debug, Default)]
 pub struct RtlSample {
-    /// Cycles from `start` to `done`, both included.
+    /// Cycles from `start` to `done`, both included (the cycles run, when stopped).
     pub cycles: u64,
     /// Every output spike, cycles counted from the sample's first cycle.
     pub spikes: Vec<SpikeEvent>,
@@ -121,22 +161,20 @@ pub struct RtlSample {
     pub dram_errors: Vec<String>,
     /// The RTL had not finished after the cycle limit (`cycles` is the limit).
     pub timed_out: bool,
+    /// The first cycle that differed from the expected record (checked runs).
+    pub divergence: Option<Mismatch>,
+    /// The run stopped at the divergence, the RTL left mid-sample (counters not read).
+    pub stopped: bool,
 }
 
-/// One difference between the model and the RTL.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CosimMismatch {
-    /// Index of the sample in the run.
-    pub sample: u64,
-    /// `spike`, `weight_write`, `cycles`, `timeout`, `accesses`, `count`, `dram`,
-    /// `dram_request`.
-    pub what: String,
-    /// Cycle (from the start of the sample) where the streams first differ.
-    pub cycle: u64,
-    /// What the cycle model did.
-    pub expected: String,
-    /// What the RTL did.
-    pub actual: String,
+/// What the RTL's cycles are compared with as they happen.
+enum Watch<'a> {
+    /// Nothing: the fastest run.
+    Off,
+    /// Checked against a record; `stop`: end the run at the first divergence.
+    Check(Checker<'a>, bool),
+    /// Recorded (the RTL's port trace).
+    Record(Box<Recorder>),
 }
 
 fn space(s: u32, index: u32) -> u32 {
@@ -203,8 +241,9 @@ impl RtlAccelerator {
                 }
             }
             DramSide {
-                channel: DramChannel::new(cfg.dram.clone(), cfg.clock_mhz)
-                    .expect("validated with the config"),
+                // The model's channel as it is now (bank states, refresh schedule), so an RTL
+                // opened from a snapshot taken mid-run continues exactly where the model is.
+                channel: port.dram().clone(),
                 words,
                 in_flight: None,
                 base: model.cycle(),
@@ -224,6 +263,9 @@ impl RtlAccelerator {
             wlat: cfg.weight_sram.read_latency as u64,
             dram,
             cycle_limit: None,
+            trace_next: None,
+            samples_run: 0,
+            perturb: None,
         })
     }
 
@@ -231,6 +273,23 @@ impl RtlAccelerator {
     /// RTL left mid-sample) instead of running on; `None`: no limit.
     pub fn set_cycle_limit(&mut self, limit: Option<u64>) {
         self.cycle_limit = limit;
+    }
+
+    /// Test aid: in the next checked sample, alter the observed value `what` of cycle `cycle`
+    /// before it is compared (the RTL itself is unchanged), so a test can check that a
+    /// divergence there is reported at that cycle with that signal.
+    pub fn perturb_observation(&mut self, cycle: u64, what: Perturb) {
+        self.perturb = Some((cycle, what));
+    }
+
+    /// Samples started on this instance since it was opened.
+    pub fn samples_run(&self) -> u64 {
+        self.samples_run
+    }
+
+    /// The cycle limit of a sample (see [`set_cycle_limit`](Self::set_cycle_limit)).
+    pub fn cycle_limit(&self) -> Option<u64> {
+        self.cycle_limit
     }
 
     /// The DRAM channel behind the RTL (weights in DRAM only).
@@ -256,6 +315,12 @@ impl RtlAccelerator {
         &mut self.rtl
     }
 
+    /// Writes a VCD of the next sample's cycles `window` (from the sample's first cycle, which
+    /// is time 0 in the file) to `path`; an empty window writes none.
+    pub fn trace_next(&mut self, path: &Path, window: Range<u64>) {
+        self.trace_next = (!window.is_empty()).then(|| (path.to_path_buf(), window));
+    }
+
     /// Runs one sample: pixels, seed, potentiation factor and mode written through the host
     /// port, then `start`, then one tick per cycle until `done`.
     pub fn run_sample(
@@ -279,6 +344,59 @@ impl RtlAccelerator {
         eta_post_q16: i64,
         trace: Option<(&std::path::Path, std::ops::Range<u64>)>,
     ) -> Result<RtlSample, crate::RtlError> {
+        if let Some((p, w)) = trace {
+            self.trace_next(p, w);
+        }
+        self.run_watched(image, sample_seed, train, eta_post_q16, &mut Watch::Off)
+    }
+
+    /// Runs one sample checked cycle by cycle against `expected` as the RTL runs (sample index
+    /// `sample` in the mismatches); with `stop` the RTL stops at the first divergence.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_sample_checked(
+        &mut self,
+        sample: u64,
+        image: &[u8],
+        sample_seed: u32,
+        train: bool,
+        eta_post_q16: i64,
+        expected: &CycleRecord,
+        stop: bool,
+    ) -> Result<RtlSample, crate::RtlError> {
+        let mut watch = Watch::Check(Checker::new(expected, sample), stop);
+        self.run_watched(image, sample_seed, train, eta_post_q16, &mut watch)
+    }
+
+    /// Runs one sample recording every cycle (the RTL's port trace).
+    pub fn run_sample_recorded(
+        &mut self,
+        image: &[u8],
+        sample_seed: u32,
+        train: bool,
+        eta_post_q16: i64,
+    ) -> Result<(RtlSample, CycleRecord), crate::RtlError> {
+        let mut rec = Recorder::default();
+        rec.record.pes = self.pes as u32;
+        rec.record.bank_names = (0..self.wbanks)
+            .map(|b| format!("wsram{b}"))
+            .chain((0..self.pes).map(|p| format!("nsram{p}")))
+            .collect();
+        let mut watch = Watch::Record(Box::new(rec));
+        let s = self.run_watched(image, sample_seed, train, eta_post_q16, &mut watch)?;
+        let Watch::Record(rec) = watch else {
+            unreachable!("the watch is not replaced")
+        };
+        Ok((s, rec.record))
+    }
+
+    fn run_watched(
+        &mut self,
+        image: &[u8],
+        sample_seed: u32,
+        train: bool,
+        eta_post_q16: i64,
+        watch: &mut Watch<'_>,
+    ) -> Result<RtlSample, crate::RtlError> {
         for (c, &px) in image.iter().enumerate() {
             self.rtl.host_write(space(3, c as u32), px as u64);
         }
@@ -287,8 +405,7 @@ impl RtlAccelerator {
         let eta = fspinn_sim::rtl_params::eta_register(eta_post_q16)?;
         self.rtl.host_write(net_reg(eta.index), eta.raw());
         self.rtl.host_write(space(5, 0), 0); // clear the counters
-                                             // An empty window writes no VCD at all.
-        let trace = trace.filter(|(_, w)| !w.is_empty());
+        let trace = self.trace_next.take();
         let window = trace.as_ref().map(|(_, w)| w.clone()).unwrap_or(0..0);
         if let Some((path, w)) = &trace {
             // The sample's cycle 0 (the one sampling `start`) is time 0 of the VCD, as in the
@@ -299,15 +416,73 @@ impl RtlAccelerator {
             }
         }
         let dram_before = self.dram.as_ref().map(|d| d.channel.counters().clone());
+        self.samples_run += 1;
         let mut out = self.rtl.start();
         let mut sample = RtlSample::default();
         let mut cycle = 0u64;
+        let mut ports: Vec<(u32, PortActivity)> = Vec::new();
+        let mask_words = self.pes.div_ceil(64).min(crate::SPIKE_MASK_WORDS);
         loop {
+            let mut issued = None;
             if let Some(d) = self.dram.as_mut() {
-                out = d.step(&mut self.rtl, cycle, &mut sample.dram_errors);
+                (out, issued) = d.step(&mut self.rtl, cycle, &mut sample.dram_errors);
             }
             self.record(&out, cycle, &mut sample);
-            if out.done {
+            if !matches!(watch, Watch::Off) {
+                self.rtl.active_bank_ports(&mut ports);
+                if let Some((at, what)) = self.perturb.filter(|p| p.0 == cycle) {
+                    let _ = at;
+                    self.perturb = None;
+                    match what {
+                        Perturb::BankRaddr(b) => {
+                            for p in ports.iter_mut().filter(|p| p.0 == b) {
+                                p.1.read_addr ^= 1;
+                            }
+                        }
+                        Perturb::SpikeMask => {
+                            out.spike_valid = true;
+                            out.spike_mask[0] ^= 1;
+                        }
+                        Perturb::WupdValue => out.wupd_value ^= 1,
+                    }
+                }
+                let o = CycleObs {
+                    cycle,
+                    done: out.done,
+                    attempt: out.obs_attempt as u32,
+                    t: out.obs_timestep as u32,
+                    spike: out
+                        .spike_valid
+                        .then_some((out.spike_neuron as u32, &out.spike_mask[..mask_words])),
+                    weight_write: out.wupd_valid.then_some(WeightWrite {
+                        attempt: out.obs_attempt as u32,
+                        t: out.obs_timestep as u32,
+                        input: out.wupd_input as u32,
+                        neuron: out.wupd_neuron as u32,
+                        value: out.wupd_value,
+                        cycle,
+                    }),
+                    ports: &ports,
+                    dram: issued.as_ref(),
+                };
+                let mut diverged = false;
+                match watch {
+                    Watch::Check(checker, stop) => {
+                        if let Some(m) = checker.check(&o) {
+                            sample.divergence = Some(m);
+                            sample.stopped = *stop;
+                            diverged = true;
+                        }
+                    }
+                    Watch::Record(r) => r.push(&o),
+                    Watch::Off => {}
+                }
+                if diverged {
+                    // Later cycles of a diverged run are not compared.
+                    *watch = Watch::Off;
+                }
+            }
+            if out.done || sample.stopped {
                 break;
             }
             if let Some((path, w)) = &trace {
@@ -325,6 +500,12 @@ impl RtlAccelerator {
                 break;
             }
         }
+        if sample.stopped && self.rtl.is_tracing() {
+            // The window's last cycles, past the divergence, still go into the VCD.
+            for _ in cycle + 1..window.end {
+                self.rtl.tick();
+            }
+        }
         if self.rtl.is_tracing() {
             self.rtl.trace_close();
         }
@@ -334,6 +515,9 @@ impl RtlAccelerator {
             self.rtl.set_dram_req_ready(false);
             d.base += sample.cycles;
             sample.dram = dram_before.map(|b| dram_delta(d.channel.counters(), &b));
+        }
+        if sample.stopped {
+            return Ok(sample);
         }
         // Let the last cycle's writes commit before reading counters.
         self.rtl.tick();
@@ -379,6 +563,58 @@ impl RtlAccelerator {
         }
     }
 
+    /// Test aid: sets every weight of neuron group 0 to the largest code in the RTL's memory
+    /// only (banks or DRAM), so the RTL must diverge from the model in the next sample that
+    /// integrates an input spike.
+    pub fn inject_weight_fault(&mut self) {
+        let layout = self.layout.clone();
+        let ones = u64::MAX >> (64 - layout.word_bits);
+        for i in 0..layout.inputs {
+            let chunk = layout.chunk(i, 0);
+            for q in 0..layout.words_per_chunk {
+                if layout.on_chip {
+                    let (bank, addr) = layout.sram_word(chunk, q);
+                    self.rtl
+                        .host_write(space(1, (bank as u32) << 20 | addr), ones);
+                } else if let Some(d) = self.dram.as_mut() {
+                    let a = (layout.dram_word_addr(chunk, q) / 8) as usize;
+                    if let Some(w) = d.words.get_mut(a) {
+                        *w = ones;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Test aid: writes `word` into neuron word `addr` of PE `pe` of the RTL only.
+    pub fn inject_neuron_word(&mut self, pe: usize, addr: u32, word: u64) {
+        self.rtl
+            .host_write(space(2, (pe as u32) << 16 | addr), word);
+    }
+
+    /// What [`fspinn_sim::Chip::run`] reports, from an RTL sample.
+    pub(crate) fn to_run(r: RtlSample) -> SampleRun {
+        SampleRun {
+            cycles: r.cycles,
+            counts: r.counts,
+            spikes: r.spikes,
+            weight_writes: r.weight_writes,
+            accesses: r
+                .accesses
+                .into_iter()
+                .map(|(name, reads, writes)| fspinn_sim::chip::BankAccesses {
+                    name,
+                    reads,
+                    writes,
+                })
+                .collect(),
+            dram: r.dram,
+            dram_errors: r.dram_errors,
+            timed_out: r.timed_out,
+            stopped: r.stopped,
+        }
+    }
+
     /// Word `addr` of weight bank `bank`, read through the host port (valid after the SRAM's
     /// latency).
     pub fn weight_word(&mut self, bank: usize, addr: u32) -> u64 {
@@ -399,8 +635,9 @@ impl RtlAccelerator {
     }
 }
 
-/// Runs one sample on both and compares; L2's events are taken relative to the sample's first
-/// cycle. Returns the mismatches (empty when the two agree in every respect).
+/// Runs one sample on both, the RTL checked cycle by cycle against the model's record as it
+/// runs (stopping at the first divergence), then the end-of-sample checks. Returns the
+/// mismatches (empty when the two agree in every respect).
 pub fn compare_sample(
     sample: u64,
     model: &mut Accelerator,
@@ -408,13 +645,15 @@ pub fn compare_sample(
     image: &[u8],
     sample_seed: u32,
     train: bool,
-) -> (Vec<CosimMismatch>, CosimTotals) {
-    compare_sample_traced(sample, model, rtl, image, sample_seed, train, None)
+) -> (Vec<Mismatch>, CosimTotals) {
+    compare_sample_traced(sample, model, rtl, image, sample_seed, train, None, true)
         .unwrap_or_else(|e| panic!("comparing a sample: {e}"))
 }
 
 /// [`compare_sample`] with the RTL's VCD of the sample's cycles `window` written to `path` (the
-/// caller gives the model its own [`fspinn_sim::waves::Waves`] for the same window).
+/// caller gives the model its own [`fspinn_sim::waves::Waves`] for the same window); with
+/// `stop` false the RTL runs on after a divergence (to its end or its timeout) and the
+/// end-of-sample checks are made too.
 #[allow(clippy::too_many_arguments)]
 pub fn compare_sample_traced(
     sample: u64,
@@ -423,129 +662,23 @@ pub fn compare_sample_traced(
     image: &[u8],
     sample_seed: u32,
     train: bool,
-    trace: Option<(&std::path::Path, std::ops::Range<u64>)>,
-) -> Result<(Vec<CosimMismatch>, CosimTotals), crate::RtlError> {
-    let eta = model.potentiation_factor();
-    let before: Vec<(u64, u64)> = bank_counts(model);
-    let dram_before = model.weight_port().dram().counters().clone();
-    let start = model.cycle();
-    model.record_events(true);
-    let m = model.run_sample(image, sample_seed, train);
-    let events = model.take_events().unwrap_or_default();
-    // An RTL that runs past the model's cycle count plus a margin is a mismatch, never a hang.
-    let saved = rtl.cycle_limit;
-    rtl.set_cycle_limit(Some(timeout_cycles(m.cycles)));
-    let r = rtl.run_sample_traced(image, sample_seed, train, eta, trace);
-    rtl.set_cycle_limit(saved);
-    let r = r?;
-    let mut out = Vec::new();
-    let mut push = |what: &str, cycle: u64, expected: String, actual: String| {
-        out.push(CosimMismatch {
-            sample,
-            what: what.into(),
-            cycle,
-            expected,
-            actual,
-        })
-    };
-    let spikes: Vec<SpikeEvent> = events
-        .spikes
-        .iter()
-        .map(|e| SpikeEvent {
-            cycle: e.cycle - start,
-            ..*e
-        })
-        .collect();
-    let writes: Vec<WeightWrite> = events
-        .weight_writes
-        .iter()
-        .map(|e| WeightWrite {
-            cycle: e.cycle - start,
-            ..*e
-        })
-        .collect();
-    if let Some((cycle, e, a)) = first_difference(&spikes, &r.spikes, |x| x.cycle) {
-        push("spike", cycle, e, a);
+    trace: Option<(&Path, Range<u64>)>,
+    stop: bool,
+) -> Result<(Vec<Mismatch>, CosimTotals), crate::RtlError> {
+    if let Some((p, w)) = trace {
+        rtl.trace_next(p, w);
     }
-    if let Some((cycle, e, a)) = first_difference(&writes, &r.weight_writes, |x| x.cycle) {
-        push("weight_write", cycle, e, a);
-    }
-    if r.timed_out {
-        push(
-            "timeout",
-            r.cycles,
-            format!("done in cycle {}", m.cycles - 1),
-            format!("no done after {} cycles", r.cycles),
-        );
-    } else if m.cycles != r.cycles {
-        push(
-            "cycles",
-            m.cycles.min(r.cycles),
-            m.cycles.to_string(),
-            r.cycles.to_string(),
-        );
-    }
-    let after = bank_counts(model);
-    for (k, (name, rr, rw)) in r.accesses.iter().enumerate() {
-        let (er, ew) = (after[k].0 - before[k].0, after[k].1 - before[k].1);
-        if (er, ew) != (*rr, *rw) {
-            push(
-                "accesses",
-                m.cycles,
-                format!("{name}: {er} reads, {ew} writes"),
-                format!("{name}: {rr} reads, {rw} writes"),
-            );
-        }
-    }
-    if m.counts != r.counts {
-        push(
-            "count",
-            m.cycles,
-            format!("{:?}", m.counts),
-            format!("{:?}", r.counts),
-        );
-    }
-    let dram_model = dram_delta(model.weight_port().dram().counters(), &dram_before);
-    if let Some(dram_rtl) = &r.dram {
-        if *dram_rtl != dram_model {
-            push(
-                "dram",
-                m.cycles,
-                format!("{dram_model:?}"),
-                format!("{dram_rtl:?}"),
-            );
-        }
-    } else if dram_model.requests > 0 {
-        push(
-            "dram",
-            m.cycles,
-            format!("{dram_model:?}"),
-            "no DRAM behind the RTL".into(),
-        );
-    }
-    if let Some(e) = r.dram_errors.first() {
-        push(
-            "dram_request",
-            m.cycles,
-            "every request accepted".into(),
-            format!("{} refused, first: {e}", r.dram_errors.len()),
-        );
-    }
-    let totals = CosimTotals {
-        cycles_model: m.cycles,
-        cycles_rtl: r.cycles,
-        spikes_compared: spikes.len().max(r.spikes.len()) as u64,
-        weight_updates_compared: writes.len().max(r.weight_writes.len()) as u64,
-        accesses_model: after
-            .iter()
-            .zip(&before)
-            .map(|(a, b)| a.0 - b.0 + a.1 - b.1)
-            .sum(),
-        accesses_rtl: r.accesses.iter().map(|(_, r, w)| r + w).sum(),
-        dram_requests_model: dram_model.requests,
-        dram_requests_rtl: r.dram.as_ref().map_or(0, |d| d.requests),
-    };
-    Ok((out, totals))
+    let c = chip::compare(sample, model, rtl, image, sample_seed, train, stop).map_err(
+        |e| match e {
+            ChipError::Backend { source, .. } => match source.downcast::<crate::RtlError>() {
+                Ok(e) => *e,
+                Err(other) => panic!("the RTL failed: {other}"),
+            },
+            e @ ChipError::ImageSize { .. } => panic!("{e}"),
+        },
+    )?;
+    let totals = CosimTotals::of(&c);
+    Ok((c.mismatches, totals))
 }
 
 /// Cycles the RTL may run for a sample the model finished in `model_cycles`: a quarter more
@@ -554,8 +687,8 @@ pub fn timeout_cycles(model_cycles: u64) -> u64 {
     model_cycles + model_cycles / 4 + 1_000
 }
 
-/// Per-sample totals of a comparison.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+/// Per-sample (or summed) totals of a comparison.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct CosimTotals {
     /// Cycles of the sample in the cycle model.
     pub cycles_model: u64,
@@ -575,45 +708,114 @@ pub struct CosimTotals {
     pub dram_requests_rtl: u64,
 }
 
-/// `a - b`, field by field (counters of one sample).
-pub fn dram_delta(a: &DramCounters, b: &DramCounters) -> DramCounters {
-    DramCounters {
-        requests: a.requests - b.requests,
-        reads: a.reads - b.reads,
-        writes: a.writes - b.writes,
-        read_bytes: a.read_bytes - b.read_bytes,
-        write_bytes: a.write_bytes - b.write_bytes,
-        activates: a.activates - b.activates,
-        precharges: a.precharges - b.precharges,
-        row_hits: a.row_hits - b.row_hits,
-        row_misses: a.row_misses - b.row_misses,
-        refreshes: a.refreshes - b.refreshes,
-        busy_cycles: a.busy_cycles - b.busy_cycles,
+impl CosimTotals {
+    /// The totals of one compared sample.
+    pub fn of(c: &Comparison) -> Self {
+        let (m, r) = (&c.reference, &c.chip);
+        let sum = |v: &[fspinn_sim::chip::BankAccesses]| -> u64 {
+            v.iter().map(|a| a.reads + a.writes).sum()
+        };
+        CosimTotals {
+            cycles_model: m.cycles,
+            cycles_rtl: r.cycles,
+            spikes_compared: m.spikes.len().max(r.spikes.len()) as u64,
+            weight_updates_compared: m.weight_writes.len().max(r.weight_writes.len()) as u64,
+            accesses_model: sum(&m.accesses),
+            accesses_rtl: sum(&r.accesses),
+            dram_requests_model: m.dram.as_ref().map_or(0, |d| d.requests),
+            dram_requests_rtl: r.dram.as_ref().map_or(0, |d| d.requests),
+        }
+    }
+
+    /// Adds another sample's totals.
+    pub fn add(&mut self, t: &CosimTotals) {
+        self.cycles_model += t.cycles_model;
+        self.cycles_rtl += t.cycles_rtl;
+        self.spikes_compared += t.spikes_compared;
+        self.weight_updates_compared += t.weight_updates_compared;
+        self.accesses_model += t.accesses_model;
+        self.accesses_rtl += t.accesses_rtl;
+        self.dram_requests_model += t.dram_requests_model;
+        self.dram_requests_rtl += t.dram_requests_rtl;
     }
 }
 
-fn bank_counts(model: &Accelerator) -> Vec<(u64, u64)> {
-    model
-        .weight_port()
-        .banks()
-        .iter()
-        .chain(model.neuron_banks())
-        .map(|b| (b.reads, b.writes))
-        .collect()
+/// Cycles of a mismatch waveform before and after the divergence.
+pub const VCD_BEFORE: u64 = 200;
+/// See [`VCD_BEFORE`].
+pub const VCD_AFTER: u64 = 50;
+
+/// A failing sample run again from its snapshot with both VCDs around the divergence.
+#[derive(Clone, Debug)]
+pub struct Replay {
+    /// The mismatches of the re-run (the same first divergence as the original run).
+    pub mismatches: Vec<Mismatch>,
+    /// Cycles of the sample in the VCDs.
+    pub window: Range<u64>,
+    /// Samples the fresh RTL instance ran (always 1: nothing before the failing sample).
+    pub rtl_samples: u64,
+    /// Cycles the model ran from the snapshot (the failing sample's only).
+    pub model_cycles: u64,
 }
 
-/// Where two event streams first differ: the cycle (of whichever side has an entry there) and
-/// both entries, printed (`None` where a stream has ended).
-fn first_difference<T: PartialEq + std::fmt::Debug>(
-    expected: &[T],
-    actual: &[T],
-    cycle: impl Fn(&T) -> u64,
-) -> Option<(u64, String, String)> {
-    let k = (0..expected.len().max(actual.len())).find(|&k| expected.get(k) != actual.get(k))?;
-    let (e, a) = (expected.get(k), actual.get(k));
-    Some((
-        e.or(a).map_or(0, &cycle),
-        format!("{e:?}"),
-        format!("{a:?}"),
-    ))
+/// Re-runs one sample from `snapshot` (the cycle model as it was before the sample, a clone
+/// taken by the caller) on a fresh RTL loaded from that snapshot, with the cycles
+/// `cycle - VCD_BEFORE .. cycle + VCD_AFTER` traced into `model_vcd` and `rtl_vcd`. No earlier
+/// sample is run: the snapshot holds the weights, thresholds, registers and DRAM channel state
+/// the RTL is loaded with. `refault` re-applies a test fault to the fresh RTL.
+#[allow(clippy::too_many_arguments)]
+pub fn replay_traced(
+    snapshot: &Accelerator,
+    refault: Option<&dyn Fn(&mut RtlAccelerator)>,
+    sample: u64,
+    image: &[u8],
+    sample_seed: u32,
+    train: bool,
+    cycle: u64,
+    model_vcd: &Path,
+    rtl_vcd: &Path,
+) -> Result<Replay, crate::RtlError> {
+    let mut model = snapshot.clone();
+    let mut rtl = RtlAccelerator::open(&model, None)?;
+    if let Some(f) = refault {
+        f(&mut rtl);
+    }
+    let window = cycle.saturating_sub(VCD_BEFORE)..cycle + VCD_AFTER;
+    let start = model.cycle();
+    let create = |path: &Path, source: std::io::Error| {
+        crate::RtlError::Trace(crate::TraceError::Create {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let file = std::fs::File::create(model_vcd).map_err(|e| create(model_vcd, e))?;
+    let waves = fspinn_sim::waves::Waves::new(
+        Box::new(std::io::BufWriter::new(file)),
+        model.config().clock_mhz,
+        model.weight_port().banks(),
+        model.neuron_banks(),
+        start + window.start..start + window.end,
+    )
+    .map_err(|e| create(model_vcd, e))?
+    .with_origin(start);
+    model.set_waves(Some(waves));
+    let (mismatches, _) = compare_sample_traced(
+        sample,
+        &mut model,
+        &mut rtl,
+        image,
+        sample_seed,
+        train,
+        Some((rtl_vcd, window.clone())),
+        true,
+    )?;
+    if let Some(w) = model.take_waves() {
+        w.finish(model.cycle()).map_err(|e| create(model_vcd, e))?;
+    }
+    Ok(Replay {
+        mismatches,
+        window,
+        rtl_samples: rtl.samples_run(),
+        model_cycles: model.cycle() - start,
+    })
 }

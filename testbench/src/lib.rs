@@ -32,6 +32,7 @@ pub mod chip;
 pub mod cosim;
 mod error;
 pub mod params;
+pub mod session;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -40,7 +41,8 @@ pub use builder::BuildError;
 pub use error::{RtlError, TraceError};
 pub use params::DRAM_WORDS;
 
-use bridge::{Input, Library, Model};
+use bridge::{Input, Library, Model, Obs};
+use fspinn_sim::sram::PortActivity;
 
 /// Cycles [`Rtl::reset`] holds `rst` high: enough for any synchronous reset chain of a few
 /// register stages.
@@ -160,6 +162,108 @@ pub struct Rtl {
     model: Model,
     params: Vec<(&'static str, u64)>,
     period_ps: u64,
+    banks: [BankGroup; 2],
+}
+
+/// One kind of SRAM bank (weight or neuron) as its observation ports pack it, with scratch
+/// buffers for reading them.
+#[derive(Debug, Clone)]
+struct BankGroup {
+    count: usize,
+    addr_bits: usize,
+    data_bits: usize,
+    ports: [Obs; 5],
+    re: Vec<u64>,
+    we: Vec<u64>,
+    raddr: Vec<u64>,
+    waddr: Vec<u64>,
+    wdata: Vec<u64>,
+}
+
+/// `width` (<= 64) bits of `words` from bit `offset`.
+fn bits_at(words: &[u64], offset: usize, width: usize) -> u64 {
+    let (w, b) = (offset / 64, offset % 64);
+    let lo = words.get(w).copied().unwrap_or(0) >> b;
+    let hi = if b > 0 && b + width > 64 {
+        words.get(w + 1).copied().unwrap_or(0) << (64 - b)
+    } else {
+        0
+    };
+    let v = lo | hi;
+    if width >= 64 {
+        v
+    } else {
+        v & ((1u64 << width) - 1)
+    }
+}
+
+fn clog2(depth: u64) -> usize {
+    if depth > 1 {
+        (64 - (depth - 1).leading_zeros()) as usize
+    } else {
+        1
+    }
+}
+
+impl BankGroup {
+    fn new(params: &[(&'static str, u64)], names: [&str; 3], ports: [Obs; 5]) -> Self {
+        let get = |n: &str| params.iter().find(|p| p.0 == n).map_or(0, |p| p.1);
+        let count = get(names[0]) as usize;
+        let words = |bits: usize| vec![0u64; bits.div_ceil(64).max(1)];
+        let addr_bits = clog2(get(names[1]));
+        let data_bits = get(names[2]) as usize;
+        BankGroup {
+            count,
+            addr_bits,
+            data_bits,
+            ports,
+            re: words(count),
+            we: words(count),
+            raddr: words(count * addr_bits),
+            waddr: words(count * addr_bits),
+            wdata: words(count * data_bits),
+        }
+    }
+
+    fn read(&mut self, model: &Model, base: u32, out: &mut Vec<(u32, PortActivity)>) {
+        if self.count == 0 {
+            return;
+        }
+        model.obs(self.ports[0], &mut self.re);
+        model.obs(self.ports[1], &mut self.we);
+        let any_re = self.re.iter().any(|&w| w != 0);
+        let any_we = self.we.iter().any(|&w| w != 0);
+        if !any_re && !any_we {
+            return;
+        }
+        if any_re {
+            model.obs(self.ports[2], &mut self.raddr);
+        }
+        if any_we {
+            model.obs(self.ports[3], &mut self.waddr);
+            model.obs(self.ports[4], &mut self.wdata);
+        }
+        for b in 0..self.count {
+            let re = self.re[b / 64] >> (b % 64) & 1 == 1;
+            let we = self.we[b / 64] >> (b % 64) & 1 == 1;
+            if !re && !we {
+                continue;
+            }
+            let mut a = PortActivity {
+                read_enable: re,
+                write_enable: we,
+                ..PortActivity::default()
+            };
+            if re {
+                a.read_addr = bits_at(&self.raddr, b * self.addr_bits, self.addr_bits) as u32;
+            }
+            if we {
+                a.write_addr = bits_at(&self.waddr, b * self.addr_bits, self.addr_bits) as u32;
+                a.write_data = bits_at(&self.wdata, b * self.data_bits, self.data_bits);
+            }
+            out.push((base + b as u32, a));
+        }
+    }
 }
 
 impl Default for Rtl {
@@ -197,10 +301,24 @@ impl Rtl {
 
     fn from_library(lib: Arc<Library>, params: &[(&'static str, u64)], period_ps: u64) -> Self {
         let period_ps = period_ps.max(2);
+        use Obs::*;
+        let banks = [
+            BankGroup::new(
+                params,
+                ["WBANKS", "WDEPTH", "WWORD_BITS"],
+                [WbankRe, WbankWe, WbankRaddr, WbankWaddr, WbankWdata],
+            ),
+            BankGroup::new(
+                params,
+                ["PES", "NDEPTH", "NWORD_BITS"],
+                [NbankRe, NbankWe, NbankRaddr, NbankWaddr, NbankWdata],
+            ),
+        ];
         Self {
             model: Model::new(lib, period_ps / 2),
             params: params.to_vec(),
             period_ps: period_ps / 2 * 2,
+            banks,
         }
     }
 
@@ -436,5 +554,16 @@ impl Rtl {
     /// Whether a VCD is being written.
     pub fn is_tracing(&self) -> bool {
         self.model.trace_is_open()
+    }
+
+    /// Every SRAM bank whose ports read or write in the current cycle (after the last edge),
+    /// from the observation ports of `fspinn_top`: bank index (weight banks, then neuron
+    /// banks) and its port inputs; addresses and data are those of the enabled ports only.
+    pub fn active_bank_ports(&mut self, out: &mut Vec<(u32, PortActivity)>) {
+        out.clear();
+        let wbanks = self.banks[0].count as u32;
+        let [w, n] = &mut self.banks;
+        w.read(&self.model, 0, out);
+        n.read(&self.model, wbanks, out);
     }
 }

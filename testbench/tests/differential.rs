@@ -21,8 +21,9 @@ use fspinn_model::fixed::Rounding;
 use fspinn_model::fspinn::{FspinnNetwork, FspinnParams, Mechanisms};
 use fspinn_model::precision::FixedFormats;
 use fspinn_model::rng::Rng;
+use fspinn_sim::lockstep::Mismatch;
 use fspinn_sim::{Accelerator, HwConfig};
-use fspinn_testbench::cosim::{compare_sample, CosimMismatch, RtlAccelerator};
+use fspinn_testbench::cosim::{compare_sample, RtlAccelerator};
 use fspinn_testbench::net_reg;
 use fspinn_testbench::params::{COUNT_BITS, INPUTS, NEURONS_PER_PE, PES, STEP_BITS, WEIGHT_BITS};
 use std::fmt::Write as _;
@@ -410,7 +411,7 @@ fn state_differences(model: &Accelerator, rtl: &mut RtlAccelerator, weights: boo
     out
 }
 
-fn report(case: &Case, sample: usize, mismatches: &[CosimMismatch], state: &[String]) -> String {
+fn report(case: &Case, sample: usize, mismatches: &[Mismatch], state: &[String]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -418,11 +419,7 @@ fn report(case: &Case, sample: usize, mismatches: &[CosimMismatch], state: &[Str
         case.name, case.samples[sample]
     );
     for m in mismatches {
-        let _ = writeln!(
-            s,
-            "  {} at cycle {}: model {} / rtl {}",
-            m.what, m.cycle, m.expected, m.actual
-        );
+        let _ = writeln!(s, "  {m}");
     }
     for d in state {
         let _ = writeln!(s, "  state after the sample: {d}");
@@ -962,7 +959,7 @@ fn a_desynchronised_rtl_is_caught() {
     let (mismatches, totals) = compare_sample(0, &mut model, &mut rtl, &image, 5, true);
     assert!(totals.spikes_compared > 0);
     assert!(
-        mismatches.iter().any(|m| m.what == "spike"),
+        mismatches.iter().any(|m| m.what() == "spike"),
         "{mismatches:?}"
     );
 }

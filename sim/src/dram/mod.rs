@@ -224,7 +224,9 @@ struct Core {
 }
 
 /// One DRAM channel: bank states, the outstanding transaction, counters and the optional
-/// command trace. See the module doc for the timing rules.
+/// command trace. See the module doc for the timing rules. A clone continues from the same state
+/// without a trace (a snapshot for re-running a sample).
+#[derive(Clone)]
 pub struct DramChannel {
     core: Core,
     pending: Option<Pending>,

@@ -105,6 +105,21 @@ pub(super) struct Trace {
     format: TraceFormat,
 }
 
+/// A copy traces nothing: the sink belongs to the original (a snapshot of the channel, run
+/// again, must not write a second copy of the commands into the same file).
+impl Clone for Trace {
+    fn clone(&self) -> Self {
+        Trace {
+            sink: None,
+            error: None,
+            ratio: self.ratio,
+            data: self.data.clone(),
+            tck_ns: self.tck_ns,
+            format: self.format,
+        }
+    }
+}
+
 impl Trace {
     /// A trace for `cfg` whose timestamps are the accelerator cycles themselves until
     /// [`Trace::set_clock`] says how long a cycle is.

@@ -16,7 +16,7 @@ pub mod network;
 pub mod params;
 pub mod poisson;
 pub mod precision;
-mod presentation;
+pub mod presentation;
 pub mod rng;
 pub mod train;
 mod validate;

@@ -18,6 +18,7 @@ pub mod poisson;
 pub mod precision;
 pub mod presentation;
 pub mod rng;
+pub mod size_rule;
 pub mod train;
 mod validate;
 

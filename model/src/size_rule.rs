@@ -17,6 +17,7 @@
 
 use crate::fspinn::FspinnParams;
 use crate::params::BaselineParams;
+use crate::Variant;
 use std::fmt;
 use std::str::FromStr;
 
@@ -37,6 +38,17 @@ pub enum SizeRule {
 }
 
 impl SizeRule {
+    /// The rule a new run of `variant` uses unless told otherwise: `inhibition` for the
+    /// baseline (measured to help at N = 100 and 1600), `off` for FSpiNN (every rule tried cost
+    /// accuracy; mechanism (f) holds its rate already). docs/baseline.md and docs/fspinn.md
+    /// have the measurements.
+    pub fn default_for(variant: Variant) -> SizeRule {
+        match variant {
+            Variant::Baseline => SizeRule::Inhibition,
+            Variant::Fspinn => SizeRule::Off,
+        }
+    }
+
     fn scales_inhibition(self) -> bool {
         matches!(self, SizeRule::Inhibition | SizeRule::Both)
     }

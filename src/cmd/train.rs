@@ -183,7 +183,7 @@ fn network_params(a: &TrainArgs, variant: Variant, neurons: usize) -> Result<Net
                 bail!("--rounding applies to the fixed-point datapath (--variant fspinn)");
             }
             let mut params = BaselineParams::default();
-            let rule = a.size_rule.unwrap_or(SizeRule::Inhibition);
+            let rule = a.size_rule.unwrap_or(SizeRule::default_for(variant));
             params = size_rule::baseline_for_size(params, neurons, rule);
             if let Some(dt) = a.dt_ms {
                 params.timing.dt_ms = dt;
@@ -198,7 +198,7 @@ fn network_params(a: &TrainArgs, variant: Variant, neurons: usize) -> Result<Net
         }
         Variant::Fspinn => {
             let mut params = FspinnParams::default();
-            let rule = a.size_rule.unwrap_or(SizeRule::Off);
+            let rule = a.size_rule.unwrap_or(SizeRule::default_for(variant));
             params = size_rule::fspinn_for_size(params, neurons, rule);
             let precision = a.precision.unwrap_or(Precision::Fixed(params.formats));
             // None: the f32 network; Some(post): f32, quantised after training.

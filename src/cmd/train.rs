@@ -80,7 +80,7 @@ pub struct TrainArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Which parameters follow the layer size N (docs/baseline.md, "Parameters at other
-    /// sizes"): off (the N = 400 values), inhibition (per-spike inhibition x 400 / N),
+    /// sizes"): off (the N = 400 values), inhibition (per-spike inhibition x max(1, 400 / N)),
     /// threshold (threshold increment x N / 400), both. At N = 400 every rule gives the N = 400
     /// values. `--set` overrides the result [default: inhibition for baseline, off for fspinn].
     #[arg(long, value_name = "RULE")]

@@ -1,5 +1,7 @@
 //! Criterion benchmarks: one training presentation and one inference of an MNIST image, for the
-//! f32 baseline and the FSpiNN integer datapath (8-bit and 4-bit weights), at N = 100 and 400.
+//! f32 baseline and the FSpiNN integer datapath (8-bit and 4-bit weights), at N = 100 and 400;
+//! and one training presentation of the large layers (N = 1600, 4900) on one and two threads,
+//! which training splits into blocks of neurons (`--threads`, bit-identical results).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use fspinn_model::data::{self, Split};
@@ -74,5 +76,51 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// Training on 1 and 2 threads at the sizes where a step is split into blocks of neurons.
+fn bench_threads(c: &mut Criterion) {
+    let train = data::builtin(Split::Train);
+    let variants = [
+        (
+            "baseline",
+            NetworkParams::Baseline(BaselineParams::default()),
+        ),
+        (
+            "fspinn_w4",
+            NetworkParams::Fspinn(FspinnParams {
+                formats: FixedFormats::with_weight_bits(4),
+                ..FspinnParams::default()
+            }),
+        ),
+    ];
+    for (name, params) in &variants {
+        let mut group = c.benchmark_group(format!("train_threads_{name}"));
+        group.sample_size(20);
+        for n in [1600usize, 4900] {
+            let base = warmed_network(params, n);
+            for threads in [1usize, 2] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let id = BenchmarkId::new(format!("n{n}"), format!("{threads}t"));
+                group.bench_with_input(id, &n, |b, _| {
+                    let mut net = base.clone();
+                    let mut ws = net.workspace();
+                    let mut i = WARM_UP as u64;
+                    pool.install(|| {
+                        b.iter(|| {
+                            let idx = (i % 1000) as usize;
+                            let mut r = Rng::stream(1, StreamPhase::Train, 0, i);
+                            i += 1;
+                            black_box(net.train_image(&mut ws, train.image(idx), &mut r))
+                        })
+                    });
+                });
+            }
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench, bench_threads);
 criterion_main!(benches);

@@ -16,8 +16,9 @@ pub mod network;
 pub mod params;
 pub mod poisson;
 pub mod precision;
-mod presentation;
+pub mod presentation;
 pub mod rng;
+pub mod size_rule;
 pub mod train;
 mod validate;
 

@@ -179,3 +179,58 @@ fn fspinn_short_training_learns_far_above_chance() {
     // (docs/fspinn.md, "L0 vs L1 tolerance").
     assert!(acc > 0.25, "FSpiNN accuracy {acc} after 1000 images");
 }
+
+/// Large layers split each training step's integration (and the baseline's input propagation)
+/// into one block of neurons per thread; every neuron's arithmetic is unchanged, so the trained
+/// network must be the same bit for bit. 1100 neurons: above the split size, and not a multiple
+/// of the 32-neuron groups, so the last block is a ragged one.
+#[test]
+fn large_layers_train_bit_identically_on_one_two_and_three_threads() {
+    use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
+    use fspinn_model::precision::FixedFormats;
+    use fspinn_model::presentation::{integration_blocks, PARALLEL_MIN_NEURONS};
+    let n = 1100;
+    assert!(n >= PARALLEL_MIN_NEURONS);
+    assert_eq!(integration_blocks(n, 2), 2);
+    assert_eq!(integration_blocks(n, 3), 3);
+    assert_eq!(
+        integration_blocks(400, 2),
+        1,
+        "small layers stay in one block"
+    );
+    let fixed = |bits| {
+        NetworkParams::Fspinn(FspinnParams {
+            formats: FixedFormats::with_weight_bits(bits),
+            ..FspinnParams::default()
+        })
+    };
+    let f32_params = NetworkParams::FspinnF32(FspinnF32Params {
+        fspinn: FspinnParams::default(),
+        post_quantize: false,
+    });
+    let cases = [
+        (
+            Variant::Baseline,
+            NetworkParams::Baseline(BaselineParams::default()),
+        ),
+        (Variant::Fspinn, fixed(4)),
+        (Variant::Fspinn, fixed(12)),
+        (Variant::Fspinn, f32_params),
+    ];
+    for (variant, params) in cases {
+        let cfg = RunConfig {
+            variant,
+            params,
+            ..config(n, 12, 10, 1)
+        };
+        let one = in_pool(1, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
+        let two = in_pool(2, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
+        let three = in_pool(3, || run_to_end(Trainer::new(cfg.clone(), 784).unwrap()));
+        assert_eq!(one.1, two.1);
+        assert!(
+            one.0 == two.0 && one.0 == three.0,
+            "{:?}: checkpoints differ between thread counts",
+            cfg.params.precision()
+        );
+    }
+}

@@ -13,6 +13,7 @@ use fspinn_model::memory::{InhibitoryStorage, MemoryReport, NetworkShape};
 use fspinn_model::network::NetworkParams;
 use fspinn_model::params::BaselineParams;
 use fspinn_model::precision::{Precision, Quantize};
+use fspinn_model::size_rule::{self, SizeRule};
 use fspinn_model::{checkpoint, RunConfig, Trainer, Variant};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -78,6 +79,12 @@ pub struct TrainArgs {
     /// output for the names; repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Which parameters follow the layer size N (docs/baseline.md, "Parameters at other
+    /// sizes"): off (the N = 400 values), inhibition (per-spike inhibition x max(1, 400 / N)),
+    /// threshold (threshold increment x N / 400), both. At N = 400 every rule gives the N = 400
+    /// values. `--set` overrides the result [default: inhibition for baseline, off for fspinn].
+    #[arg(long, value_name = "RULE")]
+    pub size_rule: Option<SizeRule>,
     /// Write the checkpoint here (periodically and at the end).
     #[arg(long, value_name = "CKPT")]
     pub out: Option<PathBuf>,
@@ -91,7 +98,9 @@ pub struct TrainArgs {
     /// with time limits); resume later with --resume.
     #[arg(long, value_name = "K")]
     pub stop_after: Option<u64>,
-    /// Worker threads for inference (0: one per core). Results do not depend on it.
+    /// Worker threads (0: one per core): inference runs one image per thread, and training
+    /// splits each step of a layer of 1024 neurons or more into one block of neurons per
+    /// thread. Results do not depend on it (bit for bit).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Print one JSON object as the last line of stdout.
@@ -161,7 +170,7 @@ fn set_param<T: Serialize + serde::de::DeserializeOwned>(params: T, kv: &str) ->
 }
 
 /// The network parameters the command line asks for.
-fn network_params(a: &TrainArgs, variant: Variant) -> Result<NetworkParams> {
+fn network_params(a: &TrainArgs, variant: Variant, neurons: usize) -> Result<NetworkParams> {
     match variant {
         Variant::Baseline => {
             if let Some(q) = a.quantize {
@@ -174,6 +183,8 @@ fn network_params(a: &TrainArgs, variant: Variant) -> Result<NetworkParams> {
                 bail!("--rounding applies to the fixed-point datapath (--variant fspinn)");
             }
             let mut params = BaselineParams::default();
+            let rule = a.size_rule.unwrap_or(SizeRule::default_for(variant));
+            params = size_rule::baseline_for_size(params, neurons, rule);
             if let Some(dt) = a.dt_ms {
                 params.timing.dt_ms = dt;
             }
@@ -187,6 +198,8 @@ fn network_params(a: &TrainArgs, variant: Variant) -> Result<NetworkParams> {
         }
         Variant::Fspinn => {
             let mut params = FspinnParams::default();
+            let rule = a.size_rule.unwrap_or(SizeRule::default_for(variant));
+            params = size_rule::fspinn_for_size(params, neurons, rule);
             let precision = a.precision.unwrap_or(Precision::Fixed(params.formats));
             // None: the f32 network; Some(post): f32, quantised after training.
             let float = match (precision, a.quantize) {
@@ -243,20 +256,22 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
             || a.precision.is_some()
             || a.rounding.is_some()
             || a.quantize.is_some()
+            || a.size_rule.is_some()
             || !a.set.is_empty()
         {
-            bail!("--dt-ms, --presentation-ms, --precision, --rounding, --quantize and --set cannot change a resumed run");
+            bail!("--dt-ms, --presentation-ms, --precision, --rounding, --quantize, --size-rule and --set cannot change a resumed run");
         }
         let out = a.out.clone().or_else(|| Some(path.clone()));
         return Ok((t, out));
     }
     let variant = a.variant.unwrap_or(Variant::Baseline);
-    let params = network_params(a, variant)?;
+    let neurons = a.neurons.unwrap_or(100);
+    let params = network_params(a, variant, neurons)?;
     let train_samples = a.train_samples.unwrap_or(60_000);
     let config = RunConfig {
         dataset: a.dataset.unwrap_or(DatasetKind::Mnist),
         variant,
-        neurons: a.neurons.unwrap_or(100),
+        neurons,
         train_samples,
         test_samples: a.test_samples.unwrap_or(10_000),
         label_samples: a.label_samples.unwrap_or(10_000).min(train_samples),

@@ -14,6 +14,7 @@ use crate::error::ModelError;
 use crate::params::BaselineParams;
 use crate::presentation::repeat_while_quiet;
 use crate::rng::Rng;
+use rayon::prelude::*;
 
 /// Per-step constants derived from the parameters.
 #[derive(Clone, Debug)]
@@ -291,18 +292,41 @@ fn run_attempt<S: Synapses>(
         ge_keep: c.ge_i_keep,
         v_thresh: i.v_thresh,
     };
+    // Training splits the excitatory layer's integration and input propagation across threads
+    // for large layers (each neuron's arithmetic is unchanged, so results are bit-identical);
+    // inference runs one image per thread instead (evaluate.rs).
+    let blocks = if syn.learning() {
+        crate::presentation::integration_blocks(n, rayon::current_num_threads())
+    } else {
+        1
+    };
     for t in 0..c.steps {
         // 1. Integrate.
         let theta = syn.theta();
-        let exc_may_fire = integrate_excitatory(
-            &exc_step,
-            &mut ws.v_e,
-            &mut ws.ge_e,
-            &mut ws.gi_e,
-            &mut ws.clamp_e,
-            &mut ws.lock_e,
-            theta,
-        );
+        let exc_may_fire = if blocks > 1 {
+            let size = n.div_ceil(blocks).next_multiple_of(32);
+            ws.v_e
+                .par_chunks_mut(size)
+                .zip(ws.ge_e.par_chunks_mut(size))
+                .zip(ws.gi_e.par_chunks_mut(size))
+                .zip(ws.clamp_e.par_chunks_mut(size))
+                .zip(ws.lock_e.par_chunks_mut(size))
+                .zip(theta.par_chunks(size))
+                .map(|(((((v, ge), gi), clamp), lock), theta)| {
+                    integrate_excitatory(&exc_step, v, ge, gi, clamp, lock, theta)
+                })
+                .reduce(|| false, |a, b| a | b)
+        } else {
+            integrate_excitatory(
+                &exc_step,
+                &mut ws.v_e,
+                &mut ws.ge_e,
+                &mut ws.gi_e,
+                &mut ws.clamp_e,
+                &mut ws.lock_e,
+                theta,
+            )
+        };
         let inh_may_fire =
             integrate_inhibitory(&inh_step, &mut ws.v_i, &mut ws.ge_i, &mut ws.clamp_i);
         // 2. Fire and reset; refractory counters start at steps + 1 (see neurons.rs).
@@ -334,9 +358,26 @@ fn run_attempt<S: Synapses>(
         }
         // 3. Propagate.
         let inputs = ws.schedule.at(t);
-        for &ch in inputs {
-            for (g, w) in ws.ge_e.iter_mut().zip(syn.row(ch as usize)) {
-                *g += w;
+        if blocks > 1 && !inputs.is_empty() {
+            let size = n.div_ceil(blocks).next_multiple_of(32);
+            let syn = &*syn;
+            ws.ge_e
+                .par_chunks_mut(size)
+                .enumerate()
+                .for_each(|(b, ge)| {
+                    let lo = b * size;
+                    for &ch in inputs {
+                        let row = &syn.row(ch as usize)[lo..lo + ge.len()];
+                        for (g, w) in ge.iter_mut().zip(row) {
+                            *g += w;
+                        }
+                    }
+                });
+        } else {
+            for &ch in inputs {
+                for (g, w) in ws.ge_e.iter_mut().zip(syn.row(ch as usize)) {
+                    *g += w;
+                }
             }
         }
         for &j in &ws.fired_e {

@@ -11,7 +11,9 @@ use crate::params::BaselineParams;
 const NEVER: u32 = u32::MAX;
 
 /// The synapse and threshold side of a presentation.
-pub(crate) trait Synapses {
+pub(crate) trait Synapses: Sync {
+    /// Whether this presentation learns (training) rather than only infers.
+    fn learning(&self) -> bool;
     /// Weights from input `i` to every neuron.
     fn row(&self, i: usize) -> &[f32];
     /// Adaptive threshold of every neuron.
@@ -32,6 +34,9 @@ pub(crate) struct Frozen<'a> {
 }
 
 impl Synapses for Frozen<'_> {
+    fn learning(&self) -> bool {
+        false
+    }
     #[inline]
     fn row(&self, i: usize) -> &[f32] {
         &self.weights[i * self.n..(i + 1) * self.n]
@@ -95,6 +100,9 @@ pub(crate) struct Plastic<'a> {
 }
 
 impl Synapses for Plastic<'_> {
+    fn learning(&self) -> bool {
+        true
+    }
     #[inline]
     fn row(&self, i: usize) -> &[f32] {
         &self.weights[i * self.n..(i + 1) * self.n]

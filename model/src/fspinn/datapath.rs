@@ -80,10 +80,25 @@ impl FspinnConsts {
     /// registers (128 x 255 < 2^15, so they cannot overflow), which vectorises eight to a
     /// register and reads each row once without writing the sums back per row.
     pub fn accumulate_rows(&self, sums: &mut [i32], weights: &[u16], inputs: &[u16], n: usize) {
+        self.accumulate_rows_from(sums, weights, inputs, n, 0);
+    }
+
+    /// [`accumulate_rows`](Self::accumulate_rows) for the block of neurons `lo..lo +
+    /// sums.len()`: `sums[k]` is neuron `lo + k`'s sum. Each neuron's sum is the same integer
+    /// whatever the block, which lets training split a step's neurons across threads.
+    pub fn accumulate_rows_from(
+        &self,
+        sums: &mut [i32],
+        weights: &[u16],
+        inputs: &[u16],
+        n: usize,
+        lo: usize,
+    ) {
         const LANES: usize = 32;
         const BATCH: usize = 128;
         sums.fill(0);
-        let row = |i: u16| &weights[i as usize * n..(i as usize + 1) * n];
+        let m = sums.len();
+        let row = |i: u16| &weights[i as usize * n + lo..i as usize * n + lo + m];
         let narrow = self.w_to_v_shift >= 0 && (self.w_max << self.w_to_v_shift) <= 255;
         if !narrow {
             for &i in inputs {
@@ -92,7 +107,7 @@ impl FspinnConsts {
             return;
         }
         let shift = self.w_to_v_shift as u32;
-        let blocks = n / LANES * LANES;
+        let blocks = m / LANES * LANES;
         for batch in inputs.chunks(BATCH) {
             for (b, block) in sums[..blocks].chunks_exact_mut(LANES).enumerate() {
                 let mut acc = [0i16; LANES];

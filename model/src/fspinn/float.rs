@@ -346,14 +346,16 @@ impl FspinnArithmetic for F32Arithmetic {
         inputs: &[u16],
         weights: &[f32],
         n: usize,
+        lo: usize,
     ) {
         for (v, &r) in v.iter_mut().zip(refractory) {
             if r == 0 {
                 *v -= *v * self.leak;
             }
         }
+        let m = v.len();
         for &i in inputs {
-            let row = &weights[i as usize * n..(i as usize + 1) * n];
+            let row = &weights[i as usize * n + lo..i as usize * n + lo + m];
             for ((v, &r), &w) in v.iter_mut().zip(refractory).zip(row) {
                 if r == 0 {
                     *v += w;

@@ -268,8 +268,9 @@ impl FspinnArithmetic for FspinnConsts {
         inputs: &[u16],
         weights: &[u16],
         n: usize,
+        lo: usize,
     ) {
-        self.accumulate_rows(sums, weights, inputs, n);
+        self.accumulate_rows_from(sums, weights, inputs, n, lo);
         for ((v, &r), &sum) in v.iter_mut().zip(refractory).zip(sums.iter()) {
             // Computed for every neuron and kept for the free ones: a select, not a branch, so
             // the loop vectorises.

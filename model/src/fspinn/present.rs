@@ -15,6 +15,7 @@ use super::state::PresentationWorkspace;
 use crate::baseline::PresentationStats;
 use crate::fixed::{input_seed, Lfsr32, Rounding};
 use crate::presentation::repeat_while_quiet;
+use rayon::prelude::*;
 use std::ops::{AddAssign, SubAssign};
 
 /// The arithmetic of one layer of the FSpiNN network: what the presentation loop computes with.
@@ -22,11 +23,11 @@ use std::ops::{AddAssign, SubAssign};
 /// datapath.rs, shared with the cycle model); the f32 one is the real-valued reference. The loop
 /// calls these in a fixed order, so an implementation that draws random numbers (the integer
 /// stochastic rounding) sees exactly the draw sequence the hardware makes.
-pub(crate) trait FspinnArithmetic {
+pub(crate) trait FspinnArithmetic: Sync {
     /// A synaptic weight (integer: a B-bit code; f32: mV per input spike).
-    type Weight: Copy;
+    type Weight: Copy + Sync;
     /// Membrane potential, threshold offset and inhibition (integer: membrane units; f32: mV).
-    type Potential: Copy + Default;
+    type Potential: Copy + Default + Send + Sync;
     /// A weight change, also the per-presentation sum of changes when (d) is off.
     type Delta: Copy + Default + PartialEq + AddAssign + SubAssign;
     /// The potentiation factor of one training image (mechanism (e) halves it).
@@ -34,8 +35,10 @@ pub(crate) trait FspinnArithmetic {
 
     /// Time steps of one presentation.
     fn steps(&self) -> u32;
-    /// Step 2 for all neurons: leak and the synaptic input of this step's `inputs` (weight rows
-    /// of `n`), for neurons that are not refractory. `sums` is scratch of `n` potentials.
+    /// Step 2 for the block of neurons `lo..lo + v.len()`: leak and the synaptic input of this
+    /// step's `inputs` (weight rows of `n`), for neurons that are not refractory. `v`,
+    /// `refractory` and `sums` (scratch) are the block's. A neuron's result must not depend on
+    /// the block it is in: training splits large layers into one block per thread.
     #[allow(clippy::too_many_arguments)]
     fn integrate_step(
         &self,
@@ -45,6 +48,7 @@ pub(crate) trait FspinnArithmetic {
         inputs: &[u16],
         weights: &[Self::Weight],
         n: usize,
+        lo: usize,
     );
     /// Step 2 with mechanism (a) off: the previous step's `k_prev` spikes relayed by the
     /// inhibitory layer, all but the neuron's own (`fired_prev`).
@@ -139,6 +143,32 @@ pub(crate) fn scale_columns<W: Copy, F: Copy>(
             *w = scale(*w, f);
         }
     }
+}
+
+/// Step 2 for every neuron, in `blocks` contiguous blocks of whole 32-neuron groups run on the
+/// rayon pool. Every neuron's update is independent of the others' and of its block
+/// ([`FspinnArithmetic::integrate_step`]), so the result is bit for bit that of one block.
+#[allow(clippy::too_many_arguments)]
+fn integrate<A: FspinnArithmetic>(
+    a: &A,
+    v: &mut [A::Potential],
+    refractory: &[u8],
+    sums: &mut [A::Potential],
+    inputs: &[u16],
+    weights: &[A::Weight],
+    blocks: usize,
+) {
+    let n = v.len();
+    if blocks <= 1 {
+        a.integrate_step(v, refractory, sums, inputs, weights, n, 0);
+        return;
+    }
+    let size = n.div_ceil(blocks).next_multiple_of(32);
+    v.par_chunks_mut(size)
+        .zip(refractory.par_chunks(size))
+        .zip(sums.par_chunks_mut(size))
+        .enumerate()
+        .for_each(|(b, ((v, r), s))| a.integrate_step(v, r, s, inputs, weights, n, b * size));
 }
 
 /// Step 3's test, `fires`, for every neuron, in neuron order. Spikes are rare (a dozen per
@@ -339,6 +369,14 @@ fn run_attempt<A: FspinnArithmetic>(
         ..Default::default()
     };
     let mut inputs = std::mem::take(&mut ws.inputs);
+    // Training splits step 2 across threads for large layers; inference already runs one image
+    // per thread (evaluate.rs), so there it stays in one block.
+    let blocks = match &state {
+        State::Learning(_) => {
+            crate::presentation::integration_blocks(n, rayon::current_num_threads())
+        }
+        State::Frozen(..) => 1,
+    };
     for t in 0..a.steps() {
         // 1. Input spikes of this step.
         ws.gen.step(&mut inputs);
@@ -351,13 +389,14 @@ fn run_attempt<A: FspinnArithmetic>(
             State::Frozen(w, _) => w,
             State::Learning(l) => l.weights,
         };
-        a.integrate_step(
+        integrate(
+            a,
             &mut ws.v,
             &ws.refractory,
             &mut ws.input_sum,
             &inputs,
             weights,
-            n,
+            blocks,
         );
         if ws.pending_inhibition > 0 {
             // (a) off: the inhibitory layer relays last step's spikes now.

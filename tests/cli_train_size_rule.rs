@@ -1,0 +1,109 @@
+//! `fspinn train --size-rule`: which parameters follow the layer size, as recorded in the run's
+//! JSON (docs/baseline.md, "Parameters at other sizes"); the N = 400 values at N = 400 whatever
+//! the rule; clear errors for an unknown rule and for changing the rule of a resumed run.
+
+mod common;
+
+use common::{data_root, fspinn, stderr};
+
+/// The `params` of a short run with `extra` flags, or the failed output's stderr.
+fn params(root: &str, extra: &[&str]) -> Result<serde_json::Value, String> {
+    let mut args = vec![
+        "train",
+        "--data-dir",
+        root,
+        "--train-samples",
+        "10",
+        "--test-samples",
+        "5",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = fspinn(&args);
+    if !o.status.success() {
+        return Err(stderr(&o));
+    }
+    let out = String::from_utf8_lossy(&o.stdout);
+    let j: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    Ok(j["params"].clone())
+}
+
+#[test]
+fn size_rule_scales_the_right_parameters_and_is_the_identity_at_n400() {
+    let Some(root) = data_root() else {
+        eprintln!("note: FSPINN_DATA unset, skipping the --size-rule test");
+        return;
+    };
+    let root = root.to_str().unwrap();
+    let baseline = |extra: &[&str]| {
+        let p = params(root, extra).unwrap();
+        let b = &p["baseline"];
+        (
+            b["inh"]["w_ie"].as_f64().unwrap(),
+            b["exc"]["theta_plus"].as_f64().unwrap() as f32,
+        )
+    };
+    // Default for the baseline: inhibition x 400 / N.
+    assert_eq!(baseline(&["--neurons", "100"]), (68.0, 0.05));
+    assert_eq!(baseline(&["--neurons", "400"]), (17.0, 0.05));
+    assert_eq!(
+        baseline(&["--neurons", "100", "--size-rule", "off"]),
+        (17.0, 0.05)
+    );
+    assert_eq!(
+        baseline(&["--neurons", "100", "--size-rule", "threshold"]),
+        (17.0, 0.0125)
+    );
+    assert_eq!(
+        baseline(&["--neurons", "400", "--size-rule", "both"]),
+        (17.0, 0.05)
+    );
+    // --set overrides what the rule gives.
+    assert_eq!(
+        baseline(&["--neurons", "100", "--set", "inh.w_ie=30"]),
+        (30.0, 0.05)
+    );
+    // FSpiNN: off by default.
+    let fspinn_p = |extra: &[&str]| {
+        let mut args = vec!["--variant", "fspinn", "--neurons", "100"];
+        args.extend_from_slice(extra);
+        let p = params(root, &args).unwrap();
+        let f = &p["fspinn"];
+        (
+            f["inhibition_mv"].as_f64().unwrap() as f32,
+            f["theta_plus_mv"].as_f64().unwrap() as f32,
+        )
+    };
+    assert_eq!(fspinn_p(&[]), (17.5, 0.05));
+    assert_eq!(fspinn_p(&["--size-rule", "both"]), (70.0, 0.0125));
+}
+
+#[test]
+fn unknown_rules_and_rule_changes_on_resume_are_refused() {
+    let Some(root) = data_root() else {
+        eprintln!("note: FSPINN_DATA unset, skipping the --size-rule error test");
+        return;
+    };
+    let root = root.to_str().unwrap();
+    let err = params(root, &["--size-rule", "most"]).unwrap_err();
+    assert!(
+        err.contains("most") && err.contains("inhibition") && !err.contains("panicked"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ckpt = dir.path().join("r.ckpt");
+    let ckpt = ckpt.to_str().unwrap();
+    params(root, &["--out", ckpt, "--stop-after", "3"]).unwrap();
+    let o = fspinn(&[
+        "train",
+        "--resume",
+        ckpt,
+        "--data-dir",
+        root,
+        "--size-rule",
+        "off",
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("--size-rule") && e.contains("resumed"), "{e}");
+}

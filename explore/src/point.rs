@@ -11,6 +11,7 @@ use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
 use fspinn_model::network::NetworkParams;
 use fspinn_model::params::BaselineParams;
 use fspinn_model::precision::{Precision, Quantize};
+use fspinn_model::size_rule::{self, SizeRule};
 use fspinn_model::{RunConfig, Variant};
 use fspinn_sim::dram::DramKind;
 use fspinn_sim::HwConfig;
@@ -157,13 +158,21 @@ impl NetworkPoint {
             Variant::Baseline => {
                 let mut p = BaselineParams::default();
                 p.timing.presentation_ms = self.presentation_ms;
-                NetworkParams::Baseline(p)
+                NetworkParams::Baseline(size_rule::baseline_for_size(
+                    p,
+                    self.neurons,
+                    SizeRule::default_for(self.variant),
+                ))
             }
             Variant::Fspinn => {
-                let mut p = FspinnParams {
-                    presentation_ms: self.presentation_ms,
-                    ..Default::default()
-                };
+                let mut p = size_rule::fspinn_for_size(
+                    FspinnParams {
+                        presentation_ms: self.presentation_ms,
+                        ..Default::default()
+                    },
+                    self.neurons,
+                    SizeRule::default_for(self.variant),
+                );
                 match (self.precision(), self.quantize) {
                     (Precision::Fp32, _) => NetworkParams::FspinnF32(FspinnF32Params {
                         fspinn: p,

@@ -1,21 +1,32 @@
-//! Waveforms of the cycle model as a VCD file on the RTL's time axis: `$timescale 1 ps` (IEEE
-//! 1364 allows only 1, 10 or 100 of a unit), cycle `k` at `(k - origin) * period + period / 2`
-//! with the config's clock period in whole picoseconds and the origin the first cycle of the
-//! traced sample ([`Waves::with_origin`]): the rising edge at which the RTL's registers take
-//! cycle `k`'s values in its VCD (time 0 there is the low half of the cycle that samples
-//! `start`), so the two files change at the same timestamps; under the hierarchical names of the
-//! verilated RTL (`rtl/fspinn_top.v`): `TOP.fspinn_top.{busy, obs_phase, obs_timestep,
-//! spike_valid, spike_neuron, spike_mask, wupd_valid}`, and for every SRAM bank
+//! Waveforms of the cycle model on the RTL's time axis, as VCD or FST.
+//!
+//! Time: `$timescale 1 ps` (IEEE 1364 allows only 1, 10 or 100 of a unit), cycle `k` at
+//! `(k - origin) * period + period / 2` with the config's clock period in whole picoseconds and
+//! the origin the first cycle of the traced sample ([`Waves::with_origin`]): the rising edge at
+//! which the RTL's registers (and the testbench's inputs) take cycle `k`'s values in its trace
+//! (time 0 there is the low half of the cycle that samples `start`), so the two files change at
+//! the same timestamps.
+//!
+//! Names: the hierarchical names, widths and vector ranges of the verilated RTL
+//! (`rtl/fspinn_top.v`): `TOP.fspinn_top.{busy, obs_phase[4:0], obs_timestep[15:0],
+//! spike_valid, spike_neuron[15:0], spike_mask[PES-1:0], wupd_valid}`, with the weights in
+//! DRAM the DRAM port (`dram_req_valid`, `dram_req_ready`, `dram_req_write`,
+//! `dram_req_addr[39:0]`, `dram_req_bytes[15:0]`, `dram_req_wdata[64*DRAM_WORDS-1:0]`,
+//! `dram_resp_valid`, `dram_resp_rdata[64*DRAM_WORDS-1:0]`), and for every SRAM bank
 //! `TOP.fspinn_top.g_wbank[b].u_mem.{re, raddr, we, waddr, wdata}` and
-//! `TOP.fspinn_top.g_nbank[p].u_mem.{...}`, so a viewer shows the model and the RTL side by side
-//! under the same names. What only the model has (each unit's busy / stalled / idle state) is
-//! under `TOP.model`. Only changes are written.
+//! `TOP.fspinn_top.g_nbank[p].u_mem.{...}`, so a viewer overlays the model and the RTL under
+//! the same names. What only the model has (each unit's busy / stalled / idle state) is under
+//! `TOP.model`. Only changes are written. A [`ScopePattern`] keeps the signals whose full name
+//! matches it (`--vcd-scope`).
 
+use crate::accel::Accelerator;
 use crate::counters::{Activity, Unit};
-use crate::sram::{PortActivity, SramBank};
-use crate::weight_port::WeightPort;
-use std::io::Write;
-use vcd::{IdCode, TimescaleUnit, Value};
+use crate::sram::PortActivity;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use vcd::{IdCode, ReferenceIndex, TimescaleUnit, Value, VarType};
 
 /// Controller phases and their codes on `fspinn_top.ctrl.phase`.
 pub const PHASES: [&str; 17] = [
@@ -46,40 +57,238 @@ pub fn phase_code(name: &str) -> u64 {
         .unwrap_or(PHASES.len() - 1) as u64
 }
 
-struct Port {
-    re: IdCode,
-    raddr: IdCode,
-    we: IdCode,
-    waddr: IdCode,
-    wdata: IdCode,
-    width: u32,
-    last: Option<PortActivity>,
-}
-
 /// Output-port values of the current cycle that the model has no other record of.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Observed {
-    /// Group whose neurons fired in this cycle, and which lanes (bit p: PE p).
+    /// Group whose neurons fired in this cycle.
     pub spike_group: u32,
-    pub spike_mask: u64,
+    /// Which PEs fired: bit `p % 64` of word `p / 64` is PE `p` (any number of PEs).
+    pub spike_mask: Vec<u64>,
     /// The STDP unit writes a weight in this cycle.
     pub wupd_valid: bool,
 }
 
-pub struct Waves {
-    out: vcd::Writer<Box<dyn Write>>,
-    busy: IdCode,
-    phase: IdCode,
-    timestep: IdCode,
-    units: [IdCode; 4],
-    spike_valid: IdCode,
-    spike_neuron: IdCode,
-    spike_mask: IdCode,
-    wupd_valid: IdCode,
-    pes: u32,
-    wsram: Vec<Port>,
-    nsram: Vec<Port>,
+impl Observed {
+    /// PE `pe` of group `group` fired in this cycle.
+    pub fn fire(&mut self, group: u32, pe: usize) {
+        self.spike_group = group;
+        let w = pe / 64;
+        if self.spike_mask.len() <= w {
+            self.spike_mask.resize(w + 1, 0);
+        }
+        self.spike_mask[w] |= 1u64 << (pe % 64);
+    }
+
+    /// Whether any PE fired (`spike_valid`).
+    pub fn any_spike(&self) -> bool {
+        self.spike_mask.iter().any(|&w| w != 0)
+    }
+
+    /// Back to "nothing happened" for the next cycle, keeping the mask's allocation.
+    pub fn clear(&mut self) {
+        self.spike_group = 0;
+        self.spike_mask.iter_mut().for_each(|w| *w = 0);
+        self.wupd_valid = false;
+    }
+}
+
+/// Errors of writing waveforms.
+#[derive(Debug, thiserror::Error)]
+pub enum WavesError {
+    /// Creating or writing the file failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The FST writer failed.
+    #[error("{path}: writing FST: {message}")]
+    Fst { path: PathBuf, message: String },
+    /// A scope pattern that no signal of the model's waveform matches.
+    #[error("--vcd-scope {pattern:?} matches no signal of the cycle model's waveform (names look like TOP.fspinn_top.g_wbank[0].u_mem.we)")]
+    NoMatch { pattern: String },
+    /// An empty scope pattern.
+    #[error("--vcd-scope: the pattern is empty (use e.g. '*wbank*')")]
+    EmptyPattern,
+}
+
+/// A `--vcd-scope` pattern: a glob over full hierarchical names (`TOP.fspinn_top.busy`), `*`
+/// any run of characters (dots included), `?` one character, everything else literal (so
+/// `g_wbank[3]` is the bank's scope name, not a character class).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScopePattern(String);
+
+impl ScopePattern {
+    /// Refuses an empty pattern.
+    pub fn new(pattern: &str) -> Result<Self, WavesError> {
+        if pattern.is_empty() {
+            return Err(WavesError::EmptyPattern);
+        }
+        Ok(ScopePattern(pattern.to_string()))
+    }
+
+    /// The pattern as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the full hierarchical name `name` matches.
+    pub fn matches(&self, name: &str) -> bool {
+        glob(self.0.as_bytes(), name.as_bytes())
+    }
+}
+
+/// `*` / `?` glob match, iterative with one backtrack point (linear in practice).
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) && p[pi] != b'*' {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, si));
+            pi += 1;
+        } else if let Some((sp, ss)) = star {
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+/// File format of the waveforms (`--waves`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum WaveFormat {
+    /// Value change dump (IEEE 1364), text.
+    #[default]
+    Vcd,
+    /// GTKWave's compressed Fast Signal Trace format.
+    Fst,
+}
+
+impl WaveFormat {
+    /// File extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            WaveFormat::Vcd => "vcd",
+            WaveFormat::Fst => "fst",
+        }
+    }
+}
+
+impl std::str::FromStr for WaveFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "vcd" => Ok(WaveFormat::Vcd),
+            "fst" => Ok(WaveFormat::Fst),
+            _ => Err(format!("unknown waveform format {s:?} (vcd or fst)")),
+        }
+    }
+}
+
+/// What to record: the cycles, the signals, the format.
+#[derive(Clone, Debug, Default)]
+pub struct WaveOptions {
+    /// Cycles recorded (a window: whole runs of big networks would take gigabytes).
+    pub window: Range<u64>,
+    /// Only the signals whose full name matches (all when `None`).
+    pub scope: Option<ScopePattern>,
+    /// VCD or FST.
+    pub format: WaveFormat,
+}
+
+/// One declared signal.
+struct Decl {
+    scope: Vec<String>,
+    name: String,
+    width: u32,
+    /// Declared as a vector `[width-1:0]` in the RTL (even of width 1).
+    ranged: bool,
+}
+
+impl Decl {
+    fn full_name(&self) -> String {
+        let mut s = self.scope.join(".");
+        s.push('.');
+        s.push_str(&self.name);
+        s
+    }
+}
+
+type FstBody = fst_writer::FstBodyWriter<BufWriter<File>>;
+
+enum Out {
+    Vcd(vcd::Writer<Box<dyn Write>>),
+    Fst(Box<FstBody>),
+}
+
+/// FST value changes are buffered in memory; written out at this size.
+const FST_FLUSH_BYTES: usize = 16 << 20;
+
+/// Handle of a written signal in its file.
+#[derive(Clone, Copy)]
+enum Handle {
+    Vcd(IdCode),
+    Fst(fst_writer::FstSignalId),
+}
+
+/// Slots of the signals every trace has (indices into `Waves::slots`).
+#[derive(Clone, Copy)]
+struct Fixed {
+    busy: usize,
+    phase: usize,
+    timestep: usize,
+    units: [usize; 4],
+    spike_valid: usize,
+    spike_neuron: usize,
+    spike_mask: usize,
+    wupd_valid: usize,
+}
+
+/// DRAM port slots (weights in DRAM).
+#[derive(Clone, Copy)]
+struct DramSlots {
+    req_valid: usize,
+    req_ready: usize,
+    req_write: usize,
+    req_addr: usize,
+    req_bytes: usize,
+    req_wdata: usize,
+    resp_valid: usize,
+    resp_rdata: usize,
+}
+
+/// One bank's port slots.
+#[derive(Clone, Copy)]
+struct PortSlots {
+    re: usize,
+    raddr: usize,
+    we: usize,
+    waddr: usize,
+    wdata: usize,
+}
+
+struct Slot {
+    width: u32,
+    handle: Option<Handle>,
+    /// Last written value, 64 bits a word (empty: none written yet).
     last: Vec<u64>,
+}
+
+/// The model's waveform writer ([`Accelerator::set_waves`]).
+pub struct Waves {
+    out: Out,
+    path: PathBuf,
+    slots: Vec<Slot>,
+    fixed: Fixed,
+    dram: Option<DramSlots>,
+    wsram: Vec<PortSlots>,
+    nsram: Vec<PortSlots>,
     started: bool,
     /// Cycles recorded are `from..until`.
     from: u64,
@@ -88,231 +297,510 @@ pub struct Waves {
     period_ps: u64,
     /// The cycle at time 0.
     origin: u64,
+    /// Scratch for the bits of one value.
+    scratch: Vec<u8>,
+    /// The first write error (reported by `finish`).
+    error: Option<WavesError>,
 }
 
-/// `v` as `width` bits, most significant first; bits above 63 are zero (`spike_mask` of more
-/// than 64 PEs).
-fn bits(v: u64, width: u32) -> Vec<Value> {
-    (0..width)
-        .rev()
-        .map(|b| {
-            if b < 64 && (v >> b) & 1 == 1 {
-                Value::V1
-            } else {
-                Value::V0
+/// Collects the declarations and hands out slot numbers.
+#[derive(Default)]
+struct Table {
+    decls: Vec<Decl>,
+}
+
+impl Table {
+    fn add(&mut self, scope: &[&str], name: &str, width: u32, ranged: bool) -> usize {
+        self.decls.push(Decl {
+            scope: scope.iter().map(|s| s.to_string()).collect(),
+            name: name.to_string(),
+            width: width.max(1),
+            ranged,
+        });
+        self.decls.len() - 1
+    }
+    fn bit(&mut self, scope: &[&str], name: &str) -> usize {
+        self.add(scope, name, 1, false)
+    }
+    fn vec(&mut self, scope: &[&str], name: &str, width: u32) -> usize {
+        self.add(scope, name, width, true)
+    }
+}
+
+/// Every signal of the model's waveform and the slots of each.
+struct Signals {
+    table: Table,
+    fixed: Fixed,
+    dram: Option<DramSlots>,
+    wsram: Vec<PortSlots>,
+    nsram: Vec<PortSlots>,
+}
+
+impl Signals {
+    fn of(acc: &Accelerator) -> Self {
+        let mut t = Table::default();
+        let model = ["TOP", "model"];
+        let mut units = [0usize; 4];
+        for u in Unit::ALL {
+            units[u as usize] = t.vec(&model, &format!("{}_activity", u.name()), 2);
+        }
+        let top = ["TOP", "fspinn_top"];
+        let pes = acc.neuron_banks().len() as u32;
+        let fixed = Fixed {
+            busy: t.bit(&top, "busy"),
+            phase: t.vec(&top, "obs_phase", 5),
+            timestep: t.vec(&top, "obs_timestep", 16),
+            spike_valid: t.bit(&top, "spike_valid"),
+            spike_neuron: t.vec(&top, "spike_neuron", 16),
+            spike_mask: t.vec(&top, "spike_mask", pes),
+            wupd_valid: t.bit(&top, "wupd_valid"),
+            units,
+        };
+        let layout = acc.layout();
+        let dram = (!layout.on_chip).then(|| {
+            let data = 64 * layout.words_per_chunk as u32;
+            DramSlots {
+                req_valid: t.bit(&top, "dram_req_valid"),
+                req_ready: t.bit(&top, "dram_req_ready"),
+                req_write: t.bit(&top, "dram_req_write"),
+                req_addr: t.vec(&top, "dram_req_addr", 40),
+                req_bytes: t.vec(&top, "dram_req_bytes", 16),
+                req_wdata: t.vec(&top, "dram_req_wdata", data),
+                resp_valid: t.bit(&top, "dram_resp_valid"),
+                resp_rdata: t.vec(&top, "dram_resp_rdata", data),
             }
-        })
-        .collect()
+        });
+        let mut ports = |banks: &[crate::sram::SramBank], gen: &str| -> Vec<PortSlots> {
+            banks
+                .iter()
+                .enumerate()
+                .map(|(k, b)| {
+                    let g = format!("{gen}[{k}]");
+                    let scope = ["TOP", "fspinn_top", g.as_str(), "u_mem"];
+                    let a = addr_bits(b.depth());
+                    PortSlots {
+                        re: t.bit(&scope, "re"),
+                        raddr: t.vec(&scope, "raddr", a),
+                        we: t.bit(&scope, "we"),
+                        waddr: t.vec(&scope, "waddr", a),
+                        wdata: t.vec(&scope, "wdata", b.word_bits()),
+                    }
+                })
+                .collect()
+        };
+        let wsram = ports(acc.weight_port().banks(), "g_wbank");
+        let nsram = ports(acc.neuron_banks(), "g_nbank");
+        Signals {
+            table: t,
+            fixed,
+            dram,
+            wsram,
+            nsram,
+        }
+    }
+}
+
+/// Address bits of a bank of `depth` words, as the RTL's `ADDR_BITS` (`$clog2`, at least 1).
+fn addr_bits(depth: u32) -> u32 {
+    32 - depth.max(2).saturating_sub(1).leading_zeros()
 }
 
 impl Waves {
-    /// Declares every signal. `window` limits recording to a range of cycles (whole runs of
-    /// big networks would take gigabytes).
-    pub fn new(
-        sink: Box<dyn Write>,
-        clock_mhz: f64,
-        wsram: &[SramBank],
-        nsram: &[SramBank],
-        window: std::ops::Range<u64>,
-    ) -> std::io::Result<Self> {
-        let mut out = vcd::Writer::new(sink);
-        let period_ps = (1e6 / clock_mhz).round().max(1.0) as u64;
-        out.timescale(1, TimescaleUnit::PS)?;
-        out.add_module("TOP")?;
-        out.add_module("model")?;
-        let mut units = Vec::new();
-        for u in Unit::ALL {
-            units.push(out.add_wire(2, &format!("{}_activity", u.name()))?);
-        }
-        let units: [IdCode; 4] = [units[0], units[1], units[2], units[3]];
-        out.upscope()?;
-        out.add_module("fspinn_top")?;
-        let busy = out.add_wire(1, "busy")?;
-        let phase = out.add_wire(5, "obs_phase")?;
-        let timestep = out.add_wire(16, "obs_timestep")?;
-        let spike_valid = out.add_wire(1, "spike_valid")?;
-        let spike_neuron = out.add_wire(16, "spike_neuron")?;
-        let spike_mask = out.add_wire(nsram.len() as u32, "spike_mask")?;
-        let wupd_valid = out.add_wire(1, "wupd_valid")?;
-        let ports = |out: &mut vcd::Writer<Box<dyn Write>>,
-                     banks: &[SramBank],
-                     scope: &str|
-         -> std::io::Result<Vec<Port>> {
-            let mut v = Vec::new();
-            for (k, b) in banks.iter().enumerate() {
-                out.add_module(&format!("{scope}[{k}]"))?;
-                out.add_module("u_mem")?;
-                let abits = 32 - b.depth().max(2).saturating_sub(1).leading_zeros();
-                v.push(Port {
-                    re: out.add_wire(1, "re")?,
-                    raddr: out.add_wire(abits, "raddr")?,
-                    we: out.add_wire(1, "we")?,
-                    waddr: out.add_wire(abits, "waddr")?,
-                    wdata: out.add_wire(b.word_bits(), "wdata")?,
-                    width: abits,
-                    last: None,
-                });
-                out.upscope()?;
-                out.upscope()?;
-            }
-            Ok(v)
+    /// The full hierarchical names of every signal the model's waveform of `acc` can hold
+    /// (what a [`ScopePattern`] is matched against).
+    pub fn signal_names(acc: &Accelerator) -> Vec<String> {
+        Signals::of(acc).table.decls.iter().map(Decl::full_name).collect()
+    }
+
+    /// A waveform of `acc`'s signals at `path` (VCD or FST by `opts.format`), recording the
+    /// cycles of `opts.window` and the signals matching `opts.scope` (an error when none does).
+    pub fn create(path: &Path, acc: &Accelerator, opts: &WaveOptions) -> Result<Self, WavesError> {
+        let io = |source| WavesError::Io {
+            path: path.to_path_buf(),
+            source,
         };
-        let wsram = ports(&mut out, wsram, "g_wbank")?;
-        let nsram = ports(&mut out, nsram, "g_nbank")?;
-        out.upscope()?;
-        out.upscope()?;
-        out.enddefinitions()?;
-        let pes = nsram.len() as u32;
-        Ok(Waves {
-            out,
-            busy,
-            phase,
-            timestep,
-            units,
-            spike_valid,
-            spike_neuron,
-            spike_mask,
-            wupd_valid,
-            pes,
+        let period_ps = (1e6 / acc.config().clock_mhz).round().max(1.0) as u64;
+        let Signals {
+            table: t,
+            fixed,
+            dram,
             wsram,
             nsram,
-            last: vec![u64::MAX; 12],
+        } = Signals::of(acc);
+        let keep: Vec<bool> = t
+            .decls
+            .iter()
+            .map(|d| opts.scope.as_ref().is_none_or(|p| p.matches(&d.full_name())))
+            .collect();
+        if let Some(p) = &opts.scope {
+            if !keep.iter().any(|&k| k) {
+                return Err(WavesError::NoMatch {
+                    pattern: p.as_str().to_string(),
+                });
+            }
+        }
+        let (out, handles) = match opts.format {
+            WaveFormat::Vcd => {
+                let file = File::create(path).map_err(io)?;
+                let mut w = vcd::Writer::new(Box::new(BufWriter::new(file)) as Box<dyn Write>);
+                let handles = declare_vcd(&mut w, &t.decls, &keep).map_err(io)?;
+                (Out::Vcd(w), handles)
+            }
+            WaveFormat::Fst => {
+                let fst = |e: fst_writer::FstWriteError| WavesError::Fst {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                };
+                let info = fst_writer::FstInfo {
+                    start_time: 0,
+                    timescale_exponent: -12,
+                    version: format!("fspinn-sim {}", env!("CARGO_PKG_VERSION")),
+                    date: String::new(),
+                    file_type: fst_writer::FstFileType::Verilog,
+                };
+                let mut h = fst_writer::open_fst(path, &info).map_err(fst)?;
+                let handles = declare_fst(&mut h, &t.decls, &keep).map_err(fst)?;
+                (Out::Fst(Box::new(h.finish().map_err(fst)?)), handles)
+            }
+        };
+        let slots = t
+            .decls
+            .iter()
+            .zip(handles)
+            .map(|(d, handle)| Slot {
+                width: d.width,
+                handle,
+                last: Vec::new(),
+            })
+            .collect();
+        Ok(Waves {
+            out,
+            path: path.to_path_buf(),
+            slots,
+            fixed,
+            dram,
+            wsram,
+            nsram,
             started: false,
-            from: window.start,
-            until: window.end,
+            from: opts.window.start,
+            until: opts.window.end,
             period_ps,
             origin: 0,
+            scratch: Vec::new(),
+            error: None,
         })
     }
 
     /// Puts cycle `cycle` at time 0 (the first cycle of the traced sample, as in the RTL's
-    /// VCD); cycles before it are not recorded.
+    /// trace); cycles before it are not recorded.
     pub fn with_origin(mut self, cycle: u64) -> Self {
         self.origin = cycle;
         self.from = self.from.max(cycle);
         self
     }
 
+    /// Signals written (those matching the scope pattern).
+    pub fn signals(&self) -> usize {
+        self.slots.iter().filter(|s| s.handle.is_some()).count()
+    }
+
     fn time(&self, cycle: u64) -> u64 {
         cycle.saturating_sub(self.origin) * self.period_ps + self.period_ps / 2
     }
 
-    fn vec(&mut self, slot: usize, id: IdCode, width: u32, v: u64) -> std::io::Result<()> {
-        if self.last[slot] != v {
-            self.last[slot] = v;
-            self.out.change_vector(id, bits(v, width))?;
-        }
-        Ok(())
-    }
-
-    fn port(
-        out: &mut vcd::Writer<Box<dyn Write>>,
-        p: &mut Port,
-        a: PortActivity,
-        wbits: u32,
-    ) -> std::io::Result<()> {
-        if p.last == Some(a) {
+    /// Writes `words` (64 bits a word, missing words zero) to `slot` if it changed.
+    fn set(&mut self, slot: usize, words: &[u64]) -> std::io::Result<()> {
+        let s = &mut self.slots[slot];
+        let Some(handle) = s.handle else {
+            return Ok(());
+        };
+        let n = (s.width as usize).div_ceil(64);
+        let same = !s.last.is_empty()
+            && (0..n).all(|k| s.last[k] == words.get(k).copied().unwrap_or(0));
+        if same {
             return Ok(());
         }
-        let old = p.last.unwrap_or(PortActivity {
-            read_enable: !a.read_enable,
-            read_addr: !a.read_addr,
-            write_enable: !a.write_enable,
-            write_addr: !a.write_addr,
-            write_data: !a.write_data,
-        });
-        if old.read_enable != a.read_enable {
-            out.change_scalar(p.re, a.read_enable)?;
+        s.last.resize(n, 0);
+        for (k, w) in s.last.iter_mut().enumerate() {
+            *w = words.get(k).copied().unwrap_or(0);
         }
-        if old.read_addr != a.read_addr {
-            out.change_vector(p.raddr, bits(a.read_addr as u64, p.width))?;
+        bit_string(&s.last, s.width, &mut self.scratch);
+        match (&mut self.out, handle) {
+            (Out::Vcd(w), Handle::Vcd(id)) => {
+                if s.width == 1 {
+                    w.change_scalar(id, self.scratch[0] == b'1')
+                } else {
+                    w.change_vector(
+                        id,
+                        self.scratch.iter().map(|&b| {
+                            if b == b'1' {
+                                Value::V1
+                            } else {
+                                Value::V0
+                            }
+                        }),
+                    )
+                }
+            }
+            (Out::Fst(w), Handle::Fst(id)) => w
+                .signal_change(id, &self.scratch)
+                .map_err(std::io::Error::other),
+            _ => unreachable!("handles come from the writer"),
         }
-        if old.write_enable != a.write_enable {
-            out.change_scalar(p.we, a.write_enable)?;
-        }
-        if old.write_addr != a.write_addr {
-            out.change_vector(p.waddr, bits(a.write_addr as u64, p.width))?;
-        }
-        if old.write_data != a.write_data {
-            out.change_vector(p.wdata, bits(a.write_data, wbits))?;
-        }
-        p.last = Some(a);
-        Ok(())
+    }
+
+    fn set1(&mut self, slot: usize, v: u64) -> std::io::Result<()> {
+        self.set(slot, &[v])
+    }
+
+    fn port(&mut self, p: PortSlots, a: PortActivity) -> std::io::Result<()> {
+        self.set1(p.re, a.read_enable as u64)?;
+        self.set1(p.raddr, a.read_addr as u64)?;
+        self.set1(p.we, a.write_enable as u64)?;
+        self.set1(p.waddr, a.write_addr as u64)?;
+        self.set1(p.wdata, a.write_data)
     }
 
     /// Records the signals of cycle `cycle` (called before the cycle's writes commit).
-    #[allow(clippy::too_many_arguments)]
-    pub fn sample(
-        &mut self,
-        cycle: u64,
-        phase: &str,
-        timestep: u32,
-        activity: &[Activity; 4],
-        weights: &WeightPort,
-        neuron_banks: &[SramBank],
-        obs: &Observed,
-    ) {
-        if cycle < self.from || cycle >= self.until {
+    pub fn sample(&mut self, acc: &Accelerator, cycle: u64, obs: &Observed) {
+        if cycle < self.from || cycle >= self.until || self.error.is_some() {
             return;
         }
-        // Write errors end recording silently here and surface in `finish`.
-        let _ = self.sample_inner(cycle, phase, timestep, activity, weights, neuron_banks, obs);
+        // The first write error ends recording and is reported by `finish`.
+        if let Err(source) = self.sample_inner(acc, cycle, obs) {
+            self.error = Some(WavesError::Io {
+                path: self.path.clone(),
+                source,
+            });
+        }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn sample_inner(
         &mut self,
+        acc: &Accelerator,
         cycle: u64,
-        phase: &str,
-        timestep: u32,
-        activity: &[Activity; 4],
-        weights: &WeightPort,
-        neuron_banks: &[SramBank],
         obs: &Observed,
     ) -> std::io::Result<()> {
-        self.out.timestamp(self.time(cycle))?;
+        let t = self.time(cycle);
+        match &mut self.out {
+            Out::Vcd(w) => w.timestamp(t)?,
+            Out::Fst(w) => {
+                if w.size() >= FST_FLUSH_BYTES {
+                    w.flush().map_err(std::io::Error::other)?;
+                }
+                w.time_change(t).map_err(std::io::Error::other)?
+            }
+        }
         self.started = true;
-        self.vec(0, self.phase, 5, phase_code(phase))?;
-        self.vec(1, self.timestep, 16, timestep as u64)?;
-        self.vec(7, self.busy, 1, (phase != "idle") as u64)?;
-        self.vec(8, self.spike_valid, 1, (obs.spike_mask != 0) as u64)?;
-        self.vec(9, self.spike_neuron, 16, obs.spike_group as u64)?;
-        self.vec(10, self.spike_mask, self.pes, obs.spike_mask)?;
-        self.vec(11, self.wupd_valid, 1, obs.wupd_valid as u64)?;
+        let f = self.fixed;
+        self.set1(f.phase, phase_code(acc.phase()))?;
+        self.set1(f.timestep, acc.timestep() as u64)?;
+        self.set1(f.busy, (acc.phase() != "idle") as u64)?;
+        self.set1(f.spike_valid, obs.any_spike() as u64)?;
+        self.set1(f.spike_neuron, obs.spike_group as u64)?;
+        self.set(f.spike_mask, &obs.spike_mask)?;
+        self.set1(f.wupd_valid, obs.wupd_valid as u64)?;
         for u in Unit::ALL {
-            let code = match activity[u as usize] {
+            let code = match acc.activity()[u as usize] {
                 Activity::Idle => 0,
                 Activity::Busy => 1,
                 Activity::Stalled => 2,
             };
-            self.vec(2 + u as usize, self.units[u as usize], 2, code)?;
+            self.set1(f.units[u as usize], code)?;
         }
-        for (p, b) in self.wsram.iter_mut().zip(weights.banks()) {
-            Self::port(&mut self.out, p, b.activity, b.word_bits())?;
+        if let Some(d) = self.dram {
+            let port = acc.weight_port().dram_port(cycle);
+            self.set1(d.req_valid, port.req_valid as u64)?;
+            self.set1(d.req_ready, port.req_ready as u64)?;
+            self.set1(d.req_write, port.req_write as u64)?;
+            self.set1(d.req_addr, port.req_addr)?;
+            self.set1(d.req_bytes, port.req_bytes as u64)?;
+            self.set(d.req_wdata, port.req_wdata)?;
+            self.set1(d.resp_valid, port.resp_valid as u64)?;
+            self.set(d.resp_rdata, port.resp_rdata)?;
         }
-        for (p, b) in self.nsram.iter_mut().zip(neuron_banks) {
-            Self::port(&mut self.out, p, b.activity, b.word_bits())?;
+        for k in 0..self.wsram.len() {
+            self.port(self.wsram[k], acc.weight_port().banks()[k].activity)?;
+        }
+        for k in 0..self.nsram.len() {
+            self.port(self.nsram[k], acc.neuron_banks()[k].activity)?;
         }
         Ok(())
     }
 
-    /// Writes the final timestamp and flushes.
-    pub fn finish(mut self, end_cycle: u64) -> std::io::Result<()> {
-        if self.started {
-            let end = self.time(end_cycle.min(self.until));
-            self.out.timestamp(end)?;
+    /// Writes the final timestamp, flushes and closes the file; reports the first write error.
+    pub fn finish(mut self, end_cycle: u64) -> Result<(), WavesError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
         }
-        self.out.flush()
+        let end = self.time(end_cycle.min(self.until));
+        let path = self.path.clone();
+        let io = |source| WavesError::Io {
+            path: path.clone(),
+            source,
+        };
+        match self.out {
+            Out::Vcd(mut w) => {
+                if self.started {
+                    w.timestamp(end).map_err(io)?;
+                }
+                w.flush().map_err(io)
+            }
+            Out::Fst(mut w) => {
+                let fst = |e: fst_writer::FstWriteError| WavesError::Fst {
+                    path: path.clone(),
+                    message: e.to_string(),
+                };
+                if self.started {
+                    w.time_change(end).map_err(fst)?;
+                }
+                let mut file = w.finish().map_err(fst)?;
+                file.flush().map_err(io)
+            }
+        }
     }
+}
+
+/// `words` as `width` ASCII bits, most significant first (bits beyond the words are zero).
+fn bit_string(words: &[u64], width: u32, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend((0..width as usize).rev().map(|b| {
+        let w = words.get(b / 64).copied().unwrap_or(0);
+        if (w >> (b % 64)) & 1 == 1 {
+            b'1'
+        } else {
+            b'0'
+        }
+    }));
+}
+
+/// The scopes to leave and enter between the declarations `prev` and `next`: (ups, downs).
+fn scope_steps<'a>(prev: &[String], next: &'a [String]) -> (usize, &'a [String]) {
+    let common = prev.iter().zip(next).take_while(|(a, b)| a == b).count();
+    (prev.len() - common, &next[common..])
+}
+
+/// Declares the kept signals (scopes of dropped ones are not written) and ends the header.
+fn declare_vcd(
+    w: &mut vcd::Writer<Box<dyn Write>>,
+    decls: &[Decl],
+    keep: &[bool],
+) -> std::io::Result<Vec<Option<Handle>>> {
+    w.timescale(1, TimescaleUnit::PS)?;
+    let mut open: Vec<String> = Vec::new();
+    let mut handles = Vec::with_capacity(decls.len());
+    for (d, &k) in decls.iter().zip(keep) {
+        if !k {
+            handles.push(None);
+            continue;
+        }
+        let (ups, downs) = scope_steps(&open, &d.scope);
+        for _ in 0..ups {
+            w.upscope()?;
+            open.pop();
+        }
+        for s in downs {
+            w.add_module(s)?;
+            open.push(s.clone());
+        }
+        let index = d
+            .ranged
+            .then_some(ReferenceIndex::Range(d.width as i32 - 1, 0));
+        handles.push(Some(Handle::Vcd(w.add_var(
+            VarType::Wire,
+            d.width,
+            &d.name,
+            index,
+        )?)));
+    }
+    for _ in 0..open.len() {
+        w.upscope()?;
+    }
+    w.enddefinitions()?;
+    Ok(handles)
+}
+
+/// [`declare_vcd`] for FST: the range is part of the name, as Verilator's FST writer has it.
+fn declare_fst(
+    w: &mut fst_writer::FstHeaderWriter<BufWriter<File>>,
+    decls: &[Decl],
+    keep: &[bool],
+) -> fst_writer::Result<Vec<Option<Handle>>> {
+    use fst_writer::{FstScopeType, FstSignalType, FstVarDirection, FstVarType};
+    let mut open: Vec<String> = Vec::new();
+    let mut handles = Vec::with_capacity(decls.len());
+    for (d, &k) in decls.iter().zip(keep) {
+        if !k {
+            handles.push(None);
+            continue;
+        }
+        let (ups, downs) = scope_steps(&open, &d.scope);
+        for _ in 0..ups {
+            w.up_scope()?;
+            open.pop();
+        }
+        for s in downs {
+            w.scope(s, "", FstScopeType::Module)?;
+            open.push(s.clone());
+        }
+        let name = if d.ranged {
+            format!("{} [{}:0]", d.name, d.width - 1)
+        } else {
+            d.name.clone()
+        };
+        let id = w.var(
+            name,
+            FstSignalType::bit_vec(d.width),
+            FstVarType::Wire,
+            FstVarDirection::Implicit,
+            None,
+        )?;
+        handles.push(Some(Handle::Fst(id)));
+    }
+    for _ in 0..open.len() {
+        w.up_scope()?;
+    }
+    Ok(handles)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn vectors_wider_than_64_bits_are_zero_extended() {
-        let v = super::bits(0b101, 130);
-        assert_eq!(v.len(), 130);
-        assert!(v[..127].iter().all(|b| *b == vcd::Value::V0));
-        assert_eq!(v[127..], [vcd::Value::V1, vcd::Value::V0, vcd::Value::V1]);
+    fn vectors_wider_than_64_bits_keep_every_word() {
+        let mut s = Vec::new();
+        bit_string(&[0b101, 0b1], 130, &mut s);
+        assert_eq!(s.len(), 130);
+        assert_eq!(s[130 - 65], b'1', "bit 64 (PE 64) is set");
+        assert_eq!(&s[127..], b"101");
+        assert_eq!(s.iter().filter(|&&b| b == b'1').count(), 3);
+        bit_string(&[0b101], 130, &mut s);
+        assert_eq!(s.iter().filter(|&&b| b == b'1').count(), 2, "missing words zero");
+    }
+
+    #[test]
+    fn glob_patterns() {
+        let p = |s: &str| ScopePattern::new(s).unwrap();
+        assert!(p("*wbank*").matches("TOP.fspinn_top.g_wbank[3].u_mem.we"));
+        assert!(p("TOP.fspinn_top.g_wbank[3]*").matches("TOP.fspinn_top.g_wbank[3].u_mem.we"));
+        assert!(!p("TOP.fspinn_top.g_wbank[3]*").matches("TOP.fspinn_top.g_wbank[2].u_mem.we"));
+        assert!(p("*.u_mem.?e").matches("TOP.fspinn_top.g_nbank[0].u_mem.we"));
+        assert!(!p("*.u_mem.?e").matches("TOP.fspinn_top.g_nbank[0].u_mem.wdata"));
+        assert!(p("TOP.fspinn_top.busy").matches("TOP.fspinn_top.busy"));
+        assert!(!p("TOP.fspinn_top.busy").matches("TOP.fspinn_top.busy2"));
+        assert!(p("*").matches(""));
+        assert!(p("a*b*c").matches("aXXbYYbc"));
+        assert!(!p("a*b*c").matches("aXXbYYbd"));
+        assert!(ScopePattern::new("").is_err());
+    }
+
+    #[test]
+    fn scope_steps_leave_and_enter() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let (a, b) = (s(&["TOP", "model"]), s(&["TOP", "fspinn_top", "g"]));
+        let (ups, downs) = scope_steps(&a, &b);
+        assert_eq!(ups, 1);
+        assert_eq!(downs, &b[1..]);
     }
 }

@@ -14,7 +14,7 @@ use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, labels};
 use fspinn_sim::energy::EnergyTable;
 use fspinn_sim::hardware::HardwareSummary;
-use fspinn_sim::waves::Waves;
+use fspinn_sim::waves::{ScopePattern, WaveFormat, WaveOptions, Waves};
 use fspinn_sim::{Accelerator, HwConfig};
 use fspinn_testbench::cosim::{compare_sample_traced, CosimMismatch, CosimTotals, RtlAccelerator};
 use serde_json::json;
@@ -61,6 +61,15 @@ pub struct CosimArgs {
     /// First cycle of the first sample recorded (cycle 0 = the one that samples `start`).
     #[arg(long, default_value_t = 0)]
     pub vcd_from: u64,
+    /// Only the signals whose hierarchical name matches this glob, in both waveforms (`*` any
+    /// run of characters, `?` one, brackets literal): e.g. '*wbank*',
+    /// 'TOP.fspinn_top.g_wbank[3]*', 'TOP.fspinn_top.dram_*'.
+    #[arg(long, value_name = "PATTERN")]
+    pub vcd_scope: Option<String>,
+    /// Waveform format: vcd, or fst (GTKWave's compressed format; the RTL is verilated with
+    /// --trace-fst, a separate cached build).
+    #[arg(long, value_name = "FORMAT", default_value = "vcd")]
+    pub waves: WaveFormat,
     /// Continue after a mismatch (report them all) instead of stopping at the first.
     #[arg(long)]
     pub keep_going: bool,
@@ -153,21 +162,47 @@ fn images(a: &CosimArgs) -> Result<Dataset> {
 
 fn model_waves(
     acc: &Accelerator,
-    cfg: &HwConfig,
+    a: &CosimArgs,
     path: &Path,
     window: std::ops::Range<u64>,
     origin: u64,
 ) -> Result<Waves> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    Ok(Waves::new(
-        Box::new(std::io::BufWriter::new(file)),
-        cfg.clock_mhz,
-        acc.weight_port().banks(),
-        acc.neuron_banks(),
+    let opts = WaveOptions {
         window,
-    )?
-    .with_origin(origin))
+        scope: scope(a)?,
+        format: a.waves,
+    };
+    Ok(Waves::create(path, acc, &opts)?.with_origin(origin))
+}
+
+fn scope(a: &CosimArgs) -> Result<Option<ScopePattern>> {
+    Ok(a.vcd_scope.as_deref().map(ScopePattern::new).transpose()?)
+}
+
+/// Signals of each side's waveform that `--vcd-scope` keeps (model, RTL); a side with none
+/// writes no file, and a pattern that keeps none on either side is an error.
+fn scoped_signals(a: &CosimArgs, model: &Accelerator, rtl: &mut RtlAccelerator) -> Result<(usize, usize)> {
+    let Some(p) = scope(a)? else {
+        return Ok((1, 1));
+    };
+    let m = Waves::signal_names(model)
+        .iter()
+        .filter(|n| p.matches(n))
+        .count();
+    rtl.rtl().set_trace_scope(Some(p.clone()));
+    let r = match rtl.rtl().traced_signals() {
+        Ok(v) => v.len(),
+        Err(fspinn_testbench::TraceError::NoMatch { .. }) => 0,
+        Err(e) => return Err(e.into()),
+    };
+    if m == 0 && r == 0 {
+        bail!(
+            "--vcd-scope {:?} matches no signal of either waveform (names look like \
+             TOP.fspinn_top.busy, TOP.fspinn_top.g_wbank[0].u_mem.we, TOP.model.pe_array_activity)",
+            p.as_str()
+        );
+    }
+    Ok((m, r))
 }
 
 fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
@@ -203,7 +238,8 @@ fn trace_mismatch(
     cycle: u64,
 ) -> Result<(PathBuf, PathBuf)> {
     let mut model = Accelerator::new(&s.cfg, &s.net, s.net.params().formats.weight_bits as u32)?;
-    let mut rtl = RtlAccelerator::open(&model, None)?;
+    let mut rtl = RtlAccelerator::open_for(&model, a.waves, None)?;
+    let (model_signals, rtl_signals) = scoped_signals(a, &model, &mut rtl)?;
     if a.inject_weight_fault {
         inject_fault(&mut model);
     }
@@ -221,17 +257,20 @@ fn trace_mismatch(
     }
     let idx = a.offset + k;
     let window = cycle.saturating_sub(BEFORE)..cycle + AFTER;
-    let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.vcd"));
-    let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.vcd"));
+    let ext = a.waves.extension();
+    let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.{ext}"));
+    let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.{ext}"));
     let start = model.cycle();
-    let w = model_waves(
-        &model,
-        &s.cfg,
-        &mpath,
-        start + window.start..start + window.end,
-        start,
-    )?;
-    model.set_waves(Some(w));
+    if model_signals > 0 {
+        let w = model_waves(
+            &model,
+            a,
+            &mpath,
+            start + window.start..start + window.end,
+            start,
+        )?;
+        model.set_waves(Some(w));
+    }
     compare_sample_traced(
         k as u64,
         &mut model,
@@ -239,7 +278,7 @@ fn trace_mismatch(
         data.image(idx),
         sample_seed(s.seed, a.train, idx),
         a.train,
-        Some((&rpath, window)),
+        (rtl_signals > 0).then_some((rpath.as_path(), window)),
     )?;
     if let Some(w) = model.take_waves() {
         w.finish(model.cycle())?;
@@ -269,19 +308,25 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let mut model = Accelerator::new(&s.cfg, &s.net, bits)?;
     let hardware = HardwareSummary::new(&s.cfg, &config_source(&a.config), model.layout());
     let load_started = Instant::now();
-    let mut rtl = RtlAccelerator::open(&model, Some(&build_progress))?;
+    let mut rtl = RtlAccelerator::open_for(&model, a.waves, Some(&build_progress))?;
     let load_seconds = load_started.elapsed().as_secs_f64();
+    let (model_signals, rtl_signals) = if waves {
+        scoped_signals(&a, &model, &mut rtl)?
+    } else {
+        (0, 0)
+    };
     if a.inject_weight_fault {
         inject_fault(&mut model);
     }
-    let model_vcd = a.vcd.join("model.vcd");
-    let rtl_vcd = a.vcd.join("rtl.vcd");
+    let ext = a.waves.extension();
+    let model_vcd = a.vcd.join(format!("model.{ext}"));
+    let rtl_vcd = a.vcd.join(format!("rtl.{ext}"));
     let first = model.cycle();
     let window = a.vcd_from..a.vcd_from.saturating_add(a.vcd_cycles);
-    if waves {
+    if model_signals > 0 {
         let w = model_waves(
             &model,
-            &s.cfg,
+            &a,
             &model_vcd,
             first + window.start..first + window.end,
             first,
@@ -298,7 +343,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let bar = samples_bar(a.samples as u64, 0, "cosim");
     for k in 0..a.samples {
         let idx = a.offset + k;
-        let trace = (k == 0 && waves).then_some((rtl_vcd.as_path(), window.clone()));
+        let trace = (k == 0 && rtl_signals > 0).then_some((rtl_vcd.as_path(), window.clone()));
         let (m, t) = compare_sample_traced(
             k as u64,
             &mut model,
@@ -380,9 +425,15 @@ pub fn run(a: CosimArgs) -> Result<()> {
         "wall_seconds": wall,
         "wall_seconds_per_sample": wall / done as f64,
         "rtl_load_seconds": load_seconds,
-        "vcd_model": waves.then_some(&model_vcd),
-        "vcd_rtl": waves.then_some(&rtl_vcd),
+        "vcd_model": (model_signals > 0).then_some(&model_vcd),
+        "vcd_rtl": (rtl_signals > 0).then_some(&rtl_vcd),
+        "waves_format": a.waves.extension(),
     });
+    if let (true, Some(p)) = (waves, &a.vcd_scope) {
+        out["vcd_scope"] = json!(p);
+        out["vcd_signals_model"] = json!(model_signals);
+        out["vcd_signals_rtl"] = json!(rtl_signals);
+    }
     if let Some((m, r)) = &mismatch_vcds {
         out["vcd_mismatch_model"] = json!(m);
         out["vcd_mismatch_rtl"] = json!(r);
@@ -412,10 +463,14 @@ pub fn run(a: CosimArgs) -> Result<()> {
         wall / done as f64
     );
     if waves {
+        let files: Vec<String> = [(model_signals, &model_vcd), (rtl_signals, &rtl_vcd)]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(_, p)| p.display().to_string())
+            .collect();
         text += &format!(
-            "  waveforms: {} and {} (cycles {}..{} of the first sample)\n",
-            model_vcd.display(),
-            rtl_vcd.display(),
+            "  waveforms: {} (cycles {}..{} of the first sample)\n",
+            files.join(" and "),
             window.start,
             window.end
         );

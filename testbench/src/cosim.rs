@@ -162,11 +162,21 @@ impl RtlAccelerator {
         model: &Accelerator,
         progress: Option<crate::builder::Progress>,
     ) -> Result<Self, crate::RtlError> {
+        Self::open_for(model, fspinn_sim::waves::WaveFormat::Vcd, progress)
+    }
+
+    /// [`open`](Self::open) on an RTL model that traces `format` (an FST model is its own
+    /// build).
+    pub fn open_for(
+        model: &Accelerator,
+        format: fspinn_sim::waves::WaveFormat,
+        progress: Option<crate::builder::Progress>,
+    ) -> Result<Self, crate::RtlError> {
         let design = fspinn_sim::rtl_params::design(model)?;
         let cfg = model.config();
         let layout = model.layout();
         let period_ps = (1e6 / cfg.clock_mhz).round() as u64;
-        let mut rtl = Rtl::open(&design.structure, period_ps, progress)?;
+        let mut rtl = Rtl::open_for(&design.structure, period_ps, format, progress)?;
         rtl.reset();
         let c = model.consts();
         let p = model.params();

@@ -32,9 +32,12 @@ pub mod chip;
 pub mod cosim;
 mod error;
 pub mod params;
+mod probe;
 
 use std::path::Path;
 use std::sync::Arc;
+
+use fspinn_sim::waves::{ScopePattern, WaveFormat};
 
 pub use builder::BuildError;
 pub use error::{RtlError, TraceError};
@@ -160,6 +163,8 @@ pub struct Rtl {
     model: Model,
     params: Vec<(&'static str, u64)>,
     period_ps: u64,
+    /// Signals of the next trace (all when `None`).
+    scope: Option<ScopePattern>,
 }
 
 impl Default for Rtl {
@@ -190,7 +195,18 @@ impl Rtl {
         period_ps: u64,
         progress: Option<builder::Progress>,
     ) -> Result<Self, BuildError> {
-        let path = builder::model_library(params, progress)?;
+        Self::open_for(params, period_ps, WaveFormat::Vcd, progress)
+    }
+
+    /// [`Rtl::open`] for a model that traces `format` (Verilator builds one trace format into
+    /// a model, so an FST model is a separate build and cache entry).
+    pub fn open_for(
+        params: &[(&'static str, u64)],
+        period_ps: u64,
+        format: WaveFormat,
+        progress: Option<builder::Progress>,
+    ) -> Result<Self, BuildError> {
+        let path = builder::model_library_for(params, format, progress)?;
         let lib = Library::load(&path).map_err(BuildError::Load)?;
         Ok(Self::from_library(lib, params, period_ps))
     }
@@ -201,6 +217,7 @@ impl Rtl {
             model: Model::new(lib, period_ps / 2),
             params: params.to_vec(),
             period_ps: period_ps / 2 * 2,
+            scope: None,
         }
     }
 
@@ -404,8 +421,72 @@ impl Rtl {
         self.model.dram_words()
     }
 
-    /// Starts a VCD of the whole hierarchy at `path` from the next cycle on; full tracing
-    /// costs ~200 bytes per cycle, so trace windows rather than whole runs.
+    /// The trace format this model writes.
+    pub fn trace_format(&self) -> WaveFormat {
+        if self.model.trace_is_fst() {
+            WaveFormat::Fst
+        } else {
+            WaveFormat::Vcd
+        }
+    }
+
+    /// Limits the next traces to the signals whose full hierarchical name
+    /// (`TOP.fspinn_top.g_wbank[3].u_mem.we`) matches `scope` (`None`: every signal).
+    pub fn set_trace_scope(&mut self, scope: Option<ScopePattern>) {
+        self.scope = scope;
+    }
+
+    /// The full names of the signals the next trace holds (every traced signal without a
+    /// scope); an error when a scope matches none.
+    pub fn traced_signals(&mut self) -> Result<Vec<String>, TraceError> {
+        let (names, keep) = self.scoped_names()?;
+        Ok(names
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(n, _)| n.full)
+            .collect())
+    }
+
+    /// Every traced signal and whether the scope keeps it (an error when it keeps none).
+    fn scoped_names(&mut self) -> Result<(Vec<probe::TracedName>, Vec<bool>), TraceError> {
+        static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let k = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let fst = self.model.trace_is_fst();
+        let path = std::env::temp_dir().join(format!(
+            "fspinn-trace-probe-{}-{k}.{}",
+            std::process::id(),
+            if fst { "fst" } else { "vcd" }
+        ));
+        let text = path.to_string_lossy().into_owned();
+        let probe_err = |message| TraceError::Probe {
+            path: path.clone(),
+            message,
+        };
+        let names = self
+            .model
+            .trace_probe(&text)
+            .and_then(|()| probe::names(&path, fst))
+            .map_err(probe_err);
+        let _ = std::fs::remove_file(&path);
+        let names = names?;
+        let keep: Vec<bool> = names
+            .iter()
+            .map(|n| self.scope.as_ref().is_none_or(|p| p.matches(&n.full)))
+            .collect();
+        if let Some(p) = &self.scope {
+            if !keep.contains(&true) {
+                return Err(TraceError::NoMatch {
+                    pattern: p.as_str().to_string(),
+                });
+            }
+        }
+        Ok((names, keep))
+    }
+
+    /// Starts a trace (VCD or FST, [`Rtl::trace_format`]) of the hierarchy, or of the signals
+    /// of [`Rtl::set_trace_scope`], at `path` from the next cycle on; full tracing costs
+    /// ~200 bytes per cycle, so trace windows rather than whole runs.
     pub fn trace_open(&mut self, path: impl AsRef<Path>) -> Result<(), TraceError> {
         let path = path.as_ref();
         if self.is_tracing() {
@@ -414,6 +495,17 @@ impl Rtl {
         let text = path
             .to_str()
             .ok_or_else(|| TraceError::NonUtf8Path(path.to_path_buf()))?;
+        let mut decls: Vec<String> = Vec::new();
+        if self.scope.is_some() {
+            let (names, keep) = self.scoped_names()?;
+            decls = probe::dumpvars(&names, &keep);
+        }
+        self.model
+            .set_trace_scope(&decls)
+            .map_err(|message| TraceError::Open {
+                path: path.to_path_buf(),
+                message,
+            })?;
         // Creating the file here gives an `io::Error` with a reason (and rejects NUL bytes,
         // which the C string would otherwise cut the name at); Verilator truncates it again.
         std::fs::File::create(path).map_err(|source| TraceError::Create {

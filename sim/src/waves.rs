@@ -278,6 +278,8 @@ struct Slot {
     handle: Option<Handle>,
     /// Last written value, 64 bits a word (empty: none written yet).
     last: Vec<u64>,
+    /// The last written value is `x` (undefined).
+    unknown: bool,
 }
 
 /// The model's waveform writer ([`Accelerator::set_waves`]).
@@ -471,6 +473,7 @@ impl Waves {
                 width: d.width,
                 handle,
                 last: Vec::new(),
+                unknown: false,
             })
             .collect();
         Ok(Waves {
@@ -516,6 +519,7 @@ impl Waves {
         };
         let n = (s.width as usize).div_ceil(64);
         let same = !s.last.is_empty()
+            && !s.unknown
             && (0..n).all(|k| s.last[k] == words.get(k).copied().unwrap_or(0));
         if same {
             return Ok(());
@@ -524,22 +528,40 @@ impl Waves {
         for (k, w) in s.last.iter_mut().enumerate() {
             *w = words.get(k).copied().unwrap_or(0);
         }
+        s.unknown = false;
         bit_string(&s.last, s.width, &mut self.scratch);
+        self.write(slot, handle)
+    }
+
+    /// Writes `x` (undefined) to `slot` if it is not `x` already.
+    fn set_unknown(&mut self, slot: usize) -> std::io::Result<()> {
+        let s = &mut self.slots[slot];
+        let Some(handle) = s.handle else {
+            return Ok(());
+        };
+        if s.unknown {
+            return Ok(());
+        }
+        s.unknown = true;
+        s.last.clear();
+        self.scratch.clear();
+        self.scratch.resize(s.width as usize, b'x');
+        self.write(slot, handle)
+    }
+
+    /// Writes the bits in `scratch` as the new value of `slot`.
+    fn write(&mut self, slot: usize, handle: Handle) -> std::io::Result<()> {
+        let value = |b: u8| match b {
+            b'1' => Value::V1,
+            b'0' => Value::V0,
+            _ => Value::X,
+        };
         match (&mut self.out, handle) {
             (Out::Vcd(w), Handle::Vcd(id)) => {
-                if s.width == 1 {
-                    w.change_scalar(id, self.scratch[0] == b'1')
+                if self.slots[slot].width == 1 {
+                    w.change_scalar(id, value(self.scratch[0]))
                 } else {
-                    w.change_vector(
-                        id,
-                        self.scratch.iter().map(|&b| {
-                            if b == b'1' {
-                                Value::V1
-                            } else {
-                                Value::V0
-                            }
-                        }),
-                    )
+                    w.change_vector(id, self.scratch.iter().map(|&b| value(b)))
                 }
             }
             (Out::Fst(w), Handle::Fst(id)) => w
@@ -553,12 +575,23 @@ impl Waves {
         self.set(slot, &[v])
     }
 
+    /// A bank's ports; an address or data without its enable is `x` (undefined: the RTL's
+    /// value there is whatever its address logic computes).
     fn port(&mut self, p: PortSlots, a: PortActivity) -> std::io::Result<()> {
         self.set1(p.re, a.read_enable as u64)?;
-        self.set1(p.raddr, a.read_addr as u64)?;
+        if a.read_enable {
+            self.set1(p.raddr, a.read_addr as u64)?;
+        } else {
+            self.set_unknown(p.raddr)?;
+        }
         self.set1(p.we, a.write_enable as u64)?;
-        self.set1(p.waddr, a.write_addr as u64)?;
-        self.set1(p.wdata, a.write_data)
+        if a.write_enable {
+            self.set1(p.waddr, a.write_addr as u64)?;
+            self.set1(p.wdata, a.write_data)
+        } else {
+            self.set_unknown(p.waddr)?;
+            self.set_unknown(p.wdata)
+        }
     }
 
     /// Records the signals of cycle `cycle` (called before the cycle's writes commit).
@@ -597,7 +630,12 @@ impl Waves {
         self.set1(f.timestep, acc.timestep() as u64)?;
         self.set1(f.busy, (acc.phase() != "idle") as u64)?;
         self.set1(f.spike_valid, obs.any_spike() as u64)?;
-        self.set1(f.spike_neuron, obs.spike_group as u64)?;
+        // The RTL's `spike_neuron` is its group register, defined only with `spike_valid`.
+        if obs.any_spike() {
+            self.set1(f.spike_neuron, obs.spike_group as u64)?;
+        } else {
+            self.set_unknown(f.spike_neuron)?;
+        }
         self.set(f.spike_mask, &obs.spike_mask)?;
         self.set1(f.wupd_valid, obs.wupd_valid as u64)?;
         for u in Unit::ALL {

@@ -283,6 +283,9 @@ fn trace_mismatch(
     if let Some(w) = model.take_waves() {
         w.finish(model.cycle())?;
     }
+    if let Some(e) = rtl.rtl().take_trace_error() {
+        return Err(e).context("writing the RTL's waveform around the mismatch");
+    }
     Ok((mpath, rpath))
 }
 
@@ -356,7 +359,10 @@ pub fn run(a: CosimArgs) -> Result<()> {
         .context("writing the RTL's VCD")?;
         if k == 0 {
             if let Some(w) = model.take_waves() {
-                w.finish(model.cycle()).context("writing the model's VCD")?;
+                w.finish(model.cycle()).context("writing the model's waveform")?;
+            }
+            if let Some(e) = rtl.rtl().take_trace_error() {
+                return Err(e).context("writing the RTL's waveform");
             }
         }
         totals.cycles_model += t.cycles_model;

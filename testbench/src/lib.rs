@@ -33,6 +33,7 @@ pub mod cosim;
 mod error;
 pub mod params;
 mod probe;
+mod vcd_filter;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -165,12 +166,25 @@ pub struct Rtl {
     period_ps: u64,
     /// Signals of the next trace (all when `None`).
     scope: Option<ScopePattern>,
+    /// A scoped VCD being written: the full trace, the file, the pattern.
+    filter: Option<(std::path::PathBuf, std::path::PathBuf, ScopePattern)>,
+    /// The last trace's error (see [`Rtl::take_trace_error`]).
+    trace_error: Option<TraceError>,
 }
 
 impl Default for Rtl {
     /// [`Rtl::new`].
     fn default() -> Self {
         Self::new()
+    }
+}
+
+impl Drop for Rtl {
+    /// Finishes a scoped VCD still open (filters it into its file).
+    fn drop(&mut self) {
+        if self.filter.is_some() {
+            self.trace_close();
+        }
     }
 }
 
@@ -218,6 +232,8 @@ impl Rtl {
             params: params.to_vec(),
             period_ps: period_ps / 2 * 2,
             scope: None,
+            filter: None,
+            trace_error: None,
         }
     }
 
@@ -492,14 +508,27 @@ impl Rtl {
         if self.is_tracing() {
             return Err(TraceError::AlreadyOpen);
         }
-        let text = path
-            .to_str()
+        path.to_str()
             .ok_or_else(|| TraceError::NonUtf8Path(path.to_path_buf()))?;
+        // FST: Verilator's dumpvars selects the signals. VCD: its dumpvars writes an invalid
+        // file in 5.006 (`vcd_filter`), so the full trace goes to a temporary file that is
+        // filtered into `path` when closed.
         let mut decls: Vec<String> = Vec::new();
-        if self.scope.is_some() {
-            let (names, keep) = self.scoped_names()?;
-            decls = probe::dumpvars(&names, &keep);
+        let mut target = path.to_path_buf();
+        if let Some(p) = self.scope.clone() {
+            if self.model.trace_is_fst() {
+                let (names, keep) = self.scoped_names()?;
+                decls = probe::dumpvars(&names, &keep);
+            } else {
+                let mut tmp = path.as_os_str().to_owned();
+                tmp.push(".full.tmp");
+                target = tmp.into();
+                self.filter = Some((target.clone(), path.to_path_buf(), p));
+            }
         }
+        let text = target
+            .to_str()
+            .ok_or_else(|| TraceError::NonUtf8Path(target.clone()))?;
         self.model
             .set_trace_scope(&decls)
             .map_err(|message| TraceError::Open {
@@ -508,8 +537,8 @@ impl Rtl {
             })?;
         // Creating the file here gives an `io::Error` with a reason (and rejects NUL bytes,
         // which the C string would otherwise cut the name at); Verilator truncates it again.
-        std::fs::File::create(path).map_err(|source| TraceError::Create {
-            path: path.to_path_buf(),
+        std::fs::File::create(&target).map_err(|source| TraceError::Create {
+            path: target.clone(),
             source,
         })?;
         self.model
@@ -520,9 +549,23 @@ impl Rtl {
             })
     }
 
-    /// Flushes and closes the VCD; does nothing when none is open.
+    /// Flushes and closes the trace; does nothing when none is open. A scoped VCD is filtered
+    /// into its file here; an error doing so is kept for [`Rtl::take_trace_error`].
     pub fn trace_close(&mut self) {
         self.model.trace_close();
+        if let Some((tmp, dst, pattern)) = self.filter.take() {
+            let r = vcd_filter::filter(&tmp, &dst, &pattern);
+            let _ = std::fs::remove_file(&tmp);
+            if let Err(source) = r {
+                self.trace_error = Some(TraceError::Create { path: dst, source });
+            }
+        }
+    }
+
+    /// The error of the last trace written, if any (a scoped VCD that could not be filtered
+    /// into its file); taking it clears it.
+    pub fn take_trace_error(&mut self) -> Option<TraceError> {
+        self.trace_error.take()
     }
 
     /// Whether a VCD is being written.

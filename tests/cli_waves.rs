@@ -57,10 +57,12 @@ fn extend(bits: String, width: u32) -> String {
     if bits.len() >= w {
         return bits[bits.len() - w..].to_string();
     }
-    let pad = match bits.chars().next() {
-        Some(c @ ('x' | 'z')) => c,
-        _ => '0',
-    };
+    // VCD left-extends a vector with 0, or with its first bit when that is x or z.
+    let pad = bits
+        .chars()
+        .next()
+        .filter(|c| matches!(c, 'x' | 'z'))
+        .unwrap_or('0');
     let mut s: String = std::iter::repeat_n(pad, w - bits.len()).collect();
     s.push_str(&bits);
     s
@@ -146,7 +148,14 @@ fn parse(path: &Path) -> Trace {
 /// Runs `fspinn cosim` with `extra` arguments into a new folder; returns it and the JSON.
 fn cosim(dir: &Path, name: &str, extra: &[&str]) -> (PathBuf, serde_json::Value) {
     let out = dir.join(name);
-    let mut args = vec!["cosim", "--samples", "1", "--json", "--vcd", out.to_str().unwrap()];
+    let mut args = vec![
+        "cosim",
+        "--samples",
+        "1",
+        "--json",
+        "--vcd",
+        out.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let o = fspinn(&args);
     assert!(o.status.success(), "cosim {extra:?}: {}", stderr(&o));
@@ -221,7 +230,11 @@ fn assert_no_glitches(rtl: &Trace) -> usize {
             continue;
         }
         for (t, _) in s.changes.iter().filter(|c| c.0 > start) {
-            assert_eq!(t % P, P / 2, "{name} changes at {t} ps, off the rising edge");
+            assert_eq!(
+                t % P,
+                P / 2,
+                "{name} changes at {t} ps, off the rising edge"
+            );
         }
         if ["re", "we", "dram_req_valid", "dram_resp_valid"].contains(&leaf) {
             strobes += 1;
@@ -275,22 +288,25 @@ fn assert_round_trip(vcd: &Path, orig: &Trace) {
         let r = &rt.signals[name];
         assert_eq!(s.width, r.width, "{name}: width after the round trip");
         for &(t, ref v) in &s.changes {
-            assert_eq!(r.at(t), Some(v.as_str()), "{name} at {t} after the round trip");
+            assert_eq!(
+                r.at(t),
+                Some(v.as_str()),
+                "{name} at {t} after the round trip"
+            );
         }
     }
 }
 
 /// Whether GTKWave's converters are here; under CI their absence is a failure.
 fn have_gtkwave() -> bool {
-    let ok = Command::new("vcd2fst")
-        .arg("--help")
-        .output()
-        .is_ok();
+    let ok = Command::new("vcd2fst").arg("--help").output().is_ok();
     if !ok {
         if std::env::var_os("CI").is_some() {
             panic!("vcd2fst (GTKWave) is missing under CI: scripts/setup.sh --tests installs it");
         }
-        eprintln!("skipping the vcd2fst round trip: vcd2fst (apt-get install -y gtkwave) not found");
+        eprintln!(
+            "skipping the vcd2fst round trip: vcd2fst (apt-get install -y gtkwave) not found"
+        );
     }
     ok
 }
@@ -302,7 +318,10 @@ fn small_waveforms_overlay_and_survive_the_fst_round_trip() {
     // Small: weights on chip, 600 cycles of seed, threshold, reset, generate, integrate.
     let (small, j) = cosim(dir.path(), "small", &["--vcd-cycles", "600"]);
     assert_eq!(j["waves_format"], "vcd");
-    let (m, r) = (parse(&small.join("model.vcd")), parse(&small.join("rtl.vcd")));
+    let (m, r) = (
+        parse(&small.join("model.vcd")),
+        parse(&small.join("rtl.vcd")),
+    );
     let n = assert_overlay(
         &m,
         &r,
@@ -329,9 +348,19 @@ fn large_waveforms_with_the_dram_port_overlay_and_survive_the_fst_round_trip() {
     let (large, _) = cosim(
         dir.path(),
         "large",
-        &["--config", "large", "--vcd-from", "1000", "--vcd-cycles", "3000"],
+        &[
+            "--config",
+            "large",
+            "--vcd-from",
+            "1000",
+            "--vcd-cycles",
+            "3000",
+        ],
     );
-    let (lm, lr) = (parse(&large.join("model.vcd")), parse(&large.join("rtl.vcd")));
+    let (lm, lr) = (
+        parse(&large.join("model.vcd")),
+        parse(&large.join("rtl.vcd")),
+    );
     let dram = [
         "TOP.fspinn_top.dram_req_valid",
         "TOP.fspinn_top.dram_req_ready",
@@ -363,7 +392,12 @@ fn vcd_scope_keeps_matching_signals_in_both_files() {
     let (out, j) = cosim(
         dir.path(),
         "scoped",
-        &["--vcd-cycles", "300", "--vcd-scope", "TOP.fspinn_top.g_wbank[1]*"],
+        &[
+            "--vcd-cycles",
+            "300",
+            "--vcd-scope",
+            "TOP.fspinn_top.g_wbank[1]*",
+        ],
     );
     let (m, r) = (parse(&out.join("model.vcd")), parse(&out.join("rtl.vcd")));
     for t in [&m, &r] {
@@ -417,8 +451,8 @@ fn waves_fst_writes_fst_from_both_sides() {
     let mut phases = Vec::new();
     for side in ["model", "rtl"] {
         let path = out.join(format!("{side}.fst"));
-        let mut w = wellen::simple::read(&path)
-            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        let mut w =
+            wellen::simple::read(&path).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
         let h = w.hierarchy();
         let var = h
             .lookup_var(&["TOP", "fspinn_top"], "obs_phase")

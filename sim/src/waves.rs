@@ -411,7 +411,12 @@ impl Waves {
     /// The full hierarchical names of every signal the model's waveform of `acc` can hold
     /// (what a [`ScopePattern`] is matched against).
     pub fn signal_names(acc: &Accelerator) -> Vec<String> {
-        Signals::of(acc).table.decls.iter().map(Decl::full_name).collect()
+        Signals::of(acc)
+            .table
+            .decls
+            .iter()
+            .map(Decl::full_name)
+            .collect()
     }
 
     /// A waveform of `acc`'s signals at `path` (VCD or FST by `opts.format`), recording the
@@ -432,7 +437,11 @@ impl Waves {
         let keep: Vec<bool> = t
             .decls
             .iter()
-            .map(|d| opts.scope.as_ref().is_none_or(|p| p.matches(&d.full_name())))
+            .map(|d| {
+                opts.scope
+                    .as_ref()
+                    .is_none_or(|p| p.matches(&d.full_name()))
+            })
             .collect();
         if let Some(p) = &opts.scope {
             if !keep.iter().any(|&k| k) {
@@ -814,7 +823,11 @@ mod tests {
         assert_eq!(&s[127..], b"101");
         assert_eq!(s.iter().filter(|&&b| b == b'1').count(), 3);
         bit_string(&[0b101], 130, &mut s);
-        assert_eq!(s.iter().filter(|&&b| b == b'1').count(), 2, "missing words zero");
+        assert_eq!(
+            s.iter().filter(|&&b| b == b'1').count(),
+            2,
+            "missing words zero"
+        );
     }
 
     #[test]

@@ -181,7 +181,11 @@ fn scope(a: &CosimArgs) -> Result<Option<ScopePattern>> {
 
 /// Signals of each side's waveform that `--vcd-scope` keeps (model, RTL); a side with none
 /// writes no file, and a pattern that keeps none on either side is an error.
-fn scoped_signals(a: &CosimArgs, model: &Accelerator, rtl: &mut RtlAccelerator) -> Result<(usize, usize)> {
+fn scoped_signals(
+    a: &CosimArgs,
+    model: &Accelerator,
+    rtl: &mut RtlAccelerator,
+) -> Result<(usize, usize)> {
     let Some(p) = scope(a)? else {
         return Ok((1, 1));
     };
@@ -359,7 +363,8 @@ pub fn run(a: CosimArgs) -> Result<()> {
         .context("writing the RTL's VCD")?;
         if k == 0 {
             if let Some(w) = model.take_waves() {
-                w.finish(model.cycle()).context("writing the model's waveform")?;
+                w.finish(model.cycle())
+                    .context("writing the model's waveform")?;
             }
             if let Some(e) = rtl.rtl().take_trace_error() {
                 return Err(e).context("writing the RTL's waveform");

@@ -119,6 +119,8 @@ struct Instance {
     // A rising edge whose dump waits for the inputs of its cycle (see the top of the file).
     bool edge_pending = false;
     uint64_t edge_time = 0;
+    // The trace open at that edge (a trace opened after it starts with the next low half).
+    const Tracer* edge_trace = nullptr;
 
     uint64_t vcd_time() const {
         const uint64_t t = ctx->time();
@@ -129,12 +131,13 @@ struct Instance {
     void dump() {
         if (vcd) vcd->dump(vcd_time());
     }
-    // Dumps the deferred rising edge with the inputs set since; an edge before the time
-    // origin is not written (time 0 is written by the next cycle's low half).
+    // Dumps the deferred rising edge with the inputs set since, into the trace that was open
+    // at the edge; an edge before the time origin is not written (time 0 is written by the
+    // next cycle's low half).
     void flush_edge() {
         if (!edge_pending) return;
         edge_pending = false;
-        if (!vcd || edge_time < origin_time()) return;
+        if (!vcd || vcd.get() != edge_trace || edge_time < origin_time()) return;
         top->eval();
         vcd->dump(edge_time - origin_time());
     }
@@ -245,6 +248,7 @@ FSPINN_API void fspinn_rtl_tick(void* p) {
     i->top->eval();
     i->edge_pending = true;
     i->edge_time = i->ctx->time();
+    i->edge_trace = i->vcd.get();
     i->ctx->timeInc(i->half_period);
     ++i->cycles;
 }

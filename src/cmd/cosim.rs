@@ -50,8 +50,8 @@ pub struct CosimArgs {
     /// Learn on chip (training split).
     #[arg(long)]
     pub train: bool,
-    /// Directory for the VCDs: the first sample's first --vcd-cycles cycles of both models,
-    /// and on a mismatch the cycles around it.
+    /// Directory for the waveforms (VCD, or FST with --waves fst): the first sample's first
+    /// --vcd-cycles cycles of both models, and on a mismatch the cycles around it.
     #[arg(long, value_name = "DIR", default_value = "cosim-vcd")]
     pub vcd: PathBuf,
     /// Cycles of the first sample recorded in the VCDs (the RTL's is ~16 KB per cycle of the

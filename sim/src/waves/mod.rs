@@ -26,7 +26,13 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use vcd::{IdCode, ReferenceIndex, TimescaleUnit, Value, VarType};
+use vcd::{IdCode, Value};
+
+mod header;
+mod scope;
+
+use header::{declare_fst, declare_vcd, Decl, Table};
+pub use scope::ScopePattern;
 
 /// Controller phases and their codes on `fspinn_top.ctrl.phase`.
 pub const PHASES: [&str; 17] = [
@@ -112,54 +118,6 @@ pub enum WavesError {
     EmptyPattern,
 }
 
-/// A `--vcd-scope` pattern: a glob over full hierarchical names (`TOP.fspinn_top.busy`), `*`
-/// any run of characters (dots included), `?` one character, everything else literal (so
-/// `g_wbank[3]` is the bank's scope name, not a character class).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScopePattern(String);
-
-impl ScopePattern {
-    /// Refuses an empty pattern.
-    pub fn new(pattern: &str) -> Result<Self, WavesError> {
-        if pattern.is_empty() {
-            return Err(WavesError::EmptyPattern);
-        }
-        Ok(ScopePattern(pattern.to_string()))
-    }
-
-    /// The pattern as given.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether the full hierarchical name `name` matches.
-    pub fn matches(&self, name: &str) -> bool {
-        glob(self.0.as_bytes(), name.as_bytes())
-    }
-}
-
-/// `*` / `?` glob match, iterative with one backtrack point (linear in practice).
-fn glob(p: &[u8], s: &[u8]) -> bool {
-    let (mut pi, mut si) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) && p[pi] != b'*' {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, si));
-            pi += 1;
-        } else if let Some((sp, ss)) = star {
-            pi = sp + 1;
-            si = ss + 1;
-            star = Some((sp, ss + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == b'*')
-}
-
 /// File format of the waveforms (`--waves`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum WaveFormat {
@@ -200,24 +158,6 @@ pub struct WaveOptions {
     pub scope: Option<ScopePattern>,
     /// VCD or FST.
     pub format: WaveFormat,
-}
-
-/// One declared signal.
-struct Decl {
-    scope: Vec<String>,
-    name: String,
-    width: u32,
-    /// Declared as a vector `[width-1:0]` in the RTL (even of width 1).
-    ranged: bool,
-}
-
-impl Decl {
-    fn full_name(&self) -> String {
-        let mut s = self.scope.join(".");
-        s.push('.');
-        s.push_str(&self.name);
-        s
-    }
 }
 
 type FstBody = fst_writer::FstBodyWriter<BufWriter<File>>;
@@ -303,30 +243,6 @@ pub struct Waves {
     scratch: Vec<u8>,
     /// The first write error (reported by `finish`).
     error: Option<WavesError>,
-}
-
-/// Collects the declarations and hands out slot numbers.
-#[derive(Default)]
-struct Table {
-    decls: Vec<Decl>,
-}
-
-impl Table {
-    fn add(&mut self, scope: &[&str], name: &str, width: u32, ranged: bool) -> usize {
-        self.decls.push(Decl {
-            scope: scope.iter().map(|s| s.to_string()).collect(),
-            name: name.to_string(),
-            width: width.max(1),
-            ranged,
-        });
-        self.decls.len() - 1
-    }
-    fn bit(&mut self, scope: &[&str], name: &str) -> usize {
-        self.add(scope, name, 1, false)
-    }
-    fn vec(&mut self, scope: &[&str], name: &str, width: u32) -> usize {
-        self.add(scope, name, width, true)
-    }
 }
 
 /// Every signal of the model's waveform and the slots of each.
@@ -721,95 +637,6 @@ fn bit_string(words: &[u64], width: u32, out: &mut Vec<u8>) {
     }));
 }
 
-/// The scopes to leave and enter between the declarations `prev` and `next`: (ups, downs).
-fn scope_steps<'a>(prev: &[String], next: &'a [String]) -> (usize, &'a [String]) {
-    let common = prev.iter().zip(next).take_while(|(a, b)| a == b).count();
-    (prev.len() - common, &next[common..])
-}
-
-/// Declares the kept signals (scopes of dropped ones are not written) and ends the header.
-fn declare_vcd(
-    w: &mut vcd::Writer<Box<dyn Write>>,
-    decls: &[Decl],
-    keep: &[bool],
-) -> std::io::Result<Vec<Option<Handle>>> {
-    w.timescale(1, TimescaleUnit::PS)?;
-    let mut open: Vec<String> = Vec::new();
-    let mut handles = Vec::with_capacity(decls.len());
-    for (d, &k) in decls.iter().zip(keep) {
-        if !k {
-            handles.push(None);
-            continue;
-        }
-        let (ups, downs) = scope_steps(&open, &d.scope);
-        for _ in 0..ups {
-            w.upscope()?;
-            open.pop();
-        }
-        for s in downs {
-            w.add_module(s)?;
-            open.push(s.clone());
-        }
-        let index = d
-            .ranged
-            .then_some(ReferenceIndex::Range(d.width as i32 - 1, 0));
-        handles.push(Some(Handle::Vcd(w.add_var(
-            VarType::Wire,
-            d.width,
-            &d.name,
-            index,
-        )?)));
-    }
-    for _ in 0..open.len() {
-        w.upscope()?;
-    }
-    w.enddefinitions()?;
-    Ok(handles)
-}
-
-/// [`declare_vcd`] for FST: the range is part of the name, as Verilator's FST writer has it.
-fn declare_fst(
-    w: &mut fst_writer::FstHeaderWriter<BufWriter<File>>,
-    decls: &[Decl],
-    keep: &[bool],
-) -> fst_writer::Result<Vec<Option<Handle>>> {
-    use fst_writer::{FstScopeType, FstSignalType, FstVarDirection, FstVarType};
-    let mut open: Vec<String> = Vec::new();
-    let mut handles = Vec::with_capacity(decls.len());
-    for (d, &k) in decls.iter().zip(keep) {
-        if !k {
-            handles.push(None);
-            continue;
-        }
-        let (ups, downs) = scope_steps(&open, &d.scope);
-        for _ in 0..ups {
-            w.up_scope()?;
-            open.pop();
-        }
-        for s in downs {
-            w.scope(s, "", FstScopeType::Module)?;
-            open.push(s.clone());
-        }
-        let name = if d.ranged {
-            format!("{} [{}:0]", d.name, d.width - 1)
-        } else {
-            d.name.clone()
-        };
-        let id = w.var(
-            name,
-            FstSignalType::bit_vec(d.width),
-            FstVarType::Wire,
-            FstVarDirection::Implicit,
-            None,
-        )?;
-        handles.push(Some(Handle::Fst(id)));
-    }
-    for _ in 0..open.len() {
-        w.up_scope()?;
-    }
-    Ok(handles)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -828,30 +655,5 @@ mod tests {
             2,
             "missing words zero"
         );
-    }
-
-    #[test]
-    fn glob_patterns() {
-        let p = |s: &str| ScopePattern::new(s).unwrap();
-        assert!(p("*wbank*").matches("TOP.fspinn_top.g_wbank[3].u_mem.we"));
-        assert!(p("TOP.fspinn_top.g_wbank[3]*").matches("TOP.fspinn_top.g_wbank[3].u_mem.we"));
-        assert!(!p("TOP.fspinn_top.g_wbank[3]*").matches("TOP.fspinn_top.g_wbank[2].u_mem.we"));
-        assert!(p("*.u_mem.?e").matches("TOP.fspinn_top.g_nbank[0].u_mem.we"));
-        assert!(!p("*.u_mem.?e").matches("TOP.fspinn_top.g_nbank[0].u_mem.wdata"));
-        assert!(p("TOP.fspinn_top.busy").matches("TOP.fspinn_top.busy"));
-        assert!(!p("TOP.fspinn_top.busy").matches("TOP.fspinn_top.busy2"));
-        assert!(p("*").matches(""));
-        assert!(p("a*b*c").matches("aXXbYYbc"));
-        assert!(!p("a*b*c").matches("aXXbYYbd"));
-        assert!(ScopePattern::new("").is_err());
-    }
-
-    #[test]
-    fn scope_steps_leave_and_enter() {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        let (a, b) = (s(&["TOP", "model"]), s(&["TOP", "fspinn_top", "g"]));
-        let (ups, downs) = scope_steps(&a, &b);
-        assert_eq!(ups, 1);
-        assert_eq!(downs, &b[1..]);
     }
 }

@@ -117,7 +117,7 @@ module fspinn_top #(
         end
     endgenerate
 
-    // Phase codes: sim/src/waves.rs, PHASES.
+    // Phase codes: sim/src/waves/mod.rs, PHASES.
     localparam [4:0] P_IDLE = 5'd0, P_SEED = 5'd1, P_THRESHOLD = 5'd2, P_RESET = 5'd3,
                      P_NORM_SUM = 5'd4, P_NORM_DIVIDE = 5'd5, P_NORM_SCALE = 5'd6,
                      P_GENERATE = 5'd7, P_INTEGRATE = 5'd8, P_INHIBIT = 5'd10,

@@ -22,6 +22,7 @@
 //! (the second waits, then finds it complete), and an entry whose `COMPLETE` is missing or
 //! whose files do not match it (a build killed half way, a truncated copy) is rebuilt.
 
+use fspinn_sim::waves::WaveFormat;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -201,15 +202,20 @@ pub fn jobs() -> usize {
         .clamp(1, 4)
 }
 
-/// Verilator's options for a parameter set, every one of them part of the cache key.
-pub fn verilator_flags(params: &[(&'static str, u64)]) -> Vec<String> {
+/// Verilator's options for a parameter set and trace format (`--trace` or `--trace-fst`: one
+/// format per verilated model, so the two are different cache entries), every one of them part
+/// of the cache key.
+pub fn verilator_flags(params: &[(&'static str, u64)], format: WaveFormat) -> Vec<String> {
     let get = |n: &str| params.iter().find(|(k, _)| *k == n).map_or(0, |(_, v)| *v);
     // Loops over the PEs and banks must be unrolled (a loop Verilator keeps cannot hold the
     // non-blocking array writes of the counters: BLKLOOPINIT).
     let unroll = get("PES").max(get("WBANKS")).max(64);
     let mut f: Vec<String> = [
         "--cc",
-        "--trace",
+        match format {
+            WaveFormat::Vcd => "--trace",
+            WaveFormat::Fst => "--trace-fst",
+        },
         "-Wall",
         "--top-module",
         TOP,
@@ -241,7 +247,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The cache key of a model: everything the library is made from.
-pub fn model_key(v: &Verilator, params: &[(&'static str, u64)]) -> String {
+pub fn model_key(v: &Verilator, params: &[(&'static str, u64)], format: WaveFormat) -> String {
     let mut h = Sha256::new();
     for (name, text) in RTL_SOURCES {
         h.update(name.as_bytes());
@@ -251,7 +257,7 @@ pub fn model_key(v: &Verilator, params: &[(&'static str, u64)]) -> String {
     }
     h.update(CAPI.as_bytes());
     h.update(v.version.as_bytes());
-    h.update(format!("{:?}|{OPT}|{}", verilator_flags(params), cxx()).as_bytes());
+    h.update(format!("{:?}|{OPT}|{}", verilator_flags(params, format), cxx()).as_bytes());
     h.update(crate::bridge::ABI_VERSION.to_le_bytes());
     let d = h.finalize();
     d.iter().take(12).fold(String::new(), |mut s, b| {
@@ -504,14 +510,23 @@ fn cxx_flags(v: &Verilator, defines: &BTreeMap<String, String>) -> Vec<String> {
 }
 
 /// The shared library of the RTL for `params` (as `fspinn_sim::rtl_params::parameters` gives
-/// them), built into the cache on first use; `progress` hears of every stage.
+/// them), tracing VCD, built into the cache on first use; `progress` hears of every stage.
 pub fn model_library(
     params: &[(&'static str, u64)],
     progress: Option<Progress>,
 ) -> Result<PathBuf, BuildError> {
+    model_library_for(params, WaveFormat::Vcd, progress)
+}
+
+/// [`model_library`] tracing `format` (an FST model is its own cache entry).
+pub fn model_library_for(
+    params: &[(&'static str, u64)],
+    format: WaveFormat,
+    progress: Option<Progress>,
+) -> Result<PathBuf, BuildError> {
     let v = find_verilator()?;
     let root = cache_dir()?;
-    let key = model_key(&v, params);
+    let key = model_key(&v, params, format);
     let started = Instant::now();
     let say = |stage: &str| {
         if let Some(p) = progress {
@@ -527,7 +542,9 @@ pub fn model_library(
         }
         let obj = tmp.join("obj");
         let mut cmd = Command::new(&v.path);
-        cmd.args(verilator_flags(params)).arg("-Mdir").arg(&obj);
+        cmd.args(verilator_flags(params, format))
+            .arg("-Mdir")
+            .arg(&obj);
         for (name, _) in RTL_SOURCES {
             cmd.arg(tmp.join("rtl").join(name));
         }
@@ -554,6 +571,10 @@ pub fn model_library(
         link.args(objects.iter().map(|o| obj.join(o)));
         link.args(runtime.iter());
         link.arg("-pthread");
+        if format == WaveFormat::Fst {
+            // Verilator's FST writer (gtkwave/fstapi.c) compresses with zlib.
+            link.arg("-lz");
+        }
         run_tool(format!("{} -shared", cxx()), &mut link)?;
         let mut text = String::new();
         let _ = writeln!(text, "# {}", v.version);

@@ -30,6 +30,7 @@ mod bridge;
 pub mod builder;
 pub mod chip;
 pub mod cosim;
+pub mod fuzz;
 mod error;
 pub mod params;
 

@@ -38,8 +38,25 @@ pub const MIN_VERILATOR: (u32, u32) = (5, 6);
 /// What to tell a user without Verilator.
 pub const INSTALL_HINT: &str = "co-simulation needs Verilator 5.006 or newer to build the RTL: \
     `apt-get install -y verilator` (Debian 12 / Ubuntu 24.04), or set VERILATOR=/path/to/bin/verilator";
-/// C++ optimisation: `-O0` runs the RTL ~5x slower; `-O2` compiles much longer for ~10 %.
+/// C++ optimisation of the Verilator runtime and of models up to [`BIG_PES`] PEs: `-O0` runs
+/// the RTL ~5x slower; `-O2` compiles much longer for ~10 %.
 pub const OPT: &str = "-O1";
+/// C++ optimisation of models above [`BIG_PES`] PEs: their PE loops are unrolled (hundreds of
+/// thousands of lines of C++), which `-O1` compiles ~3x slower than `-O0` (measured on a
+/// 128-PE model: 75 s against 27 s of compiler time, docs/rtl.md).
+pub const OPT_BIG: &str = "-O0";
+/// Models with more PEs than this are compiled at [`OPT_BIG`].
+pub const BIG_PES: u64 = 64;
+
+/// The C++ optimisation of the model for `params`.
+pub fn opt_level(params: &[(&'static str, u64)]) -> &'static str {
+    let pes = params.iter().find(|(k, _)| *k == "PES").map_or(0, |(_, v)| *v);
+    if pes > BIG_PES {
+        OPT_BIG
+    } else {
+        OPT
+    }
+}
 /// The library's file name in a model entry.
 pub const LIBRARY: &str = "libfspinn_rtl.so";
 const COMPLETE: &str = "COMPLETE";
@@ -251,7 +268,7 @@ pub fn model_key(v: &Verilator, params: &[(&'static str, u64)]) -> String {
     }
     h.update(CAPI.as_bytes());
     h.update(v.version.as_bytes());
-    h.update(format!("{:?}|{OPT}|{}", verilator_flags(params), cxx()).as_bytes());
+    h.update(format!("{:?}|{}|{}", verilator_flags(params), opt_level(params), cxx()).as_bytes());
     h.update(crate::bridge::ABI_VERSION.to_le_bytes());
     let d = h.finalize();
     d.iter().take(12).fold(String::new(), |mut s, b| {
@@ -544,7 +561,10 @@ pub fn model_library(
             .map(|c| obj.join(format!("{c}.cpp")))
             .collect();
         sources.push(capi);
-        let mut model_flags = flags.clone();
+        let mut model_flags: Vec<String> = flags
+            .iter()
+            .map(|f| if f == OPT { opt_level(params).to_string() } else { f.clone() })
+            .collect();
         model_flags.push(format!("-I{}", obj.display()));
         let objects = compile_all(&sources, &obj, &model_flags)?;
         say("linking");

@@ -94,12 +94,13 @@ fn two_hundred_fifty_five_attempts_match_the_cycle_model() {
 /// Small draws for CI: every case builds (or loads) and co-simulates with no mismatch.
 #[test]
 fn a_small_campaign_has_no_mismatch() {
+    // The options of `fspinn cosim --fuzz 3 --seed 11 --max-pes 8 --max-steps 40 --samples 2`
+    // (tests/cli_cosim_fuzz.rs), so both share the cached models.
     let opts = FuzzOptions {
         max_pes: 8,
         max_steps: 40,
         max_samples: 2,
-        max_neurons: 64,
-        dataset: None,
+        ..FuzzOptions::default()
     };
     for k in 0..3 {
         let case = fuzz::draw(11, k, &opts).unwrap();

@@ -152,14 +152,17 @@ fn draw_once(d: &mut Draws, index: usize, opts: &FuzzOptions) -> Result<Case, St
     cfg.validate().map_err(|e| e.to_string())?;
     let train = d.chance(0.5);
     let samples = d.range(1, opts.max_samples as u64) as usize;
-    let (images, stimuli): (Vec<_>, Vec<_>) = (0..samples)
-        .map(|_| stimuli::draw(d, opts.dataset.as_deref()))
-        .unzip();
     let (net, pretrained) = network::draw(d, &shape, &cfg).map_err(|e| e.to_string())?;
     // The same table the RTL build uses: a draw beyond it is drawn again.
     let acc = Accelerator::new(&cfg, &net, net.params().formats.weight_bits as u32)
         .map_err(|e| e.to_string())?;
     fspinn_sim::rtl_params::design(&acc).map_err(|e| e.to_string())?;
+    let seed = d.below(1 << 32);
+    // Images last: whether dataset images are offered changes only the images, never the chip
+    // or the network (so a campaign with and without FSPINN_DATA builds the same models).
+    let (images, stimuli): (Vec<_>, Vec<_>) = (0..samples)
+        .map(|_| stimuli::draw(d, opts.dataset.as_deref()))
+        .unzip();
     Ok(Case {
         index,
         cfg,
@@ -168,7 +171,7 @@ fn draw_once(d: &mut Draws, index: usize, opts: &FuzzOptions) -> Result<Case, St
         train,
         images,
         stimuli,
-        seed: d.below(1 << 32),
+        seed,
         redraws: 0,
     })
 }

@@ -41,6 +41,8 @@ pub fn run(a: &CosimArgs, k: usize) -> Result<()> {
     };
     opts.validate().context("--max-pes, --max-steps or --samples")?;
     super::common::ensure_dir(&a.out, "--out")?;
+    // A few samples per model: big models compile at -O0 (docs/rtl.md, "Build time").
+    fspinn_testbench::builder::set_quick_builds(true);
     let started = Instant::now();
     let mut reports: Vec<CaseReport> = Vec::new();
     let mut failures = Vec::new();

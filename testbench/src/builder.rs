@@ -29,6 +29,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Verilog top module.
@@ -41,17 +42,27 @@ pub const INSTALL_HINT: &str = "co-simulation needs Verilator 5.006 or newer to 
 /// C++ optimisation of the Verilator runtime and of models up to [`BIG_PES`] PEs: `-O0` runs
 /// the RTL ~5x slower; `-O2` compiles much longer for ~10 %.
 pub const OPT: &str = "-O1";
-/// C++ optimisation of models above [`BIG_PES`] PEs: their PE loops are unrolled (hundreds of
-/// thousands of lines of C++), which `-O1` compiles ~3x slower than `-O0` (measured on a
-/// 128-PE model: 75 s against 27 s of compiler time, docs/rtl.md).
+/// C++ optimisation of models above [`BIG_PES`] PEs in quick-build mode
+/// ([`set_quick_builds`]): their PE loops are unrolled (hundreds of thousands of lines of
+/// C++), which `-O1` compiles ~3x slower than `-O0` (a 128-PE model: 75 s against 27 s of
+/// compiler time), while the model runs ~10x slower (docs/rtl.md, "Build time").
 pub const OPT_BIG: &str = "-O0";
-/// Models with more PEs than this are compiled at [`OPT_BIG`].
+/// Models with more PEs than this are compiled at [`OPT_BIG`] in quick-build mode.
 pub const BIG_PES: u64 = 64;
+
+static QUICK_BUILDS: AtomicBool = AtomicBool::new(false);
+
+/// Quick-build mode, for programs that run only a few samples per model (the fuzzer): models
+/// above [`BIG_PES`] PEs are compiled at [`OPT_BIG`]. Off by default: a long co-simulation
+/// wins back the longer build many times over. Part of the cache key (both kinds coexist).
+pub fn set_quick_builds(on: bool) {
+    QUICK_BUILDS.store(on, Ordering::Relaxed);
+}
 
 /// The C++ optimisation of the model for `params`.
 pub fn opt_level(params: &[(&'static str, u64)]) -> &'static str {
     let pes = params.iter().find(|(k, _)| *k == "PES").map_or(0, |(_, v)| *v);
-    if pes > BIG_PES {
+    if QUICK_BUILDS.load(Ordering::Relaxed) && pes > BIG_PES {
         OPT_BIG
     } else {
         OPT

@@ -66,13 +66,15 @@ fn several_words_per_bank_per_chunk_match_the_cycle_model() {
     assert!(cosim(&cfg, &net, &images) > 0);
 }
 
-/// 255 presentations of a blank image (no spike ever reaches `min_spikes`): the 8-bit attempt
-/// counter and the 255-entry rate table.
+/// As many presentations as the model allows (64, `fspinn_model::limits::ATTEMPTS`; the RTL
+/// takes 255) of a blank image (no spike ever reaches `min_spikes`): the RTL's 255-entry rate
+/// table (built for more than 16 attempts) and the attempt counter.
 #[test]
-fn two_hundred_fifty_five_attempts_match_the_cycle_model() {
+fn the_most_attempts_match_the_cycle_model() {
+    let most = fspinn_model::limits::ATTEMPTS.max as u32;
     let params = FspinnParams {
         presentation_ms: 3.0,
-        max_attempts: 255,
+        max_attempts: most,
         min_spikes: 1,
         ..FspinnParams::default()
     };
@@ -87,8 +89,10 @@ fn two_hundred_fifty_five_attempts_match_the_cycle_model() {
     let blank = vec![0u8; 784];
     let (m, t) = compare_sample(0, &mut model, &mut rtl, &blank, 7, false);
     assert!(m.is_empty(), "{m:#?}");
-    // Every attempt ran: at least 255 x 3 steps of a generate pass each.
-    assert!(t.cycles_model > 255 * 3 * 49, "{t:?}");
+    // Every attempt ran: at least 3 steps of a 49-cycle generate pass each.
+    assert!(t.cycles_model > most as u64 * 3 * 49, "{t:?}");
+    let design = fspinn_sim::rtl_params::design(&model).unwrap();
+    assert!(design.structure.contains(&("ATTEMPTS", 255)));
 }
 
 /// Small draws for CI: every case builds (or loads) and co-simulates with no mismatch.

@@ -23,7 +23,7 @@ pub struct Shape {
     pub steps: u32,
     /// Refractory steps (the RTL's field holds up to 14).
     pub refractory_steps: u32,
-    /// Presentations of a sample at most (1 to 255).
+    /// Presentations of a sample at most (1 to the model's 64; the RTL takes 255).
     pub max_attempts: u32,
 }
 
@@ -32,12 +32,13 @@ pub const STEP_BUDGET: u64 = 6_000;
 /// Neuron groups x steps one sample may take at most (the passes are per group).
 pub const GROUP_STEP_BUDGET: u64 = 40_000;
 
-/// The shape: steps and attempts within [`STEP_BUDGET`] (255 attempts when the steps are few),
+/// The shape: steps and attempts within [`STEP_BUDGET`] (as many attempts as the model
+/// allows, 64, when the steps are few, 1 case in 10),
 /// then as many neurons as [`GROUP_STEP_BUDGET`] allows, log-uniform, so partial and several
 /// neuron groups both occur.
 pub fn draw_shape(d: &mut Draws, pes: u32, opts: &FuzzOptions) -> Shape {
     let steps = d.log_range(1, opts.max_steps as u64) as u32;
-    let most = (STEP_BUDGET / steps as u64).clamp(1, 255);
+    let most = (STEP_BUDGET / steps as u64).clamp(1, fspinn_model::limits::ATTEMPTS.max);
     let max_attempts = if d.chance(0.1) {
         most
     } else {

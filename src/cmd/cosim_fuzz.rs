@@ -39,7 +39,8 @@ pub fn run(a: &CosimArgs, k: usize) -> Result<()> {
         dataset: dataset_images(a),
         ..FuzzOptions::default()
     };
-    opts.validate().context("--max-pes, --max-steps or --samples")?;
+    opts.validate()
+        .context("--max-pes, --max-steps or --samples")?;
     super::common::ensure_dir(&a.out, "--out")?;
     // A few samples per model: big models compile at -O0 (docs/rtl.md, "Build time").
     fspinn_testbench::builder::set_quick_builds(true);

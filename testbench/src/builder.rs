@@ -61,7 +61,10 @@ pub fn set_quick_builds(on: bool) {
 
 /// The C++ optimisation of the model for `params`.
 pub fn opt_level(params: &[(&'static str, u64)]) -> &'static str {
-    let pes = params.iter().find(|(k, _)| *k == "PES").map_or(0, |(_, v)| *v);
+    let pes = params
+        .iter()
+        .find(|(k, _)| *k == "PES")
+        .map_or(0, |(_, v)| *v);
     if QUICK_BUILDS.load(Ordering::Relaxed) && pes > BIG_PES {
         OPT_BIG
     } else {
@@ -279,7 +282,15 @@ pub fn model_key(v: &Verilator, params: &[(&'static str, u64)]) -> String {
     }
     h.update(CAPI.as_bytes());
     h.update(v.version.as_bytes());
-    h.update(format!("{:?}|{}|{}", verilator_flags(params), opt_level(params), cxx()).as_bytes());
+    h.update(
+        format!(
+            "{:?}|{}|{}",
+            verilator_flags(params),
+            opt_level(params),
+            cxx()
+        )
+        .as_bytes(),
+    );
     h.update(crate::bridge::ABI_VERSION.to_le_bytes());
     let d = h.finalize();
     d.iter().take(12).fold(String::new(), |mut s, b| {
@@ -574,7 +585,13 @@ pub fn model_library(
         sources.push(capi);
         let mut model_flags: Vec<String> = flags
             .iter()
-            .map(|f| if f == OPT { opt_level(params).to_string() } else { f.clone() })
+            .map(|f| {
+                if f == OPT {
+                    opt_level(params).to_string()
+                } else {
+                    f.clone()
+                }
+            })
             .collect();
         model_flags.push(format!("-I{}", obj.display()));
         let objects = compile_all(&sources, &obj, &model_flags)?;

@@ -30,8 +30,8 @@ mod bridge;
 pub mod builder;
 pub mod chip;
 pub mod cosim;
-pub mod fuzz;
 mod error;
+pub mod fuzz;
 pub mod params;
 
 use std::path::Path;

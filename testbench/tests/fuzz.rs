@@ -21,8 +21,14 @@ fn cosim(cfg: &HwConfig, net: &FspinnNetwork, images: &[&[u8]]) -> u64 {
     for (k, train) in [false, true].into_iter().enumerate() {
         for (i, image) in images.iter().enumerate() {
             let sample = (k * images.len() + i) as u64;
-            let (m, t) =
-                compare_sample(sample, &mut model, &mut rtl, image, 91 + sample as u32, train);
+            let (m, t) = compare_sample(
+                sample,
+                &mut model,
+                &mut rtl,
+                image,
+                91 + sample as u32,
+                train,
+            );
             assert!(m.is_empty(), "{} sample {sample}: {m:#?}", cfg.name);
             events += t.spikes_compared + t.weight_updates_compared;
         }
@@ -133,8 +139,8 @@ fn draws_are_reproducible_valid_and_cover_the_pe_range() {
         assert_eq!(a.net.weights(), b.net.weights());
         assert_eq!(a.images, b.images);
         assert_eq!((a.seed, a.train), (b.seed, b.train));
-        let acc = Accelerator::new(&a.cfg, &a.net, a.net.params().formats.weight_bits as u32)
-            .unwrap();
+        let acc =
+            Accelerator::new(&a.cfg, &a.net, a.net.params().formats.weight_bits as u32).unwrap();
         fspinn_sim::rtl_params::design(&acc).unwrap();
         let (cfg, net) = fuzz::repro::through_files(&a).unwrap();
         assert_eq!(cfg, a.cfg);
@@ -143,7 +149,10 @@ fn draws_are_reproducible_valid_and_cover_the_pe_range() {
     }
     assert_eq!(pes[9], 256);
     assert!(pes.iter().filter(|&&p| p > 128).count() >= 3, "{pes:?}");
-    assert!(pes.iter().filter(|&&p| (65..=128).contains(&p)).count() >= 3, "{pes:?}");
+    assert!(
+        pes.iter().filter(|&&p| (65..=128).contains(&p)).count() >= 3,
+        "{pes:?}"
+    );
     assert!(pes.iter().any(|&p| p <= 4), "{pes:?}");
     assert_ne!(
         fuzz::draw(5, 0, &opts).unwrap().cfg,

@@ -76,7 +76,11 @@ pub fn draw(d: &mut Draws, pes: u32, shape: &Shape) -> HwConfig {
     } else {
         needed + d.below(needed / 8 + 1)
     };
-    let count_bits = 32 - shape.steps.div_ceil(shape.refractory_steps + 1).leading_zeros();
+    let count_bits = 32
+        - shape
+            .steps
+            .div_ceil(shape.refractory_steps + 1)
+            .leading_zeros();
     let clock_mhz = d.pick(&[100.0, 200.0, 400.0]);
     HwConfig {
         name: String::new(),

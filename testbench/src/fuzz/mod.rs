@@ -105,7 +105,13 @@ pub const MAX_ATTEMPTS: u32 = 64;
 impl FuzzOptions {
     /// Checks the bounds before anything is drawn.
     pub fn validate(&self) -> Result<(), FuzzError> {
-        let bad = |field, value: u64, reason| Err(FuzzError::Option { field, value, reason });
+        let bad = |field, value: u64, reason| {
+            Err(FuzzError::Option {
+                field,
+                value,
+                reason,
+            })
+        };
         if !(1..=256).contains(&self.max_pes) {
             return bad("max_pes", self.max_pes as u64, "must be 1 to 256");
         }

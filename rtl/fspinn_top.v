@@ -542,6 +542,9 @@ module fspinn_top #(
     wire [31:0] chunk_rs = (rs_j / PES) * INPUTS + rs_i;
     wire [31:0] rs_q = (rs_j % PES) / PER_WORD;
     wire d_new_req = (WEIGHTS_ON_CHIP == 0) && (d_new_write || int_read || norm_read || syn_read);
+    // Zero of the DRAM data width: a parameter, not a replication, which lint (-Wall) flags
+    // as WIDTHCONCAT above 8k bits (128 words; a chunk of 256 16-bit words exists).
+    localparam [64*DRAM_WORDS-1:0] DRAM_ZERO = 0;
     reg [39:0] d_new_addr;
     reg [15:0] d_new_bytes;
     reg [64*DRAM_WORDS-1:0] d_new_wdata;
@@ -549,7 +552,7 @@ module fspinn_top #(
     always @(*) begin
         d_new_addr = 40'd0;
         d_new_bytes = CHUNK_BYTES[15:0];
-        d_new_wdata = {64*DRAM_WORDS{1'b0}};
+        d_new_wdata = DRAM_ZERO;
         if (d_new_write && phase == P_NORM_SCALE) begin
             d_new_addr = {8'd0, chunk_scale} * CB40;
             for (dw = 0; dw < WPC; dw = dw + 1)
@@ -572,7 +575,7 @@ module fspinn_top #(
     assign dram_req_write = dq_valid ? dq_write : d_new_req && d_new_write;
     assign dram_req_addr  = dq_valid ? dq_addr : (d_new_req ? d_new_addr : 40'd0);
     assign dram_req_bytes = dq_valid ? dq_bytes : (d_new_req ? d_new_bytes : 16'd0);
-    assign dram_req_wdata = dq_valid ? dq_wdata : (d_new_req ? d_new_wdata : {64*DRAM_WORDS{1'b0}});
+    assign dram_req_wdata = dq_valid ? dq_wdata : (d_new_req ? d_new_wdata : DRAM_ZERO);
     wire d_taken = dram_req_valid && dram_req_ready;
     always @(posedge clk) begin
         if (rst) begin

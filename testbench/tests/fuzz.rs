@@ -159,3 +159,49 @@ fn draws_are_reproducible_valid_and_cover_the_pe_range() {
         fuzz::draw(6, 0, &opts).unwrap().cfg
     );
 }
+
+/// A chunk of 256 words (256 PEs of 16-bit weights in 16-bit words, on chip over 16 banks):
+/// its DRAM data port is 16,384 bits, where lint (-Wall, as the builder runs it) flagged the
+/// port's zero written as a replication (WIDTHCONCAT), which failed the build. Lints the RTL
+/// with the builder's Verilator options for those parameters (no C++ compile).
+#[test]
+fn a_256_word_chunk_lints_clean() {
+    let Ok(v) = fspinn_testbench::builder::find_verilator() else {
+        eprintln!("skipped: no Verilator");
+        return;
+    };
+    let mut cfg = HwConfig::builtin("small").unwrap();
+    cfg.pe_array.pes = 256;
+    cfg.pe_array.neurons_per_pe = 1;
+    cfg.neurons = 256;
+    cfg.neuron_sram.depth = 1;
+    cfg.weight_sram.banks = 16;
+    cfg.weight_sram.word_bits = 16;
+    cfg.weight_sram.depth = 784 * 16;
+    let net = fspinn_sim::rtl_params::RtlNetwork {
+        neurons: 256,
+        weight_bits: 16,
+        steps: 250,
+        refractory_steps: 5,
+        max_attempts: 16,
+    };
+    let params = fspinn_sim::rtl_params::parameters(&cfg, &net).unwrap();
+    assert!(params.contains(&("DRAM_WORDS", 256)), "{params:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(&v.path);
+    for f in fspinn_testbench::builder::verilator_flags(&params) {
+        cmd.arg(if f == "--cc" {
+            "--lint-only".to_string()
+        } else {
+            f
+        });
+    }
+    for (name, text) in fspinn_testbench::builder::RTL_SOURCES {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        cmd.arg(p);
+    }
+    let o = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() && !text.contains("%Warning"), "{text}");
+}

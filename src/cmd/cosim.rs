@@ -23,7 +23,8 @@ pub const EXAMPLES: &str = "Examples:
   fspinn cosim                                   # default: small config, 3 built-in MNIST images, VCDs in cosim-vcd/
   fspinn cosim --dataset mnist --samples 1000 --json
   fspinn cosim --dataset mnist --samples 200 --train --keep-going --json
-  fspinn cosim --model fs400-w8.ckpt --dataset mnist --samples 100 --vcd out/";
+  fspinn cosim --model fs400-w8.ckpt --dataset mnist --samples 100 --vcd out/
+  fspinn cosim --fuzz 30 --seed 1 --json          # 30 random valid configs and networks";
 
 #[derive(Args, Debug, Clone)]
 pub struct CosimArgs {
@@ -81,6 +82,19 @@ pub struct CosimArgs {
     /// group 0 to the maximum, so the two must disagree (checks the mismatch path end to end).
     #[arg(long, hide = true)]
     pub inject_weight_fault: bool,
+    /// Fuzz: co-simulate K random valid (config, network) pairs drawn from --seed (at most
+    /// --samples images each); failures go to --out with the command that reproduces them.
+    #[arg(long, value_name = "K")]
+    pub fuzz: Option<usize>,
+    /// With --fuzz: folder for the files of failing cases.
+    #[arg(long, value_name = "DIR", default_value = "cosim-fuzz")]
+    pub out: PathBuf,
+    /// With --fuzz: largest PE count drawn (1 to 256).
+    #[arg(long, default_value_t = 256)]
+    pub max_pes: u32,
+    /// With --fuzz: most time steps per presentation drawn (1 to 1000).
+    #[arg(long, default_value_t = 1_000)]
+    pub max_steps: u32,
 }
 
 /// `--vcd-cycles` above this warns with the expected size.
@@ -181,6 +195,9 @@ pub fn build_progress(stage: &str, elapsed: std::time::Duration) {
 }
 
 pub fn run(a: CosimArgs) -> Result<()> {
+    if let Some(k) = a.fuzz {
+        return super::cosim_fuzz::run(&a, k);
+    }
     if a.samples == 0 {
         bail!("--samples must be at least 1");
     }

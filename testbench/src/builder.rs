@@ -30,6 +30,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Verilog top module.
@@ -39,8 +40,38 @@ pub const MIN_VERILATOR: (u32, u32) = (5, 6);
 /// What to tell a user without Verilator.
 pub const INSTALL_HINT: &str = "co-simulation needs Verilator 5.006 or newer to build the RTL: \
     `apt-get install -y verilator` (Debian 12 / Ubuntu 24.04), or set VERILATOR=/path/to/bin/verilator";
-/// C++ optimisation: `-O0` runs the RTL ~5x slower; `-O2` compiles much longer for ~10 %.
+/// C++ optimisation of the Verilator runtime and of models up to [`BIG_PES`] PEs: `-O0` runs
+/// the RTL ~5x slower; `-O2` compiles much longer for ~10 %.
 pub const OPT: &str = "-O1";
+/// C++ optimisation of models above [`BIG_PES`] PEs in quick-build mode
+/// ([`set_quick_builds`]): their PE loops are unrolled (hundreds of thousands of lines of
+/// C++), which `-O1` compiles ~3x slower than `-O0` (a 128-PE model: 75 s against 27 s of
+/// compiler time), while the model runs ~10x slower (docs/rtl.md, "Build time").
+pub const OPT_BIG: &str = "-O0";
+/// Models with more PEs than this are compiled at [`OPT_BIG`] in quick-build mode.
+pub const BIG_PES: u64 = 64;
+
+static QUICK_BUILDS: AtomicBool = AtomicBool::new(false);
+
+/// Quick-build mode, for programs that run only a few samples per model (the fuzzer): models
+/// above [`BIG_PES`] PEs are compiled at [`OPT_BIG`]. Off by default: a long co-simulation
+/// wins back the longer build many times over. Part of the cache key (both kinds coexist).
+pub fn set_quick_builds(on: bool) {
+    QUICK_BUILDS.store(on, Ordering::Relaxed);
+}
+
+/// The C++ optimisation of the model for `params`.
+pub fn opt_level(params: &[(&'static str, u64)]) -> &'static str {
+    let pes = params
+        .iter()
+        .find(|(k, _)| *k == "PES")
+        .map_or(0, |(_, v)| *v);
+    if QUICK_BUILDS.load(Ordering::Relaxed) && pes > BIG_PES {
+        OPT_BIG
+    } else {
+        OPT
+    }
+}
 /// The library's file name in a model entry.
 pub const LIBRARY: &str = "libfspinn_rtl.so";
 const COMPLETE: &str = "COMPLETE";
@@ -257,7 +288,15 @@ pub fn model_key(v: &Verilator, params: &[(&'static str, u64)], format: WaveForm
     }
     h.update(CAPI.as_bytes());
     h.update(v.version.as_bytes());
-    h.update(format!("{:?}|{OPT}|{}", verilator_flags(params, format), cxx()).as_bytes());
+    h.update(
+        format!(
+            "{:?}|{}|{}",
+            verilator_flags(params, format),
+            opt_level(params),
+            cxx()
+        )
+        .as_bytes(),
+    );
     h.update(crate::bridge::ABI_VERSION.to_le_bytes());
     let d = h.finalize();
     d.iter().take(12).fold(String::new(), |mut s, b| {
@@ -561,7 +600,16 @@ pub fn model_library_for(
             .map(|c| obj.join(format!("{c}.cpp")))
             .collect();
         sources.push(capi);
-        let mut model_flags = flags.clone();
+        let mut model_flags: Vec<String> = flags
+            .iter()
+            .map(|f| {
+                if f == OPT {
+                    opt_level(params).to_string()
+                } else {
+                    f.clone()
+                }
+            })
+            .collect();
         model_flags.push(format!("-I{}", obj.display()));
         let objects = compile_all(&sources, &obj, &model_flags)?;
         say("linking");

@@ -31,6 +31,7 @@ pub mod builder;
 pub mod chip;
 pub mod cosim;
 mod error;
+pub mod fuzz;
 pub mod params;
 mod probe;
 pub mod session;

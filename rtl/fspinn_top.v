@@ -4,9 +4,10 @@
 // the DRAM port: one transaction at a time, sim/src/weight_port.rs). Ports and host address
 // map: docs/rtl.md.
 //
-// This version requires one cycle per chunk (words per chunk <= WBANKS) and WLAT >= 1,
-// NLAT >= 1, and off chip a DRAM whose transactions take at least NLAT cycles; the cycle
-// model covers the other shapes.
+// On chip, a chunk of WPC words is read (and written) in CPC = ceil(WPC / WBANKS) cycles,
+// word q from bank q % WBANKS at address chunk * CPC + q / WBANKS (sim/src/layout.rs). This
+// version requires WLAT >= 1, NLAT >= 1, and off chip a DRAM whose transactions take at least
+// NLAT cycles; the cycle model covers the other shapes.
 `default_nettype none
 
 // Unused bits are deliberate: addresses and fields are sliced from 32-bit counters and from
@@ -81,6 +82,7 @@ module fspinn_top #(
     localparam integer NMAX      = PES * NEURONS_PER_PE;
     localparam integer PER_WORD  = WWORD_BITS / WEIGHT_BITS;
     localparam integer WPC       = (PES + PER_WORD - 1) / PER_WORD;  // words per chunk
+    localparam integer CPC       = (WPC + WBANKS - 1) / WBANKS;      // cycles per chunk (on chip)
     localparam integer ROWS      = (INPUTS + LANES - 1) / LANES;
     localparam integer RBITS     = (ROWS > 1) ? $clog2(ROWS) : 1;
     localparam integer WABITS    = (WDEPTH > 1) ? $clog2(WDEPTH) : 1;
@@ -103,9 +105,6 @@ module fspinn_top #(
         if (WWORD_BITS > 64) begin : g_limit_wword
             fspinn_unsupported_WWORD_BITS_above_64 u_limit ();
         end
-        if (WEIGHTS_ON_CHIP != 0 && WPC > WBANKS) begin : g_limit_wpc
-            fspinn_unsupported_words_per_chunk_above_WBANKS u_limit ();
-        end
         if (ATTEMPTS < 1 || ATTEMPTS > 255) begin : g_limit_attempts
             fspinn_unsupported_ATTEMPTS_must_be_1_to_255 u_limit ();
         end
@@ -117,7 +116,7 @@ module fspinn_top #(
         end
     endgenerate
 
-    // Phase codes: sim/src/waves.rs, PHASES.
+    // Phase codes: sim/src/waves/mod.rs, PHASES.
     localparam [4:0] P_IDLE = 5'd0, P_SEED = 5'd1, P_THRESHOLD = 5'd2, P_RESET = 5'd3,
                      P_NORM_SUM = 5'd4, P_NORM_DIVIDE = 5'd5, P_NORM_SCALE = 5'd6,
                      P_GENERATE = 5'd7, P_INTEGRATE = 5'd8, P_INHIBIT = 5'd10,
@@ -280,13 +279,25 @@ module fspinn_top #(
     // L2's `can_read` off chip: nothing queued or in flight.
     wire d_can_read = !dq_valid && !d_busy && !d_new_write;
 
+    // Chunks over several cycles (CPC > 1, on chip): `wc` read groups of the chunk being read
+    // are still to be issued after this cycle's (group CPC - wc next), `ws` write groups of
+    // the chunk being written back (norm_scale); the early groups' words are kept in
+    // `asm_word` as they arrive, the scaled words to write in `ws_word`.
+    reg [31:0] wc, wc_base, wc_tag;
+    reg [31:0] ws, ws_base;
+    wire [31:0] wc_g = CPC - wc;
+    wire [31:0] ws_g = CPC - ws;
+    reg [WWORD_BITS-1:0] asm_word [0:WPC-1];
+    reg [WWORD_BITS-1:0] ws_word [0:WPC-1];
     // The words arriving now: from the banks, or from the DRAM (word 0 in bits [63:0]).
     wire [WWORD_BITS-1:0] rd_word [0:WPC-1];
     genvar gq;
     generate
         for (gq = 0; gq < WPC; gq = gq + 1) begin : g_rdword
-            if (WEIGHTS_ON_CHIP != 0) begin : g_chip
-                assign rd_word[gq] = w_rdata[gq];
+            if (WEIGHTS_ON_CHIP != 0 && gq >= (CPC - 1) * WBANKS) begin : g_chip
+                assign rd_word[gq] = w_rdata[gq - (CPC - 1) * WBANKS];
+            end else if (WEIGHTS_ON_CHIP != 0) begin : g_chip_early
+                assign rd_word[gq] = asm_word[gq];
             end else begin : g_dram
                 assign rd_word[gq] = dram_resp_rdata[gq * WWORD_BITS +: WWORD_BITS];
             end
@@ -295,6 +306,8 @@ module fspinn_top #(
 
     // ---------------------------------------------------------------- read pipelines
     // Weight reads: valid/tag per stage; the read issued in cycle c arrives in c + WLAT.
+    reg [WLAT-1:0]    wg_valid;              // a group of bank reads (chunk reads)
+    reg [31:0]        wg_idx   [0:WLAT-1];   // its group within the chunk
     reg [WLAT-1:0]    wp_valid;
     reg [31:0]        wp_i     [0:WLAT-1];   // input of the chunk / synapse
     reg [31:0]        wp_j     [0:WLAT-1];   // neuron of the synapse (STDP)
@@ -437,7 +450,9 @@ module fspinn_top #(
     wire signed [31:0] rs_delta = held ? held_delta : syn_delta;
     // The arriving word of a read-modify-write.
     wire [31:0] wa_lane = wa_j % PES;
-    wire [31:0] wa_bank = wa_lane / PER_WORD;
+    wire [31:0] wa_q = wa_lane / PER_WORD;       // word of the chunk
+    wire [31:0] wa_bank = wa_q % WBANKS;         // its bank and row on chip
+    wire [31:0] wa_row = wa_q / WBANKS;
     wire [31:0] wa_shift = (wa_lane % PER_WORD) * WEIGHT_BITS;
     reg [WWORD_BITS-1:0] wa_word;
     reg [WEIGHT_BITS-1:0] wa_old;
@@ -526,14 +541,17 @@ module fspinn_top #(
     wire [31:0] chunk_norm = grp * INPUTS + req;
     wire [31:0] chunk_scale = grp * INPUTS + recv;
     wire [31:0] syn_lane = syn_j % PES;
+    wire [31:0] syn_q = syn_lane / PER_WORD;
     wire [31:0] chunk_syn = (syn_j / PES) * INPUTS + syn_i;
     wire [31:0] chunk_wa  = (wa_j / PES) * INPUTS + wa_i;
     /* verilator lint_off UNSIGNED */ // kk >= 0 when DELAY is 0
     wire int_want = phase == P_INTEGRATE && kk >= DELAY && req < n_in;
     /* verilator lint_on UNSIGNED */
     wire norm_want = (phase == P_NORM_SUM || phase == P_NORM_SCALE) && req < INPUTS;
-    wire int_read = int_want && (WEIGHTS_ON_CHIP != 0 || d_can_read);
-    wire norm_read = norm_want && (WEIGHTS_ON_CHIP != 0 || d_can_read);
+    // On chip a new chunk read waits until the groups of the previous one are issued.
+    wire w_can_read = (WEIGHTS_ON_CHIP != 0) ? wc == 0 : d_can_read;
+    wire int_read = int_want && w_can_read;
+    wire norm_read = norm_want && w_can_read;
     // The scaled words of the chunk arriving in norm_scale.
     reg [WWORD_BITS-1:0] sc_word [0:WPC-1];
     integer sq, sp;
@@ -553,6 +571,9 @@ module fspinn_top #(
     wire [31:0] chunk_rs = (rs_j / PES) * INPUTS + rs_i;
     wire [31:0] rs_q = (rs_j % PES) / PER_WORD;
     wire d_new_req = (WEIGHTS_ON_CHIP == 0) && (d_new_write || int_read || norm_read || syn_read);
+    // Zero of the DRAM data width: a parameter, not a replication, which lint (-Wall) flags
+    // as WIDTHCONCAT above 8k bits (128 words; a chunk of 256 16-bit words exists).
+    localparam [64*DRAM_WORDS-1:0] DRAM_ZERO = 0;
     reg [39:0] d_new_addr;
     reg [15:0] d_new_bytes;
     reg [64*DRAM_WORDS-1:0] d_new_wdata;
@@ -560,13 +581,13 @@ module fspinn_top #(
     always @(*) begin
         d_new_addr = 40'd0;
         d_new_bytes = CHUNK_BYTES[15:0];
-        d_new_wdata = {64*DRAM_WORDS{1'b0}};
+        d_new_wdata = DRAM_ZERO;
         if (d_new_write && phase == P_NORM_SCALE) begin
             d_new_addr = {8'd0, chunk_scale} * CB40;
             for (dw = 0; dw < WPC; dw = dw + 1)
                 d_new_wdata[dw * WWORD_BITS +: WWORD_BITS] = sc_word[dw];
         end else if (d_new_write) begin
-            d_new_addr = {8'd0, chunk_wa} * CB40 + {8'd0, wa_bank} * WB40;
+            d_new_addr = {8'd0, chunk_wa} * CB40 + {8'd0, wa_q} * WB40;
             d_new_bytes = WBYTES[15:0];
             d_new_wdata[WWORD_BITS-1:0] = wa_mod;
         end else if (int_read) begin
@@ -583,7 +604,7 @@ module fspinn_top #(
     assign dram_req_write = dq_valid ? dq_write : d_new_req && d_new_write;
     assign dram_req_addr  = dq_valid ? dq_addr : (d_new_req ? d_new_addr : 40'd0);
     assign dram_req_bytes = dq_valid ? dq_bytes : (d_new_req ? d_new_bytes : 16'd0);
-    assign dram_req_wdata = dq_valid ? dq_wdata : (d_new_req ? d_new_wdata : {64*DRAM_WORDS{1'b0}});
+    assign dram_req_wdata = dq_valid ? dq_wdata : (d_new_req ? d_new_wdata : DRAM_ZERO);
     wire d_taken = dram_req_valid && dram_req_ready;
     always @(posedge clk) begin
         if (rst) begin
@@ -618,8 +639,18 @@ module fspinn_top #(
                           && !dq_valid && !d_new_req && !d_busy;
     wire stdp_last = (WEIGHTS_ON_CHIP != 0) ? stdp_last_chip : stdp_last_dram;
     // Last cycle of a norm_scale pass: the last chunk arrived (on chip) or its write completed.
-    wire scale_end = (WEIGHTS_ON_CHIP != 0) ? (w_arrive && recv == INPUTS - 1)
-                                            : (d_resp && d_inf_write && recv == INPUTS);
+    // On chip with CPC > 1: the cycle the last chunk's last write group is issued.
+    wire scale_end = (WEIGHTS_ON_CHIP == 0) ? (d_resp && d_inf_write && recv == INPUTS)
+                   : (CPC == 1) ? (w_arrive && recv == INPUTS - 1)
+                   : (ws == 1 && recv == INPUTS);
+    // Bank rows (on chip: chunk * CPC + group).
+    wire [31:0] chunk_int_row   = chunk_int * CPC;
+    wire [31:0] chunk_norm_row  = chunk_norm * CPC;
+    wire [31:0] chunk_scale_row = chunk_scale * CPC;
+    wire [31:0] wc_row = wc_base + wc_g;
+    wire [31:0] ws_row = ws_base + ws_g;
+    wire [31:0] syn_row = chunk_syn * CPC + syn_q / WBANKS;
+    wire [31:0] wa_addr = chunk_wa * CPC + wa_row;
     wire [31:0] theta_j = kk - NLAT;
     wire [31:0] kk_div = kk / PES;
     wire [31:0] tj_div = theta_j / PES;
@@ -628,21 +659,29 @@ module fspinn_top #(
         for (b = 0; b < WBANKS; b = b + 1) begin
             w_re[b] = 1'b0; w_raddr[b] = {WABITS{1'b0}};
             w_we[b] = 1'b0; w_waddr[b] = {WABITS{1'b0}}; w_wdata[b] = {WWORD_BITS{1'b0}};
+            // Group 0 of a chunk in the cycle it starts, groups 1.. in the next CPC - 1.
             if (int_read && b < WPC) begin
-                w_re[b] = 1'b1; w_raddr[b] = chunk_int[WABITS-1:0];
+                w_re[b] = 1'b1; w_raddr[b] = chunk_int_row[WABITS-1:0];
             end
             if (norm_read && b < WPC) begin
-                w_re[b] = 1'b1; w_raddr[b] = chunk_norm[WABITS-1:0];
+                w_re[b] = 1'b1; w_raddr[b] = chunk_norm_row[WABITS-1:0];
+            end
+            if (wc != 0 && wc_g * WBANKS + b < WPC) begin
+                w_re[b] = 1'b1; w_raddr[b] = wc_row[WABITS-1:0];
             end
             if (phase == P_NORM_SCALE && w_arrive && b < WPC) begin
-                w_we[b] = 1'b1; w_waddr[b] = chunk_scale[WABITS-1:0];
+                w_we[b] = 1'b1; w_waddr[b] = chunk_scale_row[WABITS-1:0];
                 w_wdata[b] = sc_word[b];
             end
-            if (syn_read && syn_lane / PER_WORD == b) begin
-                w_re[b] = 1'b1; w_raddr[b] = chunk_syn[WABITS-1:0];
+            if (ws != 0 && ws_g * WBANKS + b < WPC) begin
+                w_we[b] = 1'b1; w_waddr[b] = ws_row[WABITS-1:0];
+                w_wdata[b] = ws_word[ws_g * WBANKS + b];
+            end
+            if (syn_read && syn_q % WBANKS == b) begin
+                w_re[b] = 1'b1; w_raddr[b] = syn_row[WABITS-1:0];
             end
             if (stdp_write && wa_bank == b) begin
-                w_we[b] = 1'b1; w_waddr[b] = chunk_wa[WABITS-1:0];
+                w_we[b] = 1'b1; w_waddr[b] = wa_addr[WABITS-1:0];
                 w_wdata[b] = wa_mod;
             end
             if (WEIGHTS_ON_CHIP == 0) begin
@@ -744,6 +783,8 @@ module fspinn_top #(
             k <= 32'd0;
             t <= 32'd0;
             attempt <= 8'd0;
+            wc <= 32'd0;
+            ws <= 32'd0;
             // Network registers (space 0x00) clear to 0.
             r_n <= 16'd0;
             r_steps <= 16'd0;
@@ -824,8 +865,36 @@ module fspinn_top #(
             end
 
             // Read pipelines.
-            wp_valid[0] <= int_read || norm_read || syn_read;
-            wp_i[0] <= int_read ? req : (norm_read ? req : syn_i);
+            // A chunk is complete when its last group arrives: it enters the pipeline in its
+            // last issue cycle (the first when CPC = 1).
+            wp_valid[0] <= ((int_read || norm_read) && CPC == 1) || wc == 1 || syn_read;
+            wp_i[0] <= (CPC > 1 && wc == 1) ? wc_tag : ((int_read || norm_read) ? req : syn_i);
+            wg_valid[0] <= (WEIGHTS_ON_CHIP != 0) && (int_read || norm_read || wc != 0);
+            wg_idx[0] <= (int_read || norm_read) ? 32'd0 : wc_g;
+            for (x = 1; x < WLAT; x = x + 1) begin
+                wg_valid[x] <= wg_valid[x-1];
+                wg_idx[x] <= wg_idx[x-1];
+            end
+            if (CPC > 1 && wg_valid[WLAT-1] && wg_idx[WLAT-1] < CPC - 1)
+                for (x = 0; x < WBANKS; x = x + 1)
+                    if (wg_idx[WLAT-1] * WBANKS + x < WPC)
+                        asm_word[wg_idx[WLAT-1] * WBANKS + x] <= w_rdata[x];
+            if (WEIGHTS_ON_CHIP != 0 && CPC > 1) begin
+                if (int_read || norm_read) begin
+                    wc <= CPC - 1;
+                    wc_base <= (int_read ? chunk_int : chunk_norm) * CPC;
+                    wc_tag <= req;
+                end else if (wc != 0) begin
+                    wc <= wc - 32'd1;
+                end
+                if (phase == P_NORM_SCALE && w_arrive) begin
+                    ws <= CPC - 1;
+                    ws_base <= chunk_scale * CPC;
+                    for (x = 0; x < WPC; x = x + 1) ws_word[x] <= sc_word[x];
+                end else if (ws != 0) begin
+                    ws <= ws - 32'd1;
+                end
+            end
             wp_j[0] <= syn_j;
             wp_delta[0] <= syn_delta;
             for (x = 1; x < WLAT; x = x + 1) begin

@@ -3,7 +3,10 @@
 # README's two command lines work on a fresh machine:
 #   scripts/setup.sh           Verilator (5.006 or newer) and a C++ compiler: `fspinn cosim`
 #                              verilates rtl/ and compiles the model at build time
-#   scripts/setup.sh --tests   also Icarus Verilog and Yosys, for the RTL checks of the tests
+#   scripts/setup.sh --tests   also Icarus Verilog and Yosys, for the RTL checks of the tests,
+#                              GTKWave (vcd2fst / fst2vcd: the waveform round trip of
+#                              tests/cli_waves.rs) and zlib's headers (`cosim --waves fst`
+#                              links Verilator's FST writer with -lz)
 # Tools already on PATH are left alone. Installing needs apt-get (Debian 12 ships Verilator
 # 5.006) and root; otherwise the script says exactly what to install and exits 1.
 # .ci/run calls it with --tests.
@@ -11,7 +14,7 @@ set -eu
 
 tools="verilator"
 if [ "${1:-}" = "--tests" ]; then
-  tools="verilator iverilog yosys"
+  tools="verilator iverilog yosys vcd2fst zlib"
 elif [ -n "${1:-}" ]; then
   echo "usage: scripts/setup.sh [--tests]" >&2
   exit 2
@@ -21,13 +24,22 @@ fi
 package() {
   case "$1" in
     c++) echo g++ ;;
+    vcd2fst) echo gtkwave ;;
+    zlib) echo zlib1g-dev ;;
     *) echo "$1" ;;
   esac
 }
 
 missing=""
+# zlib is a library: its header stands for it.
+present() {
+  case "$1" in
+    zlib) [ -f /usr/include/zlib.h ] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
 for tool in $tools c++; do
-  command -v "$tool" >/dev/null 2>&1 || missing="$missing $(package "$tool")"
+  present "$tool" || missing="$missing $(package "$tool")"
 done
 
 if [ -n "$missing" ]; then
@@ -60,6 +72,8 @@ fi
 for tool in $tools c++; do
   case "$tool" in
     iverilog | yosys) flag=-V ;;
+    vcd2fst) flag=--help ;;
+    zlib) printf 'setup: %-9s %s\n' zlib /usr/include/zlib.h >&2; continue ;;
     *) flag=--version ;;
   esac
   printf 'setup: %-9s %s\n' "$tool" "$("$tool" $flag 2>/dev/null | head -n1)" >&2

@@ -294,6 +294,18 @@ impl Accelerator {
     pub fn counters(&self) -> &Counters {
         &self.ctr
     }
+    /// The controller's phase in the current cycle (a name of [`crate::waves::PHASES`]).
+    pub fn phase(&self) -> &'static str {
+        self.phase
+    }
+    /// The controller's time step in the current cycle.
+    pub fn timestep(&self) -> u32 {
+        self.timestep
+    }
+    /// What each unit does in the current cycle (indexed by [`Unit`]).
+    pub fn activity(&self) -> &[Activity; 4] {
+        &self.activity
+    }
     pub fn cycle(&self) -> u64 {
         self.cycle
     }
@@ -340,18 +352,11 @@ impl Accelerator {
                 self.weights.dram_issued(),
             );
         }
-        if let Some(w) = self.waves.0.as_mut() {
-            w.sample(
-                self.cycle,
-                self.phase,
-                self.timestep,
-                &self.activity,
-                &self.weights,
-                &self.neuron_banks,
-                &self.observed,
-            );
+        if let Some(mut w) = self.waves.0.take() {
+            w.sample(self, self.cycle, &self.observed);
+            self.waves.0 = Some(w);
         }
-        self.observed = Observed::default();
+        self.observed.clear();
         self.weights.commit();
         for b in self
             .neuron_banks
@@ -681,8 +686,7 @@ impl Accelerator {
                             }
                             fired_total += 1;
                             fired_list.push(j as u32);
-                            self.observed.spike_group = a as u32;
-                            self.observed.spike_mask |= 1u64 << (p % 64);
+                            self.observed.fire(a as u32, p);
                             if let Some(ev) = self.events.as_mut() {
                                 ev.spikes.push(SpikeEvent {
                                     attempt: self.attempt,

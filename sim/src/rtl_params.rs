@@ -108,6 +108,8 @@ pub const MAX_ATTEMPTS: u64 = 255;
 pub const MAX_STEPS: u64 = (1 << 16) - 1;
 /// Widest weight code: `wupd_value` is 16 bits.
 pub const MAX_WEIGHT_BITS: u64 = 16;
+/// Weight word width with the weights in DRAM: the port's data words are 64 bits.
+pub const DRAM_WORD_BITS: u64 = 64;
 /// Membrane and threshold fields of a neuron word in the RTL (`V_BITS`, `TH_BITS`).
 pub const STATE_BITS: u64 = 16;
 /// Refractory field of a neuron word in the RTL (`REF_BITS`).
@@ -187,12 +189,12 @@ pub fn parameters(
     for (field, value, max) in limits {
         limit(field, value, max)?;
     }
-    if layout.on_chip {
-        // One cycle per chunk: every word of a chunk comes from its own bank.
-        limit(
-            "words per chunk (ceil(pe_array.pes / (weight_sram.word_bits / weight_bits)))",
-            layout.words_per_chunk as u64,
-            cfg.weight_sram.banks as u64,
+    if !layout.on_chip {
+        // The DRAM port and the testbench's word image move 64-bit words.
+        exactly(
+            "weight_sram.word_bits (weights in DRAM)",
+            cfg.weight_sram.word_bits as u64,
+            DRAM_WORD_BITS,
         )?;
     }
     // Capacities (widths of step numbers and spike counters, entries of the rate table) are
@@ -452,13 +454,26 @@ mod tests {
     }
 
     #[test]
-    fn more_words_per_chunk_than_banks_refused_on_chip() {
+    fn more_words_per_chunk_than_banks_accepted_on_chip() {
+        // Two words per chunk in one bank: a chunk takes two cycles (layout.rs).
         let mut cfg = HwConfig::builtin("small").unwrap();
         cfg.weight_sram.banks = 1;
         cfg.weight_sram.depth *= 2;
+        let p = parameters(&cfg, &small_net()).unwrap();
+        assert!(p.contains(&("DRAM_WORDS", 2)), "{p:?}");
+        assert!(p.contains(&("WEIGHTS_ON_CHIP", 1)), "{p:?}");
+    }
+
+    #[test]
+    fn weights_in_dram_need_64_bit_words() {
+        let mut cfg = HwConfig::builtin("small").unwrap();
+        cfg.weight_sram.word_bits = 32;
+        cfg.weight_sram.depth = 100;
         let msg = unsupported(parameters(&cfg, &small_net()));
-        assert!(msg.contains("words per chunk"), "{msg}");
-        assert!(msg.ends_with("= 2, limit <= 1"), "{msg}");
+        assert_eq!(
+            msg,
+            "unsupported by the RTL: weight_sram.word_bits (weights in DRAM) = 32, limit = 64"
+        );
     }
 
     #[test]

@@ -60,6 +60,46 @@ pub struct WeightPort {
     ready: Option<WeightData>,
     /// The DRAM transaction handed to the channel in this cycle (for the lock-step record).
     issued: Option<crate::lockstep::DramIssue>,
+    /// The DRAM port as the RTL's `dram_*` ports show it (for waveforms).
+    seen: DramSeen,
+}
+
+/// What the DRAM port did recently: enough to give the RTL's `dram_*` port values of any
+/// cycle (a request and a completion are only valid in their own cycle, the read data is held
+/// until the next read completes, as the testbench drives `dram_resp_rdata`).
+#[derive(Clone, Debug, Default)]
+struct DramSeen {
+    /// Cycle, write, byte address, bytes of the last request.
+    request: Option<(u64, bool, u64, u32)>,
+    /// Write data of the last request (empty for a read).
+    wdata: Vec<u64>,
+    /// Cycle of the last completion.
+    response: Option<u64>,
+    /// Data of the last completed read.
+    rdata: Vec<u64>,
+}
+
+/// The RTL's DRAM port in one cycle (`fspinn_top`'s `dram_*` ports, docs/rtl.md): the model's
+/// side of the same port, so its waveforms carry the signals under the RTL's names. Words are
+/// 64 bits, word 0 in bits `[63:0]`; missing words are zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DramPortCycle<'a> {
+    /// A request is presented (and taken: the port never holds one in the model).
+    pub req_valid: bool,
+    /// The request writes; zero without a request, as in the RTL.
+    pub req_write: bool,
+    /// Its byte address (40 bits); zero without a request.
+    pub req_addr: u64,
+    /// Its size in bytes; zero without a request.
+    pub req_bytes: u32,
+    /// Its write data (empty: zero).
+    pub req_wdata: &'a [u64],
+    /// The channel can take a request in this cycle (after this cycle's completion).
+    pub req_ready: bool,
+    /// A transaction completes in this cycle.
+    pub resp_valid: bool,
+    /// The data of the last completed read (held, as the testbench drives it).
+    pub resp_rdata: &'a [u64],
 }
 
 impl WeightPort {
@@ -82,6 +122,7 @@ impl WeightPort {
             dram_busy: None,
             ready: None,
             issued: None,
+            seen: DramSeen::default(),
         }
     }
 
@@ -185,9 +226,11 @@ impl WeightPort {
             if let Some(resp) = self.dram.tick(now) {
                 let job = self.dram_busy.take().expect("DRAM transaction in flight");
                 debug_assert_eq!(resp.tag, job.tag as u64);
+                self.seen.response = Some(now);
                 if !job.write {
                     let base = self.dram_word_index(job.chunk, job.first);
                     let words = self.dram_words[base..base + job.count].to_vec();
+                    self.seen.rdata.clone_from(&words);
                     return Some(WeightData {
                         tag: job.tag,
                         words,
@@ -275,6 +318,8 @@ impl WeightPort {
             let base = self.dram_word_index(job.chunk, job.first);
             self.dram_words[base..base + job.count].copy_from_slice(&job.data);
         }
+        self.seen.request = Some((now, job.write, addr, bytes));
+        self.seen.wdata.clone_from(&job.data);
         self.dram
             .request(
                 now,
@@ -303,6 +348,32 @@ impl WeightPort {
     /// The DRAM transaction handed to the channel in the current cycle, if any.
     pub fn dram_issued(&self) -> Option<&crate::lockstep::DramIssue> {
         self.issued.as_ref()
+    }
+
+    /// The DRAM port's values in cycle `now` (the current one or an earlier one with no later
+    /// transaction), for waveforms.
+    pub fn dram_port(&self, now: u64) -> DramPortCycle<'_> {
+        let request = self.seen.request.filter(|r| r.0 == now);
+        let (req_write, req_addr, req_bytes) = request.map_or((false, 0, 0), |r| (r.1, r.2, r.3));
+        // The channel's readiness as the RTL's input shows it: before this cycle's request,
+        // after this cycle's completion.
+        let req_ready = request.is_some()
+            || self.dram.ready(now)
+            || self.dram.pending_completion().is_some_and(|c| c <= now);
+        DramPortCycle {
+            req_valid: request.is_some(),
+            req_write,
+            req_addr,
+            req_bytes,
+            req_wdata: if request.is_some() {
+                &self.seen.wdata
+            } else {
+                &[]
+            },
+            req_ready,
+            resp_valid: self.seen.response == Some(now),
+            resp_rdata: &self.seen.rdata,
+        }
     }
 
     /// End of cycle: bank writes take effect.

@@ -13,9 +13,9 @@ use fspinn_model::network::Network;
 use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, labels};
 use fspinn_sim::hardware::HardwareSummary;
-use fspinn_sim::waves::Waves;
+use fspinn_sim::waves::{ScopePattern, WaveFormat, WaveOptions, Waves};
 use fspinn_sim::{Accelerator, HwConfig};
-use fspinn_testbench::cosim::RtlAccelerator;
+use fspinn_testbench::cosim::{RtlAccelerator, WaveSetup};
 use fspinn_testbench::session::CosimSession;
 use std::path::{Path, PathBuf};
 
@@ -23,7 +23,8 @@ pub const EXAMPLES: &str = "Examples:
   fspinn cosim                                   # default: small config, 3 built-in MNIST images, VCDs in cosim-vcd/
   fspinn cosim --dataset mnist --samples 1000 --json
   fspinn cosim --dataset mnist --samples 200 --train --keep-going --json
-  fspinn cosim --model fs400-w8.ckpt --dataset mnist --samples 100 --vcd out/";
+  fspinn cosim --model fs400-w8.ckpt --dataset mnist --samples 100 --vcd out/
+  fspinn cosim --fuzz 30 --seed 1 --json          # 30 random valid configs and networks";
 
 #[derive(Args, Debug, Clone)]
 pub struct CosimArgs {
@@ -48,8 +49,8 @@ pub struct CosimArgs {
     /// Learn on chip (training split).
     #[arg(long)]
     pub train: bool,
-    /// Directory for the VCDs: the first sample's first --vcd-cycles cycles of both models,
-    /// and on a mismatch the cycles around it.
+    /// Directory for the waveforms (VCD, or FST with --waves fst): the first sample's first
+    /// --vcd-cycles cycles of both models, and on a mismatch the cycles around it.
     #[arg(long, value_name = "DIR", default_value = "cosim-vcd")]
     pub vcd: PathBuf,
     /// Cycles of the first sample recorded in the VCDs (the RTL's is ~16 KB per cycle of the
@@ -59,6 +60,15 @@ pub struct CosimArgs {
     /// First cycle of the first sample recorded (cycle 0 = the one that samples `start`).
     #[arg(long, default_value_t = 0)]
     pub vcd_from: u64,
+    /// Only the signals whose hierarchical name matches this glob, in both waveforms (`*` any
+    /// run of characters, `?` one, brackets literal): e.g. '*wbank*',
+    /// 'TOP.fspinn_top.g_wbank[3]*', 'TOP.fspinn_top.dram_*'.
+    #[arg(long, value_name = "PATTERN")]
+    pub vcd_scope: Option<String>,
+    /// Waveform format: vcd, or fst (GTKWave's compressed format; the RTL is verilated with
+    /// --trace-fst, a separate cached build).
+    #[arg(long, value_name = "FORMAT", default_value = "vcd")]
+    pub waves: WaveFormat,
     /// Continue after a mismatch (report them all) instead of stopping at the first.
     #[arg(long)]
     pub keep_going: bool,
@@ -72,6 +82,19 @@ pub struct CosimArgs {
     /// group 0 to the maximum, so the two must disagree (checks the mismatch path end to end).
     #[arg(long, hide = true)]
     pub inject_weight_fault: bool,
+    /// Fuzz: co-simulate K random valid (config, network) pairs drawn from --seed (at most
+    /// --samples images each); failures go to --out with the command that reproduces them.
+    #[arg(long, value_name = "K")]
+    pub fuzz: Option<usize>,
+    /// With --fuzz: folder for the files of failing cases.
+    #[arg(long, value_name = "DIR", default_value = "cosim-fuzz")]
+    pub out: PathBuf,
+    /// With --fuzz: largest PE count drawn (1 to 256).
+    #[arg(long, default_value_t = 256)]
+    pub max_pes: u32,
+    /// With --fuzz: most time steps per presentation drawn (1 to 1000).
+    #[arg(long, default_value_t = 1_000)]
+    pub max_steps: u32,
 }
 
 /// `--vcd-cycles` above this warns with the expected size.
@@ -147,21 +170,17 @@ fn images(a: &CosimArgs) -> Result<Dataset> {
 
 fn model_waves(
     acc: &Accelerator,
-    cfg: &HwConfig,
+    waves: &WaveSetup,
     path: &Path,
     window: std::ops::Range<u64>,
     origin: u64,
 ) -> Result<Waves> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    Ok(Waves::new(
-        Box::new(std::io::BufWriter::new(file)),
-        cfg.clock_mhz,
-        acc.weight_port().banks(),
-        acc.neuron_banks(),
+    let opts = WaveOptions {
         window,
-    )?
-    .with_origin(origin))
+        scope: waves.scope.clone(),
+        format: waves.format,
+    };
+    Ok(Waves::create(path, acc, &opts)?.with_origin(origin))
 }
 
 fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
@@ -176,6 +195,9 @@ pub fn build_progress(stage: &str, elapsed: std::time::Duration) {
 }
 
 pub fn run(a: CosimArgs) -> Result<()> {
+    if let Some(k) = a.fuzz {
+        return super::cosim_fuzz::run(&a, k);
+    }
     if a.samples == 0 {
         bail!("--samples must be at least 1");
     }
@@ -196,20 +218,38 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let bits = s.net.params().formats.weight_bits as u32;
     let model = Accelerator::new(&s.cfg, &s.net, bits)?;
     let hardware = HardwareSummary::new(&s.cfg, &config_source(&a.config), model.layout());
-    let mut cs = CosimSession::open(model, Some(&build_progress))?;
+    let wave_setup = WaveSetup {
+        format: a.waves,
+        scope: a.vcd_scope.as_deref().map(ScopePattern::new).transpose()?,
+    };
+    let mut cs = CosimSession::open_with(model, wave_setup.clone(), Some(&build_progress))?;
     cs.stop_at_first = !a.keep_going;
     cs.keep_snapshot = waves;
+    let (model_signals, rtl_signals) = if waves {
+        match wave_setup.signals(&cs.model, &mut cs.rtl) {
+            Err(fspinn_testbench::RtlError::Trace(fspinn_testbench::TraceError::NoMatch {
+                pattern,
+            })) => bail!(
+                "--vcd-scope {pattern:?} matches no signal of either waveform (names look like \
+                 TOP.fspinn_top.busy, TOP.fspinn_top.g_wbank[0].u_mem.we, TOP.model.pe_array_activity)"
+            ),
+            r => r?,
+        }
+    } else {
+        (0, 0)
+    };
     if a.inject_weight_fault {
         cs.rtl.inject_weight_fault();
     }
-    let model_vcd = a.vcd.join("model.vcd");
-    let rtl_vcd = a.vcd.join("rtl.vcd");
+    let ext = a.waves.extension();
+    let model_vcd = a.vcd.join(format!("model.{ext}"));
+    let rtl_vcd = a.vcd.join(format!("rtl.{ext}"));
     let first = cs.model.cycle();
     let window = a.vcd_from..a.vcd_from.saturating_add(a.vcd_cycles);
-    if waves {
+    if model_signals > 0 {
         let w = model_waves(
             &cs.model,
-            &s.cfg,
+            &wave_setup,
             &model_vcd,
             first + window.start..first + window.end,
             first,
@@ -220,7 +260,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let bar = samples_bar(a.samples as u64, 0, "cosim");
     for k in 0..a.samples {
         let idx = a.offset + k;
-        let trace = (k == 0 && waves).then_some((rtl_vcd.as_path(), window.clone()));
+        let trace = (k == 0 && rtl_signals > 0).then_some((rtl_vcd.as_path(), window.clone()));
         let m = cs
             .compare(
                 data.image(idx),
@@ -228,11 +268,14 @@ pub fn run(a: CosimArgs) -> Result<()> {
                 a.train,
                 trace,
             )
-            .context("writing the RTL's VCD")?;
+            .context("writing the RTL's waveform")?;
         if k == 0 {
             if let Some(w) = cs.model.take_waves() {
                 w.finish(cs.model.cycle())
-                    .context("writing the model's VCD")?;
+                    .context("writing the model's waveform")?;
+            }
+            if let Some(e) = cs.rtl.rtl().take_trace_error() {
+                return Err(e).context("writing the RTL's waveform");
             }
         }
         bar.inc(1);
@@ -253,8 +296,8 @@ pub fn run(a: CosimArgs) -> Result<()> {
     // The failing sample alone, re-run from the model's snapshot taken before it.
     if let Some((k, _)) = cs.first_failure() {
         let idx = a.offset + k as usize;
-        let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.vcd"));
-        let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.vcd"));
+        let mpath = a.vcd.join(format!("mismatch-sample{idx}-model.{ext}"));
+        let rpath = a.vcd.join(format!("mismatch-sample{idx}-rtl.{ext}"));
         let refault = |r: &mut RtlAccelerator| r.inject_weight_fault();
         let replay = cs
             .trace_failure(
@@ -268,8 +311,8 @@ pub fn run(a: CosimArgs) -> Result<()> {
             )
             .context("writing the mismatch waveforms")?;
         if replay.is_some() {
-            report.vcd_mismatch_model = Some(mpath);
-            report.vcd_mismatch_rtl = Some(rpath);
+            report.vcd_mismatch_model = (model_signals > 0).then_some(mpath);
+            report.vcd_mismatch_rtl = (rtl_signals > 0).then_some(rpath);
         }
     }
     report.dataset = match a.dataset {
@@ -278,9 +321,11 @@ pub fn run(a: CosimArgs) -> Result<()> {
         None => "mnist".into(),
     };
     report.offset = a.offset;
-    if waves {
-        report.vcd_model = Some(model_vcd.clone());
-        report.vcd_rtl = Some(rtl_vcd.clone());
+    report.vcd_model = (model_signals > 0).then(|| model_vcd.clone());
+    report.vcd_rtl = (rtl_signals > 0).then(|| rtl_vcd.clone());
+    if waves && report.vcd_scope.is_some() {
+        report.vcd_signals_model = Some(model_signals);
+        report.vcd_signals_rtl = Some(rtl_signals);
     }
     if s.assignments.is_some() && !a.train {
         report.test_accuracy = Some(correct as f64 / done as f64);
@@ -308,10 +353,14 @@ pub fn run(a: CosimArgs) -> Result<()> {
         report.wall_seconds_per_sample
     );
     if waves {
+        let files: Vec<String> = [(model_signals, &model_vcd), (rtl_signals, &rtl_vcd)]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(_, p)| p.display().to_string())
+            .collect();
         text += &format!(
-            "  waveforms: {} and {} (cycles {}..{} of the first sample)\n",
-            model_vcd.display(),
-            rtl_vcd.display(),
+            "  waveforms: {} (cycles {}..{} of the first sample)\n",
+            files.join(" and "),
             window.start,
             window.end
         );
@@ -319,11 +368,15 @@ pub fn run(a: CosimArgs) -> Result<()> {
     for m in report.first_mismatches.iter().take(5) {
         text += &format!("  MISMATCH {m}\n");
     }
-    if let (Some(m), Some(r)) = (&report.vcd_mismatch_model, &report.vcd_mismatch_rtl) {
+    let around: Vec<String> = [&report.vcd_mismatch_model, &report.vcd_mismatch_rtl]
+        .into_iter()
+        .flatten()
+        .map(|p| p.display().to_string())
+        .collect();
+    if !around.is_empty() {
         text += &format!(
-            "  around the first mismatch (its sample re-run from a snapshot): {} and {}\n",
-            m.display(),
-            r.display()
+            "  around the first mismatch (its sample re-run from a snapshot): {}\n",
+            around.join(" and ")
         );
     }
     output::report(a.json, &text)?;

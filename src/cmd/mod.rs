@@ -2,6 +2,7 @@
 
 pub mod common;
 pub mod cosim;
+pub mod cosim_fuzz;
 pub mod data;
 pub mod demo;
 pub mod eval;

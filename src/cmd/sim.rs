@@ -16,7 +16,7 @@ use fspinn_model::{checkpoint, labels};
 use fspinn_sim::energy::{EnergyReport, EnergyTable};
 use fspinn_sim::hardware::HardwareSummary;
 use fspinn_sim::verify::Verification;
-use fspinn_sim::waves::Waves;
+use fspinn_sim::waves::{WaveOptions, Waves};
 use fspinn_sim::{Accelerator, HwConfig};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -301,17 +301,11 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     let mut acc = Accelerator::new(&cfg, &s.net, s.storage_bits)?;
     let hardware = HardwareSummary::new(&cfg, &config_source(&a.config), acc.layout());
     if let Some(path) = &a.vcd {
-        let file =
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-        let waves = Waves::new(
-            Box::new(std::io::BufWriter::new(file)),
-            cfg.clock_mhz,
-            acc.weight_port().banks(),
-            acc.neuron_banks(),
-            0..a.vcd_cycles,
-        )
-        .with_context(|| format!("writing {}", path.display()))?;
-        acc.set_waves(Some(waves));
+        let opts = WaveOptions {
+            window: 0..a.vcd_cycles,
+            ..WaveOptions::default()
+        };
+        acc.set_waves(Some(Waves::create(path, &acc, &opts)?));
     }
     if let Some(path) = &a.dram_trace {
         if acc.layout().on_chip {

@@ -6,23 +6,42 @@
 //
 // Timescale: one clock cycle is FSPINN_HALF_PERIOD * 2 time units (the config's clock period,
 // the unit set by --timescale-override). `tick()` of cycle c evaluates clk=0 at time
-// c * period (inputs set since the last tick show up here) and the rising edge clk=1 at
-// c * period + period / 2 (registers change here). Time is counted from `time_origin`, which
-// the testbench sets to the first cycle of a sample so the VCD starts at 0 there.
+// c * period and the rising edge clk=1 at c * period + period / 2 (registers change here).
+// Time is counted from `time_origin`, which the testbench sets to the first cycle of a sample
+// so the VCD starts at 0 there.
+//
+// No half-cycle glitches from testbench inputs: the testbench sets the inputs of cycle c after
+// that cycle's rising edge (as a synchronous device's outputs change just after the edge), so
+// the edge's dump is deferred until the next tick (or the close): the model is settled with
+// the new inputs and dumped at the edge's timestamp, and registers and inputs change together.
+// Dumping the edge at once would show the new registers with the previous cycle's inputs for
+// half a cycle (a write strobe computed from `dram_resp_valid`, say, pulsed for P/2).
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "Vfspinn.h"
 #include "verilated.h"
+
+// One trace format per build: `--trace` (VCD) or `--trace-fst` (FST, VM_TRACE_FST=1); the
+// generated model's trace() takes only that format's writer.
+#if VM_TRACE_FST
+#include "verilated_fst_c.h"
+using Tracer = VerilatedFstC;
+static constexpr uint32_t kTraceFormat = 1;
+#else
 #include "verilated_vcd_c.h"
+using Tracer = VerilatedVcdC;
+static constexpr uint32_t kTraceFormat = 0;
+#endif
 
 #define FSPINN_API extern "C" __attribute__((visibility("default")))
 
 // Bumped whenever a signature or the PortsOut layout changes (bridge.rs checks it).
-static constexpr uint32_t kAbiVersion = 3;
+static constexpr uint32_t kAbiVersion = 4;
 static constexpr int kTraceDepth = 99;
 
 extern "C" {
@@ -90,19 +109,37 @@ size_t words_of(const T&) { return 1; }
 struct Instance {
     std::unique_ptr<VerilatedContext> ctx;
     std::unique_ptr<Vfspinn> top;
-    std::unique_ptr<VerilatedVcdC> vcd;
+    std::unique_ptr<Tracer> vcd;
+    // Full hierarchical names ("TOP.fspinn_top.busy") to trace; empty: everything.
+    std::vector<std::string> scope;
     uint64_t cycles = 0;
     uint64_t half_period = 1;
     uint64_t origin = 0;  // time of cycle `origin_cycle` in the VCD: 0
     uint64_t origin_cycle = 0;
+    // A rising edge whose dump waits for the inputs of its cycle (see the top of the file).
+    bool edge_pending = false;
+    uint64_t edge_time = 0;
+    // The trace open at that edge (a trace opened after it starts with the next low half).
+    const Tracer* edge_trace = nullptr;
 
     uint64_t vcd_time() const {
         const uint64_t t = ctx->time();
         const uint64_t o = origin_cycle * 2 * half_period;
         return t >= o ? t - o : 0;
     }
+    uint64_t origin_time() const { return origin_cycle * 2 * half_period; }
     void dump() {
         if (vcd) vcd->dump(vcd_time());
+    }
+    // Dumps the deferred rising edge with the inputs set since, into the trace that was open
+    // at the edge; an edge before the time origin is not written (time 0 is written by the
+    // next cycle's low half).
+    void flush_edge() {
+        if (!edge_pending) return;
+        edge_pending = false;
+        if (!vcd || vcd.get() != edge_trace || edge_time < origin_time()) return;
+        top->eval();
+        vcd->dump(edge_time - origin_time());
     }
 };
 
@@ -131,7 +168,10 @@ FSPINN_API void* fspinn_rtl_new(uint64_t half_period) {
 FSPINN_API void fspinn_rtl_free(void* p) {
     Instance* i = inst(p);
     if (!i) return;
-    if (i->vcd) i->vcd->close();
+    if (i->vcd) {
+        i->flush_edge();
+        i->vcd->close();
+    }
     i->vcd.reset();
     i->top->final();
     delete i;
@@ -216,15 +256,19 @@ FSPINN_API size_t fspinn_rtl_dram_words(const void* p) {
 FSPINN_API void fspinn_rtl_eval(void* p) { inst(p)->top->eval(); }
 
 // One full clock cycle (see the timescale note above), dumping both edges when tracing.
+// The rising edge is dumped at the next tick or close, with the inputs set after it.
 FSPINN_API void fspinn_rtl_tick(void* p) {
     Instance* i = inst(p);
+    i->flush_edge();
     i->top->clk = 0;
     i->top->eval();
     i->dump();
     i->ctx->timeInc(i->half_period);
     i->top->clk = 1;
     i->top->eval();
-    i->dump();
+    i->edge_pending = true;
+    i->edge_time = i->ctx->time();
+    i->edge_trace = i->vcd.get();
     i->ctx->timeInc(i->half_period);
     ++i->cycles;
 }
@@ -237,25 +281,64 @@ FSPINN_API void fspinn_rtl_set_time_origin(void* p, uint64_t cycle) {
     inst(p)->origin_cycle = cycle;
 }
 
-// Opens a VCD of the whole hierarchy; 0 on success, else -1 with a message in `err`.
+// 0: this build writes VCD, 1: FST.
+FSPINN_API uint32_t fspinn_rtl_trace_format() { return kTraceFormat; }
+
+// Adds one full hierarchical name (a signal, or a scope: everything under it) to trace;
+// Verilator's dumpvars matches whole name components, so the testbench expands a glob into
+// names first. Applies to the next open.
+FSPINN_API void fspinn_rtl_trace_scope_add(void* p, const char* name) {
+    inst(p)->scope.emplace_back(name);
+}
+FSPINN_API void fspinn_rtl_trace_scope_clear(void* p) { inst(p)->scope.clear(); }
+
+namespace {
+int fail_with(char* err, size_t err_len, const std::string& msg) {
+    if (err && err_len > 0) {
+        std::strncpy(err, msg.c_str(), err_len - 1);
+        err[err_len - 1] = 0;
+    }
+    return -1;
+}
+
+// A writer for the hierarchy, with the scope applied (dumpvars before open).
+std::unique_ptr<Tracer> new_tracer(Instance* i, bool scoped) {
+    auto t = std::make_unique<Tracer>();
+    i->top->trace(t.get(), kTraceDepth);
+    if (scoped)
+        for (const auto& name : i->scope) t->dumpvars(kTraceDepth, name);
+    return t;
+}
+}  // namespace
+
+// Opens a trace of the hierarchy (or of the scope's signals); 0 on success, else -1 with a
+// message in `err`.
 FSPINN_API int fspinn_rtl_trace_open(void* p, const char* path, char* err, size_t err_len) {
     Instance* i = inst(p);
-    auto fail = [&](const std::string& msg) {
-        if (err && err_len > 0) {
-            std::strncpy(err, msg.c_str(), err_len - 1);
-            err[err_len - 1] = 0;
-        }
-        return -1;
-    };
-    if (i->vcd) return fail("a VCD trace is already open");
+    if (i->vcd) return fail_with(err, err_len, "a trace is already open");
     try {
-        auto vcd = std::make_unique<VerilatedVcdC>();
-        i->top->trace(vcd.get(), kTraceDepth);
-        vcd->open(path);
-        if (!vcd->isOpen()) return fail(std::string("cannot open VCD file ") + path);
-        i->vcd = std::move(vcd);
+        auto t = new_tracer(i, true);
+        t->open(path);
+        if (!t->isOpen()) return fail_with(err, err_len, std::string("cannot open ") + path);
+        i->vcd = std::move(t);
     } catch (const std::exception& e) {
-        return fail(e.what());
+        return fail_with(err, err_len, e.what());
+    }
+    return 0;
+}
+
+// Writes the header of a trace of the whole hierarchy (no values) to `path` and closes it:
+// the names a scope pattern is matched against. Leaves an open trace alone.
+FSPINN_API int fspinn_rtl_trace_probe(void* p, const char* path, char* err, size_t err_len) {
+    Instance* i = inst(p);
+    try {
+        auto t = new_tracer(i, false);
+        t->open(path);
+        if (!t->isOpen()) return fail_with(err, err_len, std::string("cannot open ") + path);
+        t->dump(0);
+        t->close();
+    } catch (const std::exception& e) {
+        return fail_with(err, err_len, e.what());
     }
     return 0;
 }
@@ -264,6 +347,7 @@ FSPINN_API int fspinn_rtl_trace_open(void* p, const char* path, char* err, size_
 FSPINN_API void fspinn_rtl_trace_close(void* p) {
     Instance* i = inst(p);
     if (i->vcd) {
+        i->flush_edge();
         i->vcd->close();
         i->vcd.reset();
     }

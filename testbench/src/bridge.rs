@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// ABI version `cpp/capi.cpp` exports; a library of another version is rebuilt.
-pub(crate) const ABI_VERSION: u32 = 3;
+pub(crate) const ABI_VERSION: u32 = 4;
 
 /// Every scalar output port of `fspinn_top` (mirrors `FspinnPortsOut` in `cpp/capi.cpp`).
 #[repr(C)]
@@ -86,6 +86,10 @@ struct Api {
     trace_open: unsafe extern "C" fn(Ptr, *const c_char, *mut c_char, usize) -> c_int,
     trace_close: unsafe extern "C" fn(Ptr),
     trace_is_open: unsafe extern "C" fn(CPtr) -> c_int,
+    trace_format: unsafe extern "C" fn() -> u32,
+    trace_scope_add: unsafe extern "C" fn(Ptr, *const c_char),
+    trace_scope_clear: unsafe extern "C" fn(Ptr),
+    trace_probe: unsafe extern "C" fn(Ptr, *const c_char, *mut c_char, usize) -> c_int,
     _lib: libloading::Library,
 }
 
@@ -154,6 +158,10 @@ impl Library {
             trace_open: sym!("fspinn_rtl_trace_open"),
             trace_close: sym!("fspinn_rtl_trace_close"),
             trace_is_open: sym!("fspinn_rtl_trace_is_open"),
+            trace_format: sym!("fspinn_rtl_trace_format"),
+            trace_scope_add: sym!("fspinn_rtl_trace_scope_add"),
+            trace_scope_clear: sym!("fspinn_rtl_trace_scope_clear"),
+            trace_probe: sym!("fspinn_rtl_trace_probe"),
             _lib: lib,
         };
         let lib = Arc::new(Library {
@@ -227,12 +235,35 @@ impl Model {
     pub(crate) fn set_time_origin(&mut self, cycle: u64) {
         unsafe { (self.lib.api.set_time_origin)(self.ptr, cycle) }
     }
-    /// Opens a VCD at `path` (valid UTF-8 without NUL, checked by the caller).
+    /// Opens a trace at `path` (valid UTF-8 without NUL, checked by the caller).
     pub(crate) fn trace_open(&mut self, path: &str) -> Result<(), String> {
+        self.call_with_path(self.lib.api.trace_open, path)
+    }
+    /// Writes the header of a trace of every signal to `path` and closes it.
+    pub(crate) fn trace_probe(&mut self, path: &str) -> Result<(), String> {
+        self.call_with_path(self.lib.api.trace_probe, path)
+    }
+    /// Whether the library writes FST (else VCD).
+    pub(crate) fn trace_is_fst(&self) -> bool {
+        unsafe { (self.lib.api.trace_format)() == 1 }
+    }
+    /// The signals the next trace holds: these full names, or every signal when empty.
+    pub(crate) fn set_trace_scope(&mut self, names: &[String]) -> Result<(), String> {
+        unsafe { (self.lib.api.trace_scope_clear)(self.ptr) };
+        for n in names {
+            let c = CString::new(n.as_str()).map_err(|_| format!("{n:?} contains a NUL byte"))?;
+            unsafe { (self.lib.api.trace_scope_add)(self.ptr, c.as_ptr()) };
+        }
+        Ok(())
+    }
+    fn call_with_path(
+        &mut self,
+        f: unsafe extern "C" fn(Ptr, *const c_char, *mut c_char, usize) -> c_int,
+        path: &str,
+    ) -> Result<(), String> {
         let c = CString::new(path).map_err(|_| format!("{path:?} contains a NUL byte"))?;
         let mut err = [0 as c_char; 512];
-        let rc =
-            unsafe { (self.lib.api.trace_open)(self.ptr, c.as_ptr(), err.as_mut_ptr(), err.len()) };
+        let rc = unsafe { f(self.ptr, c.as_ptr(), err.as_mut_ptr(), err.len()) };
         if rc == 0 {
             return Ok(());
         }

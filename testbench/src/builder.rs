@@ -22,6 +22,7 @@
 //! (the second waits, then finds it complete), and an entry whose `COMPLETE` is missing or
 //! whose files do not match it (a build killed half way, a truncated copy) is rebuilt.
 
+use fspinn_sim::waves::WaveFormat;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -29,6 +30,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Verilog top module.
@@ -38,8 +40,38 @@ pub const MIN_VERILATOR: (u32, u32) = (5, 6);
 /// What to tell a user without Verilator.
 pub const INSTALL_HINT: &str = "co-simulation needs Verilator 5.006 or newer to build the RTL: \
     `apt-get install -y verilator` (Debian 12 / Ubuntu 24.04), or set VERILATOR=/path/to/bin/verilator";
-/// C++ optimisation: `-O0` runs the RTL ~5x slower; `-O2` compiles much longer for ~10 %.
+/// C++ optimisation of the Verilator runtime and of models up to [`BIG_PES`] PEs: `-O0` runs
+/// the RTL ~5x slower; `-O2` compiles much longer for ~10 %.
 pub const OPT: &str = "-O1";
+/// C++ optimisation of models above [`BIG_PES`] PEs in quick-build mode
+/// ([`set_quick_builds`]): their PE loops are unrolled (hundreds of thousands of lines of
+/// C++), which `-O1` compiles ~3x slower than `-O0` (a 128-PE model: 75 s against 27 s of
+/// compiler time), while the model runs ~10x slower (docs/rtl.md, "Build time").
+pub const OPT_BIG: &str = "-O0";
+/// Models with more PEs than this are compiled at [`OPT_BIG`] in quick-build mode.
+pub const BIG_PES: u64 = 64;
+
+static QUICK_BUILDS: AtomicBool = AtomicBool::new(false);
+
+/// Quick-build mode, for programs that run only a few samples per model (the fuzzer): models
+/// above [`BIG_PES`] PEs are compiled at [`OPT_BIG`]. Off by default: a long co-simulation
+/// wins back the longer build many times over. Part of the cache key (both kinds coexist).
+pub fn set_quick_builds(on: bool) {
+    QUICK_BUILDS.store(on, Ordering::Relaxed);
+}
+
+/// The C++ optimisation of the model for `params`.
+pub fn opt_level(params: &[(&'static str, u64)]) -> &'static str {
+    let pes = params
+        .iter()
+        .find(|(k, _)| *k == "PES")
+        .map_or(0, |(_, v)| *v);
+    if QUICK_BUILDS.load(Ordering::Relaxed) && pes > BIG_PES {
+        OPT_BIG
+    } else {
+        OPT
+    }
+}
 /// The library's file name in a model entry.
 pub const LIBRARY: &str = "libfspinn_rtl.so";
 const COMPLETE: &str = "COMPLETE";
@@ -201,15 +233,20 @@ pub fn jobs() -> usize {
         .clamp(1, 4)
 }
 
-/// Verilator's options for a parameter set, every one of them part of the cache key.
-pub fn verilator_flags(params: &[(&'static str, u64)]) -> Vec<String> {
+/// Verilator's options for a parameter set and trace format (`--trace` or `--trace-fst`: one
+/// format per verilated model, so the two are different cache entries), every one of them part
+/// of the cache key.
+pub fn verilator_flags(params: &[(&'static str, u64)], format: WaveFormat) -> Vec<String> {
     let get = |n: &str| params.iter().find(|(k, _)| *k == n).map_or(0, |(_, v)| *v);
     // Loops over the PEs and banks must be unrolled (a loop Verilator keeps cannot hold the
     // non-blocking array writes of the counters: BLKLOOPINIT).
     let unroll = get("PES").max(get("WBANKS")).max(64);
     let mut f: Vec<String> = [
         "--cc",
-        "--trace",
+        match format {
+            WaveFormat::Vcd => "--trace",
+            WaveFormat::Fst => "--trace-fst",
+        },
         "-Wall",
         "--top-module",
         TOP,
@@ -241,7 +278,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The cache key of a model: everything the library is made from.
-pub fn model_key(v: &Verilator, params: &[(&'static str, u64)]) -> String {
+pub fn model_key(v: &Verilator, params: &[(&'static str, u64)], format: WaveFormat) -> String {
     let mut h = Sha256::new();
     for (name, text) in RTL_SOURCES {
         h.update(name.as_bytes());
@@ -251,7 +288,15 @@ pub fn model_key(v: &Verilator, params: &[(&'static str, u64)]) -> String {
     }
     h.update(CAPI.as_bytes());
     h.update(v.version.as_bytes());
-    h.update(format!("{:?}|{OPT}|{}", verilator_flags(params), cxx()).as_bytes());
+    h.update(
+        format!(
+            "{:?}|{}|{}",
+            verilator_flags(params, format),
+            opt_level(params),
+            cxx()
+        )
+        .as_bytes(),
+    );
     h.update(crate::bridge::ABI_VERSION.to_le_bytes());
     let d = h.finalize();
     d.iter().take(12).fold(String::new(), |mut s, b| {
@@ -504,14 +549,23 @@ fn cxx_flags(v: &Verilator, defines: &BTreeMap<String, String>) -> Vec<String> {
 }
 
 /// The shared library of the RTL for `params` (as `fspinn_sim::rtl_params::parameters` gives
-/// them), built into the cache on first use; `progress` hears of every stage.
+/// them), tracing VCD, built into the cache on first use; `progress` hears of every stage.
 pub fn model_library(
     params: &[(&'static str, u64)],
     progress: Option<Progress>,
 ) -> Result<PathBuf, BuildError> {
+    model_library_for(params, WaveFormat::Vcd, progress)
+}
+
+/// [`model_library`] tracing `format` (an FST model is its own cache entry).
+pub fn model_library_for(
+    params: &[(&'static str, u64)],
+    format: WaveFormat,
+    progress: Option<Progress>,
+) -> Result<PathBuf, BuildError> {
     let v = find_verilator()?;
     let root = cache_dir()?;
-    let key = model_key(&v, params);
+    let key = model_key(&v, params, format);
     let started = Instant::now();
     let say = |stage: &str| {
         if let Some(p) = progress {
@@ -527,7 +581,9 @@ pub fn model_library(
         }
         let obj = tmp.join("obj");
         let mut cmd = Command::new(&v.path);
-        cmd.args(verilator_flags(params)).arg("-Mdir").arg(&obj);
+        cmd.args(verilator_flags(params, format))
+            .arg("-Mdir")
+            .arg(&obj);
         for (name, _) in RTL_SOURCES {
             cmd.arg(tmp.join("rtl").join(name));
         }
@@ -544,7 +600,16 @@ pub fn model_library(
             .map(|c| obj.join(format!("{c}.cpp")))
             .collect();
         sources.push(capi);
-        let mut model_flags = flags.clone();
+        let mut model_flags: Vec<String> = flags
+            .iter()
+            .map(|f| {
+                if f == OPT {
+                    opt_level(params).to_string()
+                } else {
+                    f.clone()
+                }
+            })
+            .collect();
         model_flags.push(format!("-I{}", obj.display()));
         let objects = compile_all(&sources, &obj, &model_flags)?;
         say("linking");
@@ -554,6 +619,10 @@ pub fn model_library(
         link.args(objects.iter().map(|o| obj.join(o)));
         link.args(runtime.iter());
         link.arg("-pthread");
+        if format == WaveFormat::Fst {
+            // Verilator's FST writer (gtkwave/fstapi.c) compresses with zlib.
+            link.arg("-lz");
+        }
         run_tool(format!("{} -shared", cxx()), &mut link)?;
         let mut text = String::new();
         let _ = writeln!(text, "# {}", v.version);

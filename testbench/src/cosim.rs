@@ -200,11 +200,21 @@ impl RtlAccelerator {
         model: &Accelerator,
         progress: Option<crate::builder::Progress>,
     ) -> Result<Self, crate::RtlError> {
+        Self::open_for(model, fspinn_sim::waves::WaveFormat::Vcd, progress)
+    }
+
+    /// [`open`](Self::open) on an RTL model that traces `format` (an FST model is its own
+    /// build).
+    pub fn open_for(
+        model: &Accelerator,
+        format: fspinn_sim::waves::WaveFormat,
+        progress: Option<crate::builder::Progress>,
+    ) -> Result<Self, crate::RtlError> {
         let design = fspinn_sim::rtl_params::design(model)?;
         let cfg = model.config();
         let layout = model.layout();
         let period_ps = (1e6 / cfg.clock_mhz).round() as u64;
-        let mut rtl = Rtl::open(&design.structure, period_ps, progress)?;
+        let mut rtl = Rtl::open_for(&design.structure, period_ps, format, progress)?;
         rtl.reset();
         let c = model.consts();
         let p = model.params();
@@ -681,6 +691,47 @@ pub fn compare_sample_traced(
     Ok((c.mismatches, totals))
 }
 
+/// Waveform settings of a co-simulation: the file format of both sides and the signals kept.
+#[derive(Clone, Debug, Default)]
+pub struct WaveSetup {
+    /// VCD or FST (the RTL is then built with FST tracing).
+    pub format: fspinn_sim::waves::WaveFormat,
+    /// Only signals whose full name matches (all when `None`).
+    pub scope: Option<fspinn_sim::waves::ScopePattern>,
+}
+
+impl WaveSetup {
+    /// Signals each side's waveform keeps (model, RTL) under the scope; a side with none
+    /// writes no file. Sets the scope on `rtl`. A scope that keeps nothing on either side is
+    /// an error (`TraceError::NoMatch`).
+    pub fn signals(
+        &self,
+        model: &Accelerator,
+        rtl: &mut RtlAccelerator,
+    ) -> Result<(usize, usize), crate::RtlError> {
+        rtl.rtl().set_trace_scope(self.scope.clone());
+        let Some(p) = &self.scope else {
+            return Ok((1, 1));
+        };
+        let m = fspinn_sim::waves::Waves::signal_names(model)
+            .iter()
+            .filter(|n| p.matches(n))
+            .count();
+        let r = match rtl.rtl().traced_signals() {
+            Ok(v) => v.len(),
+            Err(crate::TraceError::NoMatch { .. }) => 0,
+            Err(e) => return Err(e.into()),
+        };
+        if m == 0 && r == 0 {
+            return Err(crate::TraceError::NoMatch {
+                pattern: p.as_str().to_string(),
+            }
+            .into());
+        }
+        Ok((m, r))
+    }
+}
+
 /// Cycles the RTL may run for a sample the model finished in `model_cycles`: a quarter more
 /// plus 1,000 (the two agree exactly when correct; the margin only bounds a broken RTL).
 pub fn timeout_cycles(model_cycles: u64) -> u64 {
@@ -774,31 +825,25 @@ pub fn replay_traced(
     cycle: u64,
     model_vcd: &Path,
     rtl_vcd: &Path,
+    waves: &WaveSetup,
 ) -> Result<Replay, crate::RtlError> {
     let mut model = snapshot.clone();
-    let mut rtl = RtlAccelerator::open(&model, None)?;
+    let mut rtl = RtlAccelerator::open_for(&model, waves.format, None)?;
     if let Some(f) = refault {
         f(&mut rtl);
     }
+    let (model_signals, rtl_signals) = waves.signals(&model, &mut rtl)?;
     let window = cycle.saturating_sub(VCD_BEFORE)..cycle + VCD_AFTER;
     let start = model.cycle();
-    let create = |path: &Path, source: std::io::Error| {
-        crate::RtlError::Trace(crate::TraceError::Create {
-            path: path.to_path_buf(),
-            source,
-        })
-    };
-    let file = std::fs::File::create(model_vcd).map_err(|e| create(model_vcd, e))?;
-    let waves = fspinn_sim::waves::Waves::new(
-        Box::new(std::io::BufWriter::new(file)),
-        model.config().clock_mhz,
-        model.weight_port().banks(),
-        model.neuron_banks(),
-        start + window.start..start + window.end,
-    )
-    .map_err(|e| create(model_vcd, e))?
-    .with_origin(start);
-    model.set_waves(Some(waves));
+    if model_signals > 0 {
+        let opts = fspinn_sim::waves::WaveOptions {
+            window: start + window.start..start + window.end,
+            scope: waves.scope.clone(),
+            format: waves.format,
+        };
+        let w = fspinn_sim::waves::Waves::create(model_vcd, &model, &opts)?;
+        model.set_waves(Some(w.with_origin(start)));
+    }
     let (mismatches, _) = compare_sample_traced(
         sample,
         &mut model,
@@ -806,11 +851,14 @@ pub fn replay_traced(
         image,
         sample_seed,
         train,
-        Some((rtl_vcd, window.clone())),
+        (rtl_signals > 0).then_some((rtl_vcd, window.clone())),
         true,
     )?;
     if let Some(w) = model.take_waves() {
-        w.finish(model.cycle()).map_err(|e| create(model_vcd, e))?;
+        w.finish(model.cycle())?;
+    }
+    if let Some(e) = rtl.rtl().take_trace_error() {
+        return Err(e.into());
     }
     Ok(Replay {
         mismatches,

@@ -19,6 +19,20 @@ pub enum TraceError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// A scope pattern that matches no signal of the RTL's trace.
+    #[error("--vcd-scope {pattern:?} matches no signal of the RTL's trace (names look like TOP.fspinn_top.g_wbank[0].u_mem.we)")]
+    NoMatch {
+        /// The pattern.
+        pattern: String,
+    },
+    /// The probe trace that lists the signal names could not be written or read.
+    #[error("listing the RTL's signals through a probe trace {path:?}: {message}")]
+    Probe {
+        /// The probe file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// Verilator's VCD writer refused the file after the checks above passed.
     #[error("Verilator could not open VCD file {path:?}: {message}")]
     Open {
@@ -41,4 +55,7 @@ pub enum RtlError {
     /// A VCD could not be written.
     #[error(transparent)]
     Trace(#[from] TraceError),
+    /// The cycle model's waveform could not be written.
+    #[error(transparent)]
+    Waves(#[from] fspinn_sim::waves::WavesError),
 }

@@ -31,11 +31,16 @@ pub mod builder;
 pub mod chip;
 pub mod cosim;
 mod error;
+pub mod fuzz;
 pub mod params;
+mod probe;
 pub mod session;
+mod vcd_filter;
 
 use std::path::Path;
 use std::sync::Arc;
+
+use fspinn_sim::waves::{ScopePattern, WaveFormat};
 
 pub use builder::BuildError;
 pub use error::{RtlError, TraceError};
@@ -163,6 +168,12 @@ pub struct Rtl {
     params: Vec<(&'static str, u64)>,
     period_ps: u64,
     banks: [BankGroup; 2],
+    /// Signals of the next trace (all when `None`).
+    scope: Option<ScopePattern>,
+    /// A scoped VCD being written: the full trace, the file, the pattern.
+    filter: Option<(std::path::PathBuf, std::path::PathBuf, ScopePattern)>,
+    /// The last trace's error (see [`Rtl::take_trace_error`]).
+    trace_error: Option<TraceError>,
 }
 
 /// One kind of SRAM bank (weight or neuron) as its observation ports pack it, with scratch
@@ -273,6 +284,15 @@ impl Default for Rtl {
     }
 }
 
+impl Drop for Rtl {
+    /// Finishes a scoped VCD still open (filters it into its file).
+    fn drop(&mut self) {
+        if self.filter.is_some() {
+            self.trace_close();
+        }
+    }
+}
+
 impl std::fmt::Debug for Rtl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Rtl")
@@ -294,7 +314,18 @@ impl Rtl {
         period_ps: u64,
         progress: Option<builder::Progress>,
     ) -> Result<Self, BuildError> {
-        let path = builder::model_library(params, progress)?;
+        Self::open_for(params, period_ps, WaveFormat::Vcd, progress)
+    }
+
+    /// [`Rtl::open`] for a model that traces `format` (Verilator builds one trace format into
+    /// a model, so an FST model is a separate build and cache entry).
+    pub fn open_for(
+        params: &[(&'static str, u64)],
+        period_ps: u64,
+        format: WaveFormat,
+        progress: Option<builder::Progress>,
+    ) -> Result<Self, BuildError> {
+        let path = builder::model_library_for(params, format, progress)?;
         let lib = Library::load(&path).map_err(BuildError::Load)?;
         Ok(Self::from_library(lib, params, period_ps))
     }
@@ -319,6 +350,9 @@ impl Rtl {
             params: params.to_vec(),
             period_ps: period_ps / 2 * 2,
             banks,
+            scope: None,
+            filter: None,
+            trace_error: None,
         }
     }
 
@@ -522,20 +556,108 @@ impl Rtl {
         self.model.dram_words()
     }
 
-    /// Starts a VCD of the whole hierarchy at `path` from the next cycle on; full tracing
-    /// costs ~200 bytes per cycle, so trace windows rather than whole runs.
+    /// The trace format this model writes.
+    pub fn trace_format(&self) -> WaveFormat {
+        if self.model.trace_is_fst() {
+            WaveFormat::Fst
+        } else {
+            WaveFormat::Vcd
+        }
+    }
+
+    /// Limits the next traces to the signals whose full hierarchical name
+    /// (`TOP.fspinn_top.g_wbank[3].u_mem.we`) matches `scope` (`None`: every signal).
+    pub fn set_trace_scope(&mut self, scope: Option<ScopePattern>) {
+        self.scope = scope;
+    }
+
+    /// The full names of the signals the next trace holds (every traced signal without a
+    /// scope); an error when a scope matches none.
+    pub fn traced_signals(&mut self) -> Result<Vec<String>, TraceError> {
+        let (names, keep) = self.scoped_names()?;
+        Ok(names
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(n, _)| n.full)
+            .collect())
+    }
+
+    /// Every traced signal and whether the scope keeps it (an error when it keeps none).
+    fn scoped_names(&mut self) -> Result<(Vec<probe::TracedName>, Vec<bool>), TraceError> {
+        static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let k = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let fst = self.model.trace_is_fst();
+        let path = std::env::temp_dir().join(format!(
+            "fspinn-trace-probe-{}-{k}.{}",
+            std::process::id(),
+            if fst { "fst" } else { "vcd" }
+        ));
+        let text = path.to_string_lossy().into_owned();
+        let probe_err = |message| TraceError::Probe {
+            path: path.clone(),
+            message,
+        };
+        let names = self
+            .model
+            .trace_probe(&text)
+            .and_then(|()| probe::names(&path, fst))
+            .map_err(probe_err);
+        let _ = std::fs::remove_file(&path);
+        let names = names?;
+        let keep: Vec<bool> = names
+            .iter()
+            .map(|n| self.scope.as_ref().is_none_or(|p| p.matches(&n.full)))
+            .collect();
+        if let Some(p) = &self.scope {
+            if !keep.contains(&true) {
+                return Err(TraceError::NoMatch {
+                    pattern: p.as_str().to_string(),
+                });
+            }
+        }
+        Ok((names, keep))
+    }
+
+    /// Starts a trace (VCD or FST, [`Rtl::trace_format`]) of the hierarchy, or of the signals
+    /// of [`Rtl::set_trace_scope`], at `path` from the next cycle on; full tracing costs
+    /// ~200 bytes per cycle, so trace windows rather than whole runs.
     pub fn trace_open(&mut self, path: impl AsRef<Path>) -> Result<(), TraceError> {
         let path = path.as_ref();
         if self.is_tracing() {
             return Err(TraceError::AlreadyOpen);
         }
-        let text = path
-            .to_str()
+        path.to_str()
             .ok_or_else(|| TraceError::NonUtf8Path(path.to_path_buf()))?;
+        // FST: Verilator's dumpvars selects the signals. VCD: its dumpvars writes an invalid
+        // file in 5.006 (`vcd_filter`), so the full trace goes to a temporary file that is
+        // filtered into `path` when closed.
+        let mut decls: Vec<String> = Vec::new();
+        let mut target = path.to_path_buf();
+        if let Some(p) = self.scope.clone() {
+            if self.model.trace_is_fst() {
+                let (names, keep) = self.scoped_names()?;
+                decls = probe::dumpvars(&names, &keep);
+            } else {
+                let mut tmp = path.as_os_str().to_owned();
+                tmp.push(".full.tmp");
+                target = tmp.into();
+                self.filter = Some((target.clone(), path.to_path_buf(), p));
+            }
+        }
+        let text = target
+            .to_str()
+            .ok_or_else(|| TraceError::NonUtf8Path(target.clone()))?;
+        self.model
+            .set_trace_scope(&decls)
+            .map_err(|message| TraceError::Open {
+                path: path.to_path_buf(),
+                message,
+            })?;
         // Creating the file here gives an `io::Error` with a reason (and rejects NUL bytes,
         // which the C string would otherwise cut the name at); Verilator truncates it again.
-        std::fs::File::create(path).map_err(|source| TraceError::Create {
-            path: path.to_path_buf(),
+        std::fs::File::create(&target).map_err(|source| TraceError::Create {
+            path: target.clone(),
             source,
         })?;
         self.model
@@ -546,9 +668,23 @@ impl Rtl {
             })
     }
 
-    /// Flushes and closes the VCD; does nothing when none is open.
+    /// Flushes and closes the trace; does nothing when none is open. A scoped VCD is filtered
+    /// into its file here; an error doing so is kept for [`Rtl::take_trace_error`].
     pub fn trace_close(&mut self) {
         self.model.trace_close();
+        if let Some((tmp, dst, pattern)) = self.filter.take() {
+            let r = vcd_filter::filter(&tmp, &dst, &pattern);
+            let _ = std::fs::remove_file(&tmp);
+            if let Err(source) = r {
+                self.trace_error = Some(TraceError::Create { path: dst, source });
+            }
+        }
+    }
+
+    /// The error of the last trace written, if any (a scoped VCD that could not be filtered
+    /// into its file); taking it clears it.
+    pub fn take_trace_error(&mut self) -> Option<TraceError> {
+        self.trace_error.take()
     }
 
     /// Whether a VCD is being written.

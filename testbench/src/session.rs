@@ -14,7 +14,9 @@
 //! # Ok(()) }
 //! ```
 
-use crate::cosim::{compare_sample_traced, replay_traced, CosimTotals, Replay, RtlAccelerator};
+use crate::cosim::{
+    compare_sample_traced, replay_traced, CosimTotals, Replay, RtlAccelerator, WaveSetup,
+};
 use fspinn_sim::energy::EnergyTable;
 use fspinn_sim::hardware::HardwareSummary;
 use fspinn_sim::lockstep::Mismatch;
@@ -38,6 +40,8 @@ pub struct CosimSession {
     pub stop_at_first: bool,
     /// Keep a snapshot of the model before each sample until one fails (for its waveform).
     pub keep_snapshot: bool,
+    /// Format and signal filter of every waveform the session writes.
+    pub waves: WaveSetup,
     totals: CosimTotals,
     mismatches: Vec<Mismatch>,
     mismatch_count: u64,
@@ -62,13 +66,25 @@ impl CosimSession {
         model: Accelerator,
         progress: Option<crate::builder::Progress>,
     ) -> Result<Self, crate::RtlError> {
+        Self::open_with(model, WaveSetup::default(), progress)
+    }
+
+    /// [`open`](Self::open) with the waveforms in `waves`' format and filtered by its scope
+    /// (an FST-tracing RTL is its own build).
+    pub fn open_with(
+        model: Accelerator,
+        waves: WaveSetup,
+        progress: Option<crate::builder::Progress>,
+    ) -> Result<Self, crate::RtlError> {
         let t = Instant::now();
-        let rtl = RtlAccelerator::open(&model, progress)?;
+        let mut rtl = RtlAccelerator::open_for(&model, waves.format, progress)?;
+        rtl.rtl().set_trace_scope(waves.scope.clone());
         Ok(CosimSession {
             model,
             rtl,
             stop_at_first: true,
             keep_snapshot: false,
+            waves,
             totals: CosimTotals::default(),
             mismatches: Vec::new(),
             mismatch_count: 0,
@@ -179,6 +195,7 @@ impl CosimSession {
             f.cycle,
             model_vcd,
             rtl_vcd,
+            &self.waves,
         )
         .map(Some)
     }
@@ -220,6 +237,10 @@ impl CosimSession {
             vcd_mismatch_model: None,
             vcd_mismatch_rtl: None,
             test_accuracy: None,
+            waves_format: self.waves.format.extension(),
+            vcd_scope: self.waves.scope.as_ref().map(|p| p.as_str().to_string()),
+            vcd_signals_model: None,
+            vcd_signals_rtl: None,
         }
     }
 }
@@ -297,4 +318,15 @@ pub struct CosimReport {
     /// Accuracy of the model's classification (inference with assignments only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_accuracy: Option<f64>,
+    /// Waveform file format (`vcd` or `fst`).
+    pub waves_format: &'static str,
+    /// The `--vcd-scope` pattern, when the waveforms are filtered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vcd_scope: Option<String>,
+    /// Signals the model's waveform holds under the scope (with a scope only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vcd_signals_model: Option<usize>,
+    /// Signals the RTL's waveform holds under the scope (with a scope only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vcd_signals_rtl: Option<usize>,
 }

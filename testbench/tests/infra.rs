@@ -492,11 +492,12 @@ fn check_handshake(t: &Traced, what: &str) -> u64 {
     let open = P * t.open_cycle;
     let start = t.wave.port("start");
     assert_eq!(start.len(), 3, "{what}: one start pulse: {start:?}");
-    // Inputs change at the falling half of a cycle (even times).
-    let s = start[1].0 / P;
+    // Inputs change at the rising edge after which the testbench sets them (cpp/capi.cpp: no
+    // half-cycle glitches), one cycle before the edge that samples them.
+    let s = (start[1].0 + H) / P;
     assert_eq!(
         start,
-        vec![(open, 0), (P * s, 1), (P * s + P, 0)],
+        vec![(open, 0), (P * s - H, 1), (P * s + H, 0)],
         "{what}: start"
     );
     let done_edge = P * (s + cycles - 1) + H;
@@ -694,12 +695,13 @@ fn vcd_has_the_hierarchy_increasing_times_and_busy_edges() {
         assert_eq!(*v, u128::from(time % P == H), "clk at {time}");
     }
 
-    // start is raised in the low half of cycle `start_cycle`; busy rises at that cycle's
-    // rising edge and falls at the edge after done; done is one cycle wide.
+    // start is raised at the rising edge before cycle `start_cycle` (inputs change at the
+    // edge after which the testbench sets them) and sampled by that cycle's edge, where busy
+    // rises and start falls; busy falls at the edge after done; done is one cycle wide.
     let s = start_cycle;
     assert_eq!(
         wave.port("start"),
-        vec![(P * open_cycle, 0), (P * s, 1), (P * s + P, 0)]
+        vec![(P * open_cycle, 0), (P * s - H, 1), (P * s + H, 0)]
     );
     let busy = wave.port("busy");
     assert_eq!(

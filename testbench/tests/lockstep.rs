@@ -97,6 +97,7 @@ fn a_fault_in_a_later_sample_is_traced_from_its_snapshot_alone() {
         first.cycle(),
         &mv,
         &rv,
+        &fspinn_testbench::cosim::WaveSetup::default(),
     )
     .unwrap();
     assert_eq!(

@@ -13,7 +13,7 @@ use fspinn_model::network::Network;
 use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, labels};
 use fspinn_sim::hardware::HardwareSummary;
-use fspinn_sim::waves::{ScopePattern, WaveFormat, WaveOptions, Waves};
+use fspinn_sim::waves::{ScopePattern, WaveFormat};
 use fspinn_sim::{Accelerator, HwConfig};
 use fspinn_testbench::cosim::{RtlAccelerator, WaveSetup};
 use fspinn_testbench::session::CosimSession;
@@ -168,21 +168,6 @@ fn images(a: &CosimArgs) -> Result<Dataset> {
     Ok(set)
 }
 
-fn model_waves(
-    acc: &Accelerator,
-    waves: &WaveSetup,
-    path: &Path,
-    window: std::ops::Range<u64>,
-    origin: u64,
-) -> Result<Waves> {
-    let opts = WaveOptions {
-        window,
-        scope: waves.scope.clone(),
-        format: waves.format,
-    };
-    Ok(Waves::create(path, acc, &opts)?.with_origin(origin))
-}
-
 fn sample_seed(seed: u64, train: bool, idx: usize) -> u32 {
     fspinn_sim::spikegen::sample_seed(seed, train, idx as u64)
 }
@@ -247,13 +232,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let first = cs.model.cycle();
     let window = a.vcd_from..a.vcd_from.saturating_add(a.vcd_cycles);
     if model_signals > 0 {
-        let w = model_waves(
-            &cs.model,
-            &wave_setup,
-            &model_vcd,
-            first + window.start..first + window.end,
-            first,
-        )?;
+        let w = wave_setup.model_waves(&cs.model, &model_vcd, window.clone(), first)?;
         cs.model.set_waves(Some(w));
     }
     let mut correct = 0usize;

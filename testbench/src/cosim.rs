@@ -701,6 +701,23 @@ pub struct WaveSetup {
 }
 
 impl WaveSetup {
+    /// The cycle model's waveform of cycles `window` of the sample that starts at model cycle
+    /// `origin` (time 0 of the file), in this setup's format and scope.
+    pub fn model_waves(
+        &self,
+        model: &Accelerator,
+        path: &Path,
+        window: std::ops::Range<u64>,
+        origin: u64,
+    ) -> Result<fspinn_sim::waves::Waves, fspinn_sim::waves::WavesError> {
+        let opts = fspinn_sim::waves::WaveOptions {
+            window: origin + window.start..origin + window.end,
+            scope: self.scope.clone(),
+            format: self.format,
+        };
+        Ok(fspinn_sim::waves::Waves::create(path, model, &opts)?.with_origin(origin))
+    }
+
     /// Signals each side's waveform keeps (model, RTL) under the scope; a side with none
     /// writes no file. Sets the scope on `rtl`. A scope that keeps nothing on either side is
     /// an error (`TraceError::NoMatch`).
@@ -836,13 +853,8 @@ pub fn replay_traced(
     let window = cycle.saturating_sub(VCD_BEFORE)..cycle + VCD_AFTER;
     let start = model.cycle();
     if model_signals > 0 {
-        let opts = fspinn_sim::waves::WaveOptions {
-            window: start + window.start..start + window.end,
-            scope: waves.scope.clone(),
-            format: waves.format,
-        };
-        let w = fspinn_sim::waves::Waves::create(model_vcd, &model, &opts)?;
-        model.set_waves(Some(w.with_origin(start)));
+        let w = waves.model_waves(&model, model_vcd, window.clone(), start)?;
+        model.set_waves(Some(w));
     }
     let (mismatches, _) = compare_sample_traced(
         sample,

@@ -10,11 +10,6 @@
 // NLAT cycles; the cycle model covers the other shapes.
 `default_nettype none
 
-// Unused bits are deliberate: addresses and fields are sliced from 32-bit counters and from
-// words whose other fields another path uses; one of the two weight paths (banks or DRAM
-// port) is idle for a given WEIGHTS_ON_CHIP.
-/* verilator lint_off UNUSEDSIGNAL */
-/* verilator lint_off UNUSEDPARAM */
 module fspinn_top #(
     parameter integer PES             = 16,
     parameter integer NEURONS_PER_PE  = 25,
@@ -90,7 +85,6 @@ module fspinn_top #(
     localparam integer V_BITS    = 16;
     localparam integer TH_BITS   = 16;
     localparam integer REF_BITS  = 4;
-    localparam integer DIV_CYCLES = 40;
 
     // ---------------------------------------------------------------- limits
     // Checked at elaboration (and before building, in sim/src/rtl_params.rs): a shape beyond
@@ -273,11 +267,14 @@ module fspinn_top #(
         end
     endgenerate
 
-    // Neuron-state word fields: {count, refractory, theta, v}.
+    // Neuron-state word fields: {count, refractory, theta, v}. Each accessor takes the whole
+    // word and reads its own field (the rest of the word is another accessor's).
+    /* verilator lint_off UNUSEDSIGNAL */
     function [V_BITS-1:0] f_v(input [NWORD_BITS-1:0] w); f_v = w[15:0]; endfunction
     function [TH_BITS-1:0] f_th(input [NWORD_BITS-1:0] w); f_th = w[31:16]; endfunction
     function [REF_BITS-1:0] f_r(input [NWORD_BITS-1:0] w); f_r = w[35:32]; endfunction
     function [COUNT_BITS-1:0] f_c(input [NWORD_BITS-1:0] w); f_c = w[36 +: COUNT_BITS]; endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
     function [NWORD_BITS-1:0] pack(input [COUNT_BITS-1:0] c, input [REF_BITS-1:0] r,
                                    input [TH_BITS-1:0] th, input [V_BITS-1:0] v);
         begin
@@ -319,7 +316,9 @@ module fspinn_top #(
     reg [31:0] ws, ws_base;
     wire [31:0] wc_g = CPC - wc;
     wire [31:0] ws_g = CPC - ws;
+    /* verilator lint_off UNUSEDSIGNAL */ // read only when CPC > 1 (g_chip_early)
     reg [WWORD_BITS-1:0] asm_word [0:WPC-1];
+    /* verilator lint_on UNUSEDSIGNAL */
     reg [WWORD_BITS-1:0] ws_word [0:WPC-1];
     // The words arriving now: from the banks, or from the DRAM (word 0 in bits [63:0]).
     wire [WWORD_BITS-1:0] rd_word [0:WPC-1];
@@ -354,12 +353,7 @@ module fspinn_top #(
 
     // The weight code of lane p in the words arriving now.
     function [WEIGHT_BITS-1:0] lane_w(input integer p);
-        integer q, sh;
-        begin
-            q = p / PER_WORD;
-            sh = (p % PER_WORD) * WEIGHT_BITS;
-            lane_w = rd_word[q][sh +: WEIGHT_BITS];
-        end
+        lane_w = rd_word[p / PER_WORD][(p % PER_WORD) * WEIGHT_BITS +: WEIGHT_BITS];
     endfunction
     function lane_ok(input [31:0] g, input integer p);
         lane_ok = (g * PES + p) < {16'd0, r_n};
@@ -382,6 +376,12 @@ module fspinn_top #(
     wire [WEIGHT_BITS-1:0]  pe_scaled         [0:PES-1];
     wire [PES-1:0]          fire_mask;
 
+    // The dividers' handshake: started together by the last column sum; the controller leaves
+    // norm_divide in the cycle every divider computes its last quotient bit (`last`, 40
+    // cycles after the start, L2's DIVIDER_CYCLES), and the quotients are used from the next
+    // cycle on. (`done` comes a cycle later, when the quotient is already in use.)
+    wire [PES-1:0] div_last;
+    wire [PES-1:0] unused_div_done, unused_div_busy;
     wire integrate_arrive  = phase == P_INTEGRATE && kk == NLAT;
     wire integrate_arrived = phase == P_INTEGRATE && kk >= NLAT;
     wire [31:0] applied_now = recv + ((phase == P_INTEGRATE && w_arrive) ? 32'd1 : 32'd0);
@@ -433,11 +433,11 @@ module fspinn_top #(
             assign pe_decay_word[gp] = pack(f_c(rd), f_r(rd), th_decayed, f_v(rd));
             // Normalisation: column sum, divider, scaling.
             wire [31:0] sum_final = sum[gp] + {{(32-WEIGHT_BITS){1'b0}}, lane_w(gp)};
-            wire div_done, div_busy;
             fspinn_divider u_div (
                 .clk(clk), .rst(rst), .start(norm_sum_last),
                 .dividend({r_norm_target[23:0], 16'd0}), .divisor(sum_final),
-                .quotient(factor[gp]), .done(div_done), .busy(div_busy));
+                .quotient(factor[gp]), .done(unused_div_done[gp]), .busy(unused_div_busy[gp]),
+                .last(div_last[gp]));
             fspinn_normalize_weight #(.WEIGHT_BITS(WEIGHT_BITS)) u_norm (
                 .w(lane_w(gp)), .factor(factor[gp]), .w_out(pe_scaled[gp]));
             always @(posedge clk) begin
@@ -775,9 +775,38 @@ module fspinn_top #(
     wire [31:0] ws_row = ws_base + ws_g;
     wire [31:0] syn_row = chunk_syn * CPC + syn_q / WBANKS;
     wire [31:0] wa_addr = chunk_wa * CPC + wa_row;
-    wire [31:0] theta_j = kk - NLAT;
-    wire [31:0] kk_div = kk / PES;
-    wire [31:0] tj_div = theta_j / PES;
+    // Rows are computed in 32 bits; a bank has WABITS of address.
+    wire unused_row_top = ^{chunk_int_row[31:WABITS], chunk_norm_row[31:WABITS],
+                            chunk_scale_row[31:WABITS], wc_row[31:WABITS], ws_row[31:WABITS],
+                            syn_row[31:WABITS], wa_addr[31:WABITS]};
+    // On chip the DRAM port's read data is not used (nor are the banks with the weights in
+    // DRAM, whose drive is forced idle above).
+    wire unused_dram_rdata = ^dram_resp_rdata;
+    // The host data bus is 64 bits; narrower words and registers use its low bits.
+    wire unused_host_wdata = ^host_wdata;
+    // Theta decay walks the neurons in index order: neuron j = a * PES + p is read (lane
+    // td_rp, address td_ra) and NLAT cycles later written (td_wp, td_wa); counters, no divide.
+    reg [PBITS-1:0]  td_rp, td_wp;
+    reg [NABITS-1:0] td_ra, td_wa;
+    localparam integer LAST_PE_I = PES - 1;
+    localparam [PBITS-1:0] LAST_PE = LAST_PE_I[PBITS-1:0];
+    wire td_read  = phase == P_THETA_DECAY && kk < {16'd0, r_n};
+    wire td_write = phase == P_THETA_DECAY && kk >= NLAT;
+    always @(posedge clk) begin
+        if (phase != P_THETA_DECAY) begin
+            td_rp <= {PBITS{1'b0}}; td_ra <= {NABITS{1'b0}};
+            td_wp <= {PBITS{1'b0}}; td_wa <= {NABITS{1'b0}};
+        end else begin
+            if (td_read) begin
+                td_rp <= (td_rp == LAST_PE) ? {PBITS{1'b0}} : td_rp + 1'b1;
+                if (td_rp == LAST_PE) td_ra <= td_ra + 1'b1;
+            end
+            if (td_write) begin
+                td_wp <= (td_wp == LAST_PE) ? {PBITS{1'b0}} : td_wp + 1'b1;
+                if (td_wp == LAST_PE) td_wa <= td_wa + 1'b1;
+            end
+        end
+    end
     integer b, p;
     always @(*) begin
         for (b = 0; b < WBANKS; b = b + 1) begin
@@ -833,11 +862,11 @@ module fspinn_top #(
             if (integrate_done && lane_ok(grp, p)) begin
                 n_we[p] = 1'b1; n_waddr[p] = grp[NABITS-1:0]; n_wdata[p] = pe_integrate_word[p];
             end
-            if (phase == P_THETA_DECAY && kk < {16'd0, r_n} && kk % PES == p) begin
-                n_re[p] = 1'b1; n_raddr[p] = kk_div[NABITS-1:0];
+            if (td_read && {{(32-PBITS){1'b0}}, td_rp} == p) begin
+                n_re[p] = 1'b1; n_raddr[p] = td_ra;
             end
-            if (phase == P_THETA_DECAY && kk >= NLAT && theta_j % PES == p) begin
-                n_we[p] = 1'b1; n_waddr[p] = tj_div[NABITS-1:0]; n_wdata[p] = pe_decay_word[p];
+            if (td_write && {{(32-PBITS){1'b0}}, td_wp} == p) begin
+                n_we[p] = 1'b1; n_waddr[p] = td_wa; n_wdata[p] = pe_decay_word[p];
             end
         end
         case (phase)
@@ -899,12 +928,13 @@ module fspinn_top #(
     localparam [31:0] NMAX32 = NMAX;
     wire        h_cnt_re = host_re && host_addr[31:24] == 8'h06 && {16'd0, host_addr[15:0]} < NMAX32;
     wire [31:0] h_cnt_row = {16'd0, host_addr[15:0]} / PES32;
+    wire unused_h_cnt_row = ^h_cnt_row[31:GBITS];   // below NEURONS_PER_PE when read
     fspinn_sram_1r1w_mask #(.DEPTH(GROUPS_MAX), .LANES(PES), .LANE_BITS(COUNT_BITS)) u_counts (
         .clk(clk), .re(h_cnt_re), .raddr(h_cnt_row[GBITS-1:0]), .rdata(cnt_rdata),
         .we(phase == P_READOUT && kk >= NLAT), .wmask(ro_mask),
         .waddr(sweep_arrive[GBITS-1:0]), .wdata(ro_wdata));
 
-    integer x, y;
+    integer x;
     // The spikes of this generate cycle.
     reg [31:0] gen_count;
     integer g;
@@ -1075,7 +1105,7 @@ module fspinn_top #(
                         phase <= P_NORM_DIVIDE; k <= 32'd0;
                     end
                 end
-                P_NORM_DIVIDE: if (kk == DIV_CYCLES - 1) begin
+                P_NORM_DIVIDE: if (div_last == {PES{1'b1}}) begin
                     phase <= P_NORM_SCALE; k <= 32'd0; req <= 32'd0; recv <= 32'd0;
                 end
                 P_NORM_SCALE: begin
@@ -1176,6 +1206,7 @@ module fspinn_top #(
     reg [63:0] host_reg;
     reg [63:0] host_mem;
     wire [31:0] h_cnt_lane = {16'd0, host_last[15:0]} % PES32;
+    wire unused_h_cnt_lane = ^h_cnt_lane[31:PBITS];  // below PES
     integer hb;
     always @(*) begin
         host_mem = 64'd0;
@@ -1247,7 +1278,5 @@ module fspinn_top #(
         end
     end
 endmodule
-/* verilator lint_on UNUSEDPARAM */
-/* verilator lint_on UNUSEDSIGNAL */
 
 `default_nettype wire

@@ -143,7 +143,6 @@ module fspinn_top #(
     reg        r_train;
     reg signed [15:0] r_v_max;
     reg [15:0] r_w_max;
-    reg [31:0] rate_table [0:ATTEMPTS-1];
 
     // ---------------------------------------------------------------- controller state
     reg [4:0]  phase;
@@ -154,7 +153,21 @@ module fspinn_top #(
     // The rate of the attempt running (ATTEMPTS entries; the controller never goes past
     // r_max_attempts - 1, which the host keeps below ATTEMPTS).
     localparam integer ABITS = (ATTEMPTS > 1) ? $clog2(ATTEMPTS) : 1;
-    wire [ABITS-1:0] attempt_idx = attempt[ABITS-1:0];
+    // The rate table (host space 0x04) is a memory of ATTEMPTS words. The threshold pass
+    // needs the attempt's rate from its first cycle, and the read has one cycle of latency:
+    // seed and threshold read the running attempt, every other phase reads the next one
+    // (an attempt's threshold pass follows the seed pass or the last phase of the previous
+    // attempt, in which `attempt` is still the previous one).
+    wire [8:0]       attempt_next = {1'b0, attempt} + 9'd1;
+    wire             rate_cur = phase == P_SEED || phase == P_THRESHOLD
+                                || {23'd0, attempt_next} >= ATTEMPTS;
+    wire [ABITS-1:0] rate_raddr = rate_cur ? attempt[ABITS-1:0] : attempt_next[ABITS-1:0];
+    wire [31:0]      rate;
+    wire unused_attempt_hi = ^{attempt, attempt_next};   // below ATTEMPTS where used
+    fspinn_sram_1r1w #(.DEPTH(ATTEMPTS), .WIDTH(32), .LATENCY(1)) u_rates (
+        .clk(clk), .re(1'b1), .raddr(rate_raddr), .rdata(rate),
+        .we(host_we && !busy && host_addr[31:24] == 8'h04 && {24'd0, host_addr[7:0]} < ATTEMPTS),
+        .waddr(host_addr[ABITS-1:0]), .wdata(host_wdata[31:0]));
     reg [31:0] req, recv;  // chunks requested / received
     reg [31:0] n_in;       // input spikes of this step
     reg [15:0] fired_step; // neurons fired in this step
@@ -178,7 +191,7 @@ module fspinn_top #(
     wire [RBITS-1:0] sg_row;   // the row of this sweep cycle (the unit's own counter)
     fspinn_spikegen #(.INPUTS(INPUTS), .LANES(LANES)) u_spikegen (
         .clk(clk), .rst(rst), .op(sg_op), .sample_seed(r_seed),
-        .rate(rate_table[attempt_idx]),
+        .rate(rate),
         .pix_we(host_we && !busy && host_addr[31:24] == 8'h03),
         .pix_addr(host_addr[15:0]), .pix_data(host_wdata[7:0]),
         .row(sg_row), .spike(sg_spike));
@@ -1004,8 +1017,6 @@ module fspinn_top #(
                     default: ;
                 endcase
             end
-            if (!busy && host_we && host_addr[31:24] == 8'h04 && {24'd0, host_addr[7:0]} < ATTEMPTS)
-                rate_table[host_addr[ABITS-1:0]] <= host_wdata[31:0];
 
             // Counters.
             if (busy) begin

@@ -1120,7 +1120,11 @@ fn first_set_is_the_lowest_set_bit() {
     }
     for width in [1u32, 7, 16, 49, 64] {
         let mut g = Gen::new(40 + u64::from(width));
-        let mask = if width == 64 { u64::MAX } else { (1u64 << width) - 1 };
+        let mask = if width == 64 {
+            u64::MAX
+        } else {
+            (1u64 << width) - 1
+        };
         // Zero, every single bit, then random words of every density.
         let mut vecs: Vec<u64> = vec![0];
         vecs.extend((0..width).map(|b| 1u64 << b));
@@ -1161,7 +1165,11 @@ fn masked_sram_writes_only_masked_lanes() {
     }
     for (depth, lanes, lane_bits) in [(37u32, 4u32, 8u32), (49, 16, 4), (3, 1, 10), (8, 6, 10)] {
         let width = lanes * lane_bits;
-        let row_mask = if width == 64 { u64::MAX } else { (1u64 << width) - 1 };
+        let row_mask = if width == 64 {
+            u64::MAX
+        } else {
+            (1u64 << width) - 1
+        };
         let mut g = Gen::new(77 + u64::from(depth));
         // (re, raddr, we, wmask, waddr, wdata) per cycle: fill every row, then random traffic
         // with frequent same-row read and write.

@@ -184,8 +184,27 @@ impl Walk<'_> {
         let counts = self.stat.get(module).cloned().unwrap_or_default();
         let mut cells = CellCounts::new();
         let (mut flops, mut area) = (0u64, 0.0f64);
+        // Instances by module in the hierarchy, to check against the statistics' counts: an
+        // instance missing from the hierarchy would silently drop its area.
+        let mut listed: BTreeMap<&str, u64> = BTreeMap::new();
+        if let Some(m) = self.h.modules.get(module) {
+            for i in &m.instances {
+                *listed.entry(i.module.as_str()).or_default() += 1;
+            }
+        }
         for (ty, n) in counts {
-            if self.h.modules.contains_key(ty.strip_prefix('\\').unwrap_or(&ty)) {
+            let name = ty.strip_prefix('\\').unwrap_or(&ty);
+            if self.h.modules.contains_key(name) {
+                let have = listed.get(name).copied().unwrap_or(0);
+                if have != n {
+                    return Err(SynthError::Parse {
+                        file: crate::script::HIERARCHY_JSON.into(),
+                        field: module.to_string(),
+                        problem: format!(
+                            "lists {have} instance(s) of `{name}`, Yosys' statistics {n}"
+                        ),
+                    });
+                }
                 continue;
             }
             let a = self.lib.area_um2.get(&ty).ok_or_else(|| SynthError::UnknownCell {

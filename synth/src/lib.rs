@@ -83,6 +83,9 @@ pub struct SynthReport {
     pub yosys_version: String,
     /// Wall time of Yosys, s.
     pub yosys_seconds: f64,
+    /// With a Liberty file: Yosys' own `stat -liberty` area of the top (all instances), µm²,
+    /// the check of the report's `logic_area_um2` (equal up to rounding).
+    pub yosys_chip_area_um2: Option<f64>,
     /// The area report.
     #[serde(flatten)]
     pub area: AreaReport,
@@ -203,6 +206,21 @@ pub fn synthesize(job: &SynthJob<'_>) -> Result<SynthReport, SynthError> {
              1 KiB macro: an upper bound (docs/energy.md)"
         ));
     }
+    let yosys_chip_area_um2 = match mapping {
+        Mapping::Liberty(_) => {
+            let p = dir.join(script::STAT_LIBERTY_TXT);
+            let chip = chip_area(&read(&p)?, &p.display().to_string())?;
+            let ours = area.logic_area_um2;
+            if (chip - ours).abs() > 1e-6 * chip.abs().max(1.0) {
+                notes.push(format!(
+                    "Yosys' stat -liberty gives {chip:.3} um2 for the top, this report {ours:.3} \
+                     um2: a cell the report prices differently (check the Liberty file)"
+                ));
+            }
+            Some(chip)
+        }
+        Mapping::Generic => None,
+    };
     let mut out_files = vec![
         "flow.ys".to_string(),
         "yosys.log".to_string(),
@@ -250,12 +268,32 @@ pub fn synthesize(job: &SynthJob<'_>) -> Result<SynthReport, SynthError> {
         logic_scale,
         yosys_version: yosys_version(&yosys),
         yosys_seconds: took.as_secs_f64(),
+        yosys_chip_area_um2,
         area,
         timing,
         timing_note,
         notes,
         files: out_files,
     })
+}
+
+/// The top's area in Yosys' `stat -liberty` text: the `Chip area for top module` line of the
+/// hierarchy summary, else (one module) the `Chip area for module` line.
+pub fn chip_area(text: &str, origin: &str) -> Result<f64, SynthError> {
+    let grab = |key: &str| {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(key))
+            .filter_map(|l| l.rsplit(':').next())
+            .filter_map(|v| v.trim().parse::<f64>().ok())
+            .last()
+    };
+    grab("Chip area for top module")
+        .or_else(|| grab("Chip area for module"))
+        .ok_or_else(|| SynthError::Parse {
+            file: origin.into(),
+            field: "Chip area".into(),
+            problem: "Yosys' stat -liberty printed no chip area".into(),
+        })
 }
 
 /// The folder a run without `--out` works in: a fresh one under the system's temp folder.

@@ -32,6 +32,8 @@ pub const DFF_LEGALIZE: &str = "dfflegalize -cell $_DFF_P_ 01 -cell $_DFF_PN0_ 0
 pub const STAT_JSON: &str = "stat.json";
 /// File the module hierarchy (instances and black-box parameters, no gates) is written to.
 pub const HIERARCHY_JSON: &str = "hierarchy.json";
+/// Yosys' own `stat -liberty` text (Liberty mapping): its chip area cross-checks the report.
+pub const STAT_LIBERTY_TXT: &str = "stat-liberty.txt";
 /// The flattened mapped netlist for OpenSTA.
 pub const NETLIST_V: &str = "netlist.v";
 
@@ -83,6 +85,9 @@ pub fn yosys_script(
     }
     let _ = writeln!(s, "opt_clean");
     let _ = writeln!(s, "tee -q -o {STAT_JSON} stat -json");
+    if let Mapping::Liberty(lib) = mapping {
+        let _ = writeln!(s, "tee -q -o {STAT_LIBERTY_TXT} stat -liberty {lib}");
+    }
     if netlist {
         let _ = writeln!(s, "design -save mapped");
         let _ = writeln!(s, "flatten");
@@ -90,7 +95,9 @@ pub fn yosys_script(
         let _ = writeln!(s, "design -load mapped");
     }
     // Keep only the instances of design modules (and black boxes): the hierarchy and the
-    // memory wrappers' parameters, without the gates (which would make the file huge).
+    // memory wrappers' parameters, without the gates (which would make the file huge). The
+    // `keep` stops opt_clean from removing instances whose outputs drove only deleted gates.
+    let _ = writeln!(s, "setattr -set keep 1 */t:fspinn_* */t:$paramod* %u");
     let _ = writeln!(s, "delete */c:* */t:fspinn_* */t:$paramod* %u %d");
     let _ = writeln!(s, "opt_clean -purge");
     let _ = writeln!(s, "write_json {HIERARCHY_JSON}");

@@ -100,8 +100,17 @@ pub fn run(a: SynthArgs) -> Result<()> {
         s.net.n_neurons(),
         dir.display()
     )?;
-    let report = fspinn_synth::synthesize(&job)
-        .with_context(|| format!("synthesising config `{}`", s.cfg.name))?;
+    let report = match fspinn_synth::synthesize(&job) {
+        Ok(r) => r,
+        Err(e) => {
+            // A temporary folder is kept only when Yosys ran: its log is named in the error.
+            if temporary && !dir.join("yosys.log").exists() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            return Err(anyhow::Error::new(e))
+                .with_context(|| format!("synthesising config `{}`", s.cfg.name));
+        }
+    };
     let wall = started.elapsed().as_secs_f64();
     let json = serde_json::json!({
         "command": "synth",
@@ -117,9 +126,15 @@ pub fn run(a: SynthArgs) -> Result<()> {
         "report": &report,
     });
     if !temporary {
-        write_atomic(&dir.join("synth.json"), &(serde_json::to_string_pretty(&json)? + "\n"))?;
+        write_atomic(
+            &dir.join("synth.json"),
+            &(serde_json::to_string_pretty(&json)? + "\n"),
+        )?;
     }
-    output::report(a.json, &render(&s.cfg.name, &report, wall, (!temporary).then_some(&dir)))?;
+    output::report(
+        a.json,
+        &render(&s.cfg.name, &report, wall, (!temporary).then_some(&dir)),
+    )?;
     if a.json {
         output::json_line(&json)?;
     }

@@ -130,11 +130,14 @@ impl MemoryPricer<'_> {
                          and WIDTH)"
                     ))
                 })?;
-            parse_param(text).ok_or_else(|| err(format!("parameter {name} = `{text}` is not a number")))
+            parse_param(text)
+                .ok_or_else(|| err(format!("parameter {name} = `{text}` is not a number")))
         };
         let (depth, width) = (param("DEPTH")?, param("WIDTH")?);
         if depth == 0 || width == 0 || width > u32::MAX as u64 {
-            return Err(err(format!("DEPTH {depth} x WIDTH {width} is not a memory")));
+            return Err(err(format!(
+                "DEPTH {depth} x WIDTH {width} is not a memory"
+            )));
         }
         let bytes = (depth * width).div_ceil(8);
         let t = self.technology;
@@ -207,12 +210,16 @@ impl Walk<'_> {
                 }
                 continue;
             }
-            let a = self.lib.area_um2.get(&ty).ok_or_else(|| SynthError::UnknownCell {
-                cell: ty.clone(),
-                module: module.to_string(),
-                count: n,
-                why: format!("not in {}", self.lib.origin),
-            })?;
+            let a = self
+                .lib
+                .area_um2
+                .get(&ty)
+                .ok_or_else(|| SynthError::UnknownCell {
+                    cell: ty.clone(),
+                    module: module.to_string(),
+                    count: n,
+                    why: format!("not in {}", self.lib.origin),
+                })?;
             area += *a * n as f64 * self.logic_scale;
             if self.lib.is_sequential(&ty) {
                 flops += n;
@@ -226,11 +233,15 @@ impl Walk<'_> {
 
     /// Visits `module` as instance `path`; returns its block (totals of its subtree).
     fn visit(&mut self, path: &str, module: &str, depth: usize) -> Result<Block, SynthError> {
-        let m = self.h.modules.get(module).ok_or_else(|| SynthError::Parse {
-            file: crate::script::HIERARCHY_JSON.into(),
-            field: path.to_string(),
-            problem: format!("instantiates `{module}`, which the netlist does not define"),
-        })?;
+        let m = self
+            .h
+            .modules
+            .get(module)
+            .ok_or_else(|| SynthError::Parse {
+                file: crate::script::HIERARCHY_JSON.into(),
+                field: path.to_string(),
+                problem: format!("instantiates `{module}`, which the netlist does not define"),
+            })?;
         let (cells, flops, area) = self.own(module)?;
         let slot = self.blocks.len();
         self.blocks.push(Block {
@@ -273,11 +284,18 @@ impl Walk<'_> {
         };
         for inst in &m.instances {
             let child_path = format!("{path}.{}", inst.name);
-            let child = self.h.modules.get(&inst.module).ok_or_else(|| SynthError::Parse {
-                file: crate::script::HIERARCHY_JSON.into(),
-                field: child_path.clone(),
-                problem: format!("instantiates `{}`, which the netlist does not define", inst.module),
-            })?;
+            let child = self
+                .h
+                .modules
+                .get(&inst.module)
+                .ok_or_else(|| SynthError::Parse {
+                    file: crate::script::HIERARCHY_JSON.into(),
+                    field: child_path.clone(),
+                    problem: format!(
+                        "instantiates `{}`, which the netlist does not define",
+                        inst.module
+                    ),
+                })?;
             if child.blackbox {
                 if !is_memory_wrapper(&child.base) {
                     return Err(SynthError::Memory {
@@ -291,14 +309,17 @@ impl Walk<'_> {
                 let mac = self.pricer.price(&child_path, child, inst)?;
                 b.srams += 1;
                 b.sram_area_mm2 += mac.area_mm2;
-                let t = self.modules.entry(child.base.clone()).or_insert(ModuleTotal {
-                    module: child.base.clone(),
-                    instances: 0,
-                    cells: 0,
-                    flops: 0,
-                    logic_area_um2: 0.0,
-                    sram_area_mm2: 0.0,
-                });
+                let t = self
+                    .modules
+                    .entry(child.base.clone())
+                    .or_insert(ModuleTotal {
+                        module: child.base.clone(),
+                        instances: 0,
+                        cells: 0,
+                        flops: 0,
+                        logic_area_um2: 0.0,
+                        sram_area_mm2: 0.0,
+                    });
                 t.instances += 1;
                 t.sram_area_mm2 += mac.area_mm2;
                 self.srams.push(mac);
@@ -338,11 +359,15 @@ pub fn area_report(
         by_type: BTreeMap::new(),
         modules: BTreeMap::new(),
     };
-    let top_base = h.modules.get(&h.top).map_or(h.top.clone(), |m| m.base.clone());
+    let top_base = h
+        .modules
+        .get(&h.top)
+        .map_or(h.top.clone(), |m| m.base.clone());
     let top = w.visit(&top_base, &h.top, 0)?;
     let mut modules: Vec<ModuleTotal> = w.modules.into_values().collect();
     modules.sort_by(|a, b| {
-        (b.logic_area_um2 / 1e6 + b.sram_area_mm2).total_cmp(&(a.logic_area_um2 / 1e6 + a.sram_area_mm2))
+        (b.logic_area_um2 / 1e6 + b.sram_area_mm2)
+            .total_cmp(&(a.logic_area_um2 / 1e6 + a.sram_area_mm2))
     });
     Ok(AreaReport {
         cells_by_type: w.by_type,
@@ -395,7 +420,11 @@ mod tests {
         let r = area_report(&h, &stat, &lib, 1.0, &pricer).unwrap();
         // top: XOR2 1.596 + 2 x INV 0.532; each leaf: NAND2 0.798 + DFF 4.522.
         let logic = 1.596 + 2.0 * 0.532 + 2.0 * (0.798 + 4.522);
-        assert!((r.logic_area_um2 - logic).abs() < 1e-9, "{}", r.logic_area_um2);
+        assert!(
+            (r.logic_area_um2 - logic).abs() < 1e-9,
+            "{}",
+            r.logic_area_um2
+        );
         assert_eq!(r.cells, 3 + 2 * 2);
         assert_eq!(r.flops, 2);
         assert_eq!(r.cells_by_type["$_NAND_"], 2);
@@ -460,7 +489,8 @@ mod tests {
         };
         let e = area_report(&h, &stat, &lib, 1.0, &pricer).unwrap_err();
         assert!(
-            e.to_string().starts_with("cell type `$_FANCY_` (3 in module `top`) has no area"),
+            e.to_string()
+                .starts_with("cell type `$_FANCY_` (3 in module `top`) has no area"),
             "{e}"
         );
         let no_width = HIER.replace(

@@ -140,7 +140,11 @@ fn parse_area_csv(text: &str, origin: &str) -> Result<BTreeMap<String, f64>, Syn
         }
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
         if f.len() != 2 {
-            return Err(bad(i + 1, "row", format!("has {} fields, expected 2", f.len())));
+            return Err(bad(
+                i + 1,
+                "row",
+                format!("has {} fields, expected 2", f.len()),
+            ));
         }
         let a: f64 = f[1]
             .parse()

@@ -171,7 +171,11 @@ pub fn synthesize(job: &SynthJob<'_>) -> Result<SynthReport, SynthError> {
             (Mapping::Liberty("cells.lib".into()), lib)
         }
     };
-    let params: Vec<(String, u64)> = job.params.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    let params: Vec<(String, u64)> = job
+        .params
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
     let script = script::yosys_script(job.title, &files, job.top, &params, &mapping, sta.is_some());
     write(&dir.join("flow.ys"), &script)?;
     let log = dir.join("yosys.log");

@@ -133,7 +133,11 @@ pub fn cells(text: &str, origin: &str) -> Result<Vec<LibertyCell>, SynthError> {
                             };
                             let name = cell.as_ref().map_or("?", |c| c.0.as_str());
                             let a: f64 = v.parse().map_err(|_| {
-                                bad(*line, &format!("cell {name} area"), format!("`{v}` is not a number"))
+                                bad(
+                                    *line,
+                                    &format!("cell {name} area"),
+                                    format!("`{v}` is not a number"),
+                                )
                             })?;
                             if !a.is_finite() || a < 0.0 {
                                 return Err(bad(
@@ -228,7 +232,11 @@ library (tiny) {
 
     #[test]
     fn errors_name_the_file_line_and_cell() {
-        let e = cells("library (x) {\n cell (A) {\n area : big ;\n }\n}\n", "x.lib").unwrap_err();
+        let e = cells(
+            "library (x) {\n cell (A) {\n area : big ;\n }\n}\n",
+            "x.lib",
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "x.lib:3: cell A area: `big` is not a number");
         let e = cells("library (x) {\n cell (A) {\n }\n}\n", "x.lib").unwrap_err();
         assert_eq!(e.to_string(), "x.lib:2: cell A: has no area");

@@ -140,10 +140,19 @@ mod tests {
             &Mapping::Generic,
             false,
         );
-        assert!(s.contains("read_verilog -I rtl -lib rtl/fspinn_sram_1r1w.v\n"), "{s}");
-        assert!(s.contains("read_verilog -I rtl -lib rtl/fspinn_rf_2r1w.v\n"), "{s}");
+        assert!(
+            s.contains("read_verilog -I rtl -lib rtl/fspinn_sram_1r1w.v\n"),
+            "{s}"
+        );
+        assert!(
+            s.contains("read_verilog -I rtl -lib rtl/fspinn_rf_2r1w.v\n"),
+            "{s}"
+        );
         assert!(s.contains("read_verilog -I rtl rtl/fspinn_top.v\n"), "{s}");
-        assert!(!s.contains("consts.vh"), "headers are included, not read: {s}");
+        assert!(
+            !s.contains("consts.vh"),
+            "headers are included, not read: {s}"
+        );
         assert!(s.contains("chparam -set PES 4 fspinn_top\n"), "{s}");
         assert!(s.contains(&format!("abc -g {ABC_GATES}")), "{s}");
         assert!(!s.contains("write_verilog"), "{s}");
@@ -155,7 +164,10 @@ mod tests {
             &Mapping::Liberty("/x/y.lib".into()),
             true,
         );
-        assert!(s.contains("dfflibmap -liberty /x/y.lib\nabc -liberty /x/y.lib\n"), "{s}");
+        assert!(
+            s.contains("dfflibmap -liberty /x/y.lib\nabc -liberty /x/y.lib\n"),
+            "{s}"
+        );
         assert!(s.contains("write_verilog"), "{s}");
     }
 }

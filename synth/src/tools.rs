@@ -38,7 +38,11 @@ pub const STA: Tool = Tool {
 
 /// Finds `tool`: the file its environment variable names, else the first `exe` on `path`
 /// (a `PATH`-style list).
-pub fn find_in(tool: Tool, env_value: Option<OsString>, path: Option<OsString>) -> Result<PathBuf, SynthError> {
+pub fn find_in(
+    tool: Tool,
+    env_value: Option<OsString>,
+    path: Option<OsString>,
+) -> Result<PathBuf, SynthError> {
     let missing = |why: String| SynthError::MissingTool {
         tool: tool.exe.into(),
         package: tool.package.into(),
@@ -49,7 +53,11 @@ pub fn find_in(tool: Tool, env_value: Option<OsString>, path: Option<OsString>) 
         return if p.is_file() {
             Ok(p)
         } else {
-            Err(missing(format!("{}={} is not a file", tool.env, p.display())))
+            Err(missing(format!(
+                "{}={} is not a file",
+                tool.env,
+                p.display()
+            )))
         };
     }
     std::env::split_paths(&path.unwrap_or_default())
@@ -172,7 +180,18 @@ mod tests {
             e.to_string().starts_with("sleep did not finish within 0 s"),
             "{e}"
         );
-        let e = run("false", Path::new("/bin/false"), &[], dir.path(), &log, None).unwrap_err();
-        assert!(e.to_string().starts_with("false failed (exit status: 1)"), "{e}");
+        let e = run(
+            "false",
+            Path::new("/bin/false"),
+            &[],
+            dir.path(),
+            &log,
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("false failed (exit status: 1)"),
+            "{e}"
+        );
     }
 }

@@ -286,10 +286,10 @@ pub fn synthesize(job: &SynthJob<'_>) -> Result<SynthReport, SynthError> {
 pub fn chip_area(text: &str, origin: &str) -> Result<f64, SynthError> {
     let grab = |key: &str| {
         text.lines()
+            .rev()
             .filter(|l| l.trim_start().starts_with(key))
             .filter_map(|l| l.rsplit(':').next())
-            .filter_map(|v| v.trim().parse::<f64>().ok())
-            .last()
+            .find_map(|v| v.trim().parse::<f64>().ok())
     };
     grab("Chip area for top module")
         .or_else(|| grab("Chip area for module"))

@@ -249,8 +249,16 @@ pub fn synthesize(job: &SynthJob<'_>) -> Result<SynthReport, SynthError> {
                 job.timeout,
             )?;
             out_files.extend(["netlist.v", "sta.tcl", "sta.log"].map(String::from));
+            let text = read(&sta_log)?;
+            let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("Error")).collect();
+            if let Some(first) = errors.first() {
+                notes.push(format!(
+                    "OpenSTA reported {} error(s), the timing may be incomplete; the first: {first}",
+                    errors.len()
+                ));
+            }
             Some(sta::parse_timing(
-                &read(&sta_log)?,
+                &text,
                 &sta_log.display().to_string(),
                 period,
             )?)

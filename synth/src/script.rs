@@ -91,7 +91,13 @@ pub fn yosys_script(
     if netlist {
         let _ = writeln!(s, "design -save mapped");
         let _ = writeln!(s, "flatten");
-        let _ = writeln!(s, "write_verilog -noattr -noexpr -blackboxes {NETLIST_V}");
+        // The macros have no timing model: their instances are left out of the netlist, so
+        // paths into and out of them are not timed (docs/synthesis.md).
+        let _ = writeln!(
+            s,
+            "delete */t:fspinn_sram* */t:fspinn_rf* */t:$paramod*fspinn_sram* */t:$paramod*fspinn_rf*"
+        );
+        let _ = writeln!(s, "write_verilog -noattr -noexpr {NETLIST_V}");
         let _ = writeln!(s, "design -load mapped");
     }
     // Keep only the instances of design modules (and black boxes): the hierarchy and the

@@ -199,6 +199,100 @@ fn liberty_run_areas_match_yosys_own_figure() {
     assert!(e.to_string().contains("give a Liberty file"), "{e}");
 }
 
+/// The five cells with 0.1 ns scalar delays on every arc, for OpenSTA.
+fn timed_lib() -> String {
+    let arc = |pin: &str| {
+        format!(
+            "timing () {{ related_pin : \"{pin}\" ; cell_rise (scalar) {{ values (\"0.1\") ; }} \
+             cell_fall (scalar) {{ values (\"0.1\") ; }} rise_transition (scalar) {{ values (\"0.01\") ; }} \
+             fall_transition (scalar) {{ values (\"0.01\") ; }} }}"
+        )
+    };
+    let gate = |name: &str, area: u32, inputs: &[&str], f: &str| {
+        let pins: String = inputs
+            .iter()
+            .map(|p| format!("pin ({p}) {{ direction : input ; capacitance : 0.001 ; }} "))
+            .collect();
+        let arcs: String = inputs.iter().map(|p| arc(p)).collect();
+        format!(
+            "cell ({name}) {{ area : {area} ; {pins} pin (Y) {{ direction : output ; \
+             function : \"{f}\" ; {arcs} }} }}\n"
+        )
+    };
+    let mut lib = String::from(
+        "library (timed5) {\n delay_model : table_lookup ; time_unit : \"1ns\" ; \
+         capacitive_load_unit (1, pf) ;\n input_threshold_pct_rise : 50 ; \
+         input_threshold_pct_fall : 50 ; output_threshold_pct_rise : 50 ; \
+         output_threshold_pct_fall : 50 ; slew_lower_threshold_pct_rise : 20 ; \
+         slew_lower_threshold_pct_fall : 20 ; slew_upper_threshold_pct_rise : 80 ; \
+         slew_upper_threshold_pct_fall : 80 ;\n",
+    );
+    lib += &gate("INVX", 3, &["A"], "A'");
+    lib += &gate("BUFX", 5, &["A"], "A");
+    lib += &gate("NANDX", 4, &["A", "B"], "(A*B)'");
+    lib += &gate("NORX", 4, &["A", "B"], "(A+B)'");
+    lib += "cell (DFFX) { area : 18 ; ff (IQ, IQN) { clocked_on : \"C\" ; next_state : \"D\" ; } \
+            pin (C) { direction : input ; clock : true ; capacitance : 0.001 ; } \
+            pin (D) { direction : input ; capacitance : 0.001 ; timing () { related_pin : \"C\" ; \
+            timing_type : setup_rising ; rise_constraint (scalar) { values (\"0.05\") ; } \
+            fall_constraint (scalar) { values (\"0.05\") ; } } } \
+            pin (Q) { direction : output ; function : \"IQ\" ; timing () { related_pin : \"C\" ; \
+            timing_type : rising_edge ; cell_rise (scalar) { values (\"0.1\") ; } \
+            cell_fall (scalar) { values (\"0.1\") ; } rise_transition (scalar) { values (\"0.01\") ; } \
+            fall_transition (scalar) { values (\"0.01\") ; } } } }\n}\n";
+    lib
+}
+
+#[test]
+fn opensta_gives_slack_and_fmax_of_the_mapped_netlist() {
+    if !yosys_present("opensta_gives_slack_and_fmax_of_the_mapped_netlist") {
+        return;
+    }
+    if let Err(e) = tools::find(tools::STA) {
+        // OpenSTA is optional (the report says when it is missing): skipped, even under CI.
+        eprintln!("skipping opensta_gives_slack_and_fmax_of_the_mapped_netlist: {e}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("timed5.lib");
+    std::fs::write(&lib, timed_lib()).unwrap();
+    let run = dir.path().join("run");
+    std::fs::create_dir(&run).unwrap();
+    let srcs = sources();
+    let tech = Technology::default();
+    let mut j = job(&srcs, &tech, &run, Some(&lib));
+    j.sta = StaMode::Required;
+    let r = fspinn_synth::synthesize(&j).unwrap();
+    let t = r.timing.expect("timing");
+    // Register to register through the LFSR's gates: some 0.1 ns stages, well inside 5 ns.
+    assert_eq!(t.period_ns, 5.0);
+    assert!(
+        t.worst_slack_ns > 0.0 && t.worst_slack_ns < 5.0 - 0.2,
+        "{t:?}"
+    );
+    assert!((t.fmax_mhz - 1000.0 / (5.0 - t.worst_slack_ns)).abs() < 1e-9);
+    assert!(t.meets_clock);
+    assert!(
+        r.notes.iter().any(|n| n.contains("not timed")),
+        "{:?}",
+        r.notes
+    );
+    assert!(
+        !r.notes.iter().any(|n| n.contains("OpenSTA")),
+        "{:?}",
+        r.notes
+    );
+    // At a 0.1 ns clock the same netlist fails, with the same path length.
+    j.clock_mhz = 10_000.0;
+    let r2 = fspinn_synth::synthesize(&j).unwrap();
+    let t2 = r2.timing.unwrap();
+    assert!(!t2.meets_clock, "{t2:?}");
+    assert!(
+        (t2.fmax_mhz - t.fmax_mhz).abs() < 1e-6 * t.fmax_mhz,
+        "{t2:?} vs {t:?}"
+    );
+}
+
 #[test]
 fn a_timeout_stops_yosys_with_a_clear_message() {
     if !yosys_present("a_timeout_stops_yosys_with_a_clear_message") {

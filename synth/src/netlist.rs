@@ -20,9 +20,46 @@ struct StatModule {
     num_cells_by_type: Option<BTreeMap<String, u64>>,
 }
 
+/// The `"modules": { ... }` object of `stat -json` output, as text. Yosys 0.23 writes the
+/// design's hierarchy as plain text after it (not JSON) when the design has submodules, so
+/// only this object is parsed; braces inside strings are skipped.
+fn modules_object(text: &str) -> Option<&str> {
+    let start = text.find("\"modules\"")?;
+    let open = start + text[start..].find('{')?;
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    for (i, c) in text[open..].char_indices() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&text[open..=open + i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Per module, its cells by type, from `stat -json` output.
 pub fn parse_stat(text: &str, origin: &str) -> Result<BTreeMap<String, CellCounts>, SynthError> {
-    let f: StatFile = serde_json::from_str(text).map_err(|e| SynthError::Parse {
+    let modules = modules_object(text).ok_or_else(|| SynthError::Parse {
+        file: origin.into(),
+        field: "modules".into(),
+        problem: "no complete `\"modules\": {...}` object".into(),
+    })?;
+    let f: StatFile = serde_json::from_str(&format!("{{\"modules\": {modules}}}")).map_err(|e| SynthError::Parse {
         file: origin.into(),
         field: "stat -json".into(),
         problem: e.to_string(),
@@ -188,9 +225,40 @@ mod tests {
         assert_eq!(parse_param("0000x"), None);
     }
 
+    /// The shape of Yosys 0.23's output for a hierarchical design: the hierarchy as text
+    /// after the modules (invalid JSON), which must not stop the reader.
+    #[test]
+    fn stat_of_a_hierarchy_reads_the_modules_object_only() {
+        let text = r#"{
+   "creator": "Yosys 0.23 (git sha1 7ce5011c24b)",
+   "invocation": "stat -json ",
+   "modules": {
+      "\\top": {
+         "num_cells": 3,
+         "num_cells_by_type": {
+            "$_AND_": 2,
+            "$paramod\\leaf\\W=s32'00000000000000000000000000010000": 1
+         }
+      },
+      "$paramod\\leaf\\W=s32'00000000000000000000000000010000": {
+         "num_cells_by_type": { "$_DFF_P_": 16 }
+      }
+   },
+       top      1
+         leaf   1
+      "design": {
+         "num_cells_by_type": {
+"#;
+        let m = parse_stat(text, "stat.json").unwrap();
+        assert_eq!(m["top"]["$_AND_"], 2);
+        assert_eq!(m["$paramod\\leaf\\W=s32'00000000000000000000000000010000"]["$_DFF_P_"], 16);
+        let e = parse_stat("{\"modules\": {\"a\": ", "stat.json").unwrap_err();
+        assert!(e.to_string().contains("no complete"), "{e}");
+    }
+
     #[test]
     fn malformed_json_names_the_file() {
-        let e = parse_stat("{", "stat.json").unwrap_err();
+        let e = parse_stat(r#"{"modules": {"a": 3}}"#, "stat.json").unwrap_err();
         assert!(e.to_string().starts_with("stat.json: stat -json: "), "{e}");
         let e = parse_hierarchy(r#"{"modules": {"a": {}}}"#, "h.json").unwrap_err();
         assert_eq!(

@@ -184,6 +184,9 @@ fn render(config: &str, r: &SynthReport, wall: f64, dir: Option<&PathBuf>) -> St
         a.sram_area_mm2,
         a.total_area_mm2
     );
+    if let Some(ts) = &r.yosys_time_spent {
+        let _ = writeln!(t, "  Yosys time: {ts}");
+    }
     match (&r.timing, &r.timing_note) {
         (Some(tm), _) => {
             let _ = writeln!(

@@ -83,6 +83,9 @@ pub struct SynthReport {
     pub yosys_version: String,
     /// Wall time of Yosys, s.
     pub yosys_seconds: f64,
+    /// Yosys' own account of where its time went (the log's last `Time spent:` line, e.g.
+    /// `79% 1x abc (82 sec), 4% 112x opt_expr (5 sec), ...`).
+    pub yosys_time_spent: Option<String>,
     /// With a Liberty file: Yosys' own `stat -liberty` area of the top (all instances), µm²,
     /// the check of the report's `logic_area_um2` (equal up to rounding).
     pub yosys_chip_area_um2: Option<f64>,
@@ -280,6 +283,12 @@ pub fn synthesize(job: &SynthJob<'_>) -> Result<SynthReport, SynthError> {
         logic_scale,
         yosys_version: yosys_version(&yosys),
         yosys_seconds: took.as_secs_f64(),
+        yosys_time_spent: read(&log).ok().and_then(|t| {
+            t.lines()
+                .rev()
+                .find_map(|l| l.strip_prefix("Time spent: "))
+                .map(str::to_string)
+        }),
         yosys_chip_area_um2,
         area,
         timing,

@@ -59,11 +59,14 @@ pub fn parse_stat(text: &str, origin: &str) -> Result<BTreeMap<String, CellCount
         field: "modules".into(),
         problem: "no complete `\"modules\": {...}` object".into(),
     })?;
-    let f: StatFile = serde_json::from_str(&format!("{{\"modules\": {modules}}}")).map_err(|e| SynthError::Parse {
-        file: origin.into(),
-        field: "stat -json".into(),
-        problem: e.to_string(),
-    })?;
+    let f: StatFile =
+        serde_json::from_str(&format!("{{\"modules\": {modules}}}")).map_err(|e| {
+            SynthError::Parse {
+                file: origin.into(),
+                field: "stat -json".into(),
+                problem: e.to_string(),
+            }
+        })?;
     Ok(f.modules
         .into_iter()
         .map(|(name, m)| (strip(&name), m.num_cells_by_type.unwrap_or_default()))
@@ -251,7 +254,10 @@ mod tests {
 "#;
         let m = parse_stat(text, "stat.json").unwrap();
         assert_eq!(m["top"]["$_AND_"], 2);
-        assert_eq!(m["$paramod\\leaf\\W=s32'00000000000000000000000000010000"]["$_DFF_P_"], 16);
+        assert_eq!(
+            m["$paramod\\leaf\\W=s32'00000000000000000000000000010000"]["$_DFF_P_"],
+            16
+        );
         let e = parse_stat("{\"modules\": {\"a\": ", "stat.json").unwrap_err();
         assert!(e.to_string().contains("no complete"), "{e}");
     }

@@ -135,6 +135,10 @@ fn generic_run_reports_hierarchy_flops_memory_and_area() {
     assert_eq!(m.area_mm2, cacti.area_mm2);
     assert!(r.notes.iter().any(|n| n.contains("below CACTI's smallest")));
     assert!((a.total_area_mm2 - (a.logic_area_um2 / 1e6 + m.area_mm2)).abs() < 1e-12);
+    assert!(
+        r.yosys_time_spent.as_deref().unwrap().contains("abc"),
+        "{r:?}"
+    );
     // Generic gates have no timing.
     assert!(r.timing.is_none());
     assert!(r.timing_note.as_deref().unwrap().contains("--liberty"));

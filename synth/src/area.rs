@@ -119,21 +119,27 @@ impl MemoryPricer<'_> {
             module: m.base.clone(),
             problem,
         };
+        let lookup = |name: &str| inst.parameters.get(name).or_else(|| m.defaults.get(name));
         let param = |name: &str| -> Result<u64, SynthError> {
-            let text = inst
-                .parameters
-                .get(name)
-                .or_else(|| m.defaults.get(name))
-                .ok_or_else(|| {
-                    err(format!(
-                        "no parameter {name} (a memory wrapper declares its geometry as DEPTH \
-                         and WIDTH)"
-                    ))
-                })?;
+            let text = lookup(name).ok_or_else(|| {
+                err(format!(
+                    "no parameter {name} (a memory wrapper declares its geometry as DEPTH and \
+                     WIDTH, or DEPTH, LANES and LANE_BITS)"
+                ))
+            })?;
             parse_param(text)
                 .ok_or_else(|| err(format!("parameter {name} = `{text}` is not a number")))
         };
-        let (depth, width) = (param("DEPTH")?, param("WIDTH")?);
+        let depth = param("DEPTH")?;
+        // A lane-masked wrapper (`fspinn_sram_1r1w_mask`: LANES lanes of LANE_BITS, one write
+        // enable per lane) is a word of LANES x LANE_BITS bits.
+        let width = if lookup("WIDTH").is_none() && lookup("LANES").is_some() {
+            param("LANES")?
+                .checked_mul(param("LANE_BITS")?)
+                .ok_or_else(|| err("LANES x LANE_BITS overflows".into()))?
+        } else {
+            param("WIDTH")?
+        };
         if depth == 0 || width == 0 || width > u32::MAX as u64 {
             return Err(err(format!(
                 "DEPTH {depth} x WIDTH {width} is not a memory"
@@ -473,6 +479,42 @@ mod tests {
     }
 
     #[test]
+    fn a_lane_masked_memory_is_lanes_times_lane_bits_wide() {
+        let hier = r#"{"modules": {
+          "top": {"attributes": {"top": "1"},
+                  "cells": {"u_m": {"type": "fspinn_sram_1r1w_mask",
+                                    "parameters": {"DEPTH": "110001", "LANES": "10000"}}}},
+          "fspinn_sram_1r1w_mask": {"attributes": {"blackbox": "1"},
+                  "parameter_default_values": {"DEPTH": "1000000", "LANES": "10000",
+                                               "LANE_BITS": "1000"}}
+        }}"#;
+        let h = parse_hierarchy(hier, "h.json").unwrap();
+        let stat = parse_stat(
+            r#"{"modules": {"\\top": {"num_cells_by_type": {"fspinn_sram_1r1w_mask": 1}}}}"#,
+            "s.json",
+        )
+        .unwrap();
+        let table = CactiTable::embedded();
+        let tech = Technology::default();
+        let pricer = MemoryPricer {
+            table: &table,
+            technology: &tech,
+        };
+        let lib = CellLibrary::generic().unwrap();
+        let r = area_report(&h, &stat, &lib, 1.0, &pricer).unwrap();
+        // 49 rows of 16 lanes x 8 bits: 784 bytes.
+        let m = &r.srams[0];
+        assert_eq!((m.depth, m.width, m.bytes), (49, 128, 784));
+        assert_eq!(
+            m.area_mm2,
+            table
+                .lookup(45, "itrs-lop", "1r1w", 784, 128)
+                .unwrap()
+                .area_mm2
+        );
+    }
+
+    #[test]
     fn errors_name_the_instance_and_cell() {
         let h = parse_hierarchy(HIER, "h.json").unwrap();
         let stat = parse_stat(
@@ -503,7 +545,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "memory instance `top.u_mem` (fspinn_sram_1r1w): no parameter WIDTH (a memory \
-             wrapper declares its geometry as DEPTH and WIDTH)"
+             wrapper declares its geometry as DEPTH and WIDTH, or DEPTH, LANES and LANE_BITS)"
         );
     }
 }

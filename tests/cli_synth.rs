@@ -29,6 +29,13 @@ fn missing_yosys_names_the_package() {
         "{e}"
     );
     assert_eq!(e.matches("error:").count(), 1, "{e}");
+    // The example shapes of docs/synthesis.md are valid RTL configs: they get as far as Yosys.
+    for shape in ["min", "tiny", "pe8"] {
+        let cfg = format!("{}/examples/synth/{shape}.toml", env!("CARGO_MANIFEST_DIR"));
+        let o = synth(&["--config", &cfg], Some(empty.path()));
+        let e = stderr(&o);
+        assert!(e.contains("`yosys` not found"), "{shape}: {e}");
+    }
 }
 
 #[test]

@@ -97,7 +97,11 @@ pub fn yosys_script(
             s,
             "delete */t:fspinn_sram* */t:fspinn_rf* */t:$paramod*fspinn_sram* */t:$paramod*fspinn_rf*"
         );
-        let _ = writeln!(s, "write_verilog -noattr -noexpr {NETLIST_V}");
+        // One net per bit: OpenSTA's Verilog reader takes no concatenation on the left of an
+        // `assign`, which multi-bit aliases would produce.
+        let _ = writeln!(s, "splitnets -ports");
+        let _ = writeln!(s, "opt_clean -purge");
+        let _ = writeln!(s, "write_verilog -noattr -noexpr -nohex -nodec {NETLIST_V}");
         let _ = writeln!(s, "design -load mapped");
     }
     // Keep only the instances of design modules (and black boxes): the hierarchy and the

@@ -131,15 +131,14 @@ pub fn run(a: SynthArgs) -> Result<()> {
             &(serde_json::to_string_pretty(&json)? + "\n"),
         )?;
     }
-    output::report(
-        a.json,
-        &render(&s.cfg.name, &report, wall, (!temporary).then_some(&dir)),
-    )?;
-    if a.json {
-        output::json_line(&json)?;
-    }
+    let text = render(&s.cfg.name, &report, wall, (!temporary).then_some(&dir));
+    // Removed before printing: a reader that goes away must not leave the folder behind.
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);
+    }
+    output::report(a.json, &text)?;
+    if a.json {
+        output::json_line(&json)?;
     }
     Ok(())
 }

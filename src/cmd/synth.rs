@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub const EXAMPLES: &str = "Examples:
-  fspinn synth --config tiny.toml --json                # generic gates, NanGate 45 nm X1 areas
+  fspinn synth --config examples/synth/tiny.toml --json     # generic gates, NanGate 45 nm X1 areas
   fspinn synth --config small --out synth-small --timeout 900
-  fspinn synth --config tiny.toml --liberty NangateOpenCellLibrary_typical.lib --sta";
+  fspinn synth --config examples/synth/tiny.toml --liberty NangateOpenCellLibrary_typical.lib --sta";
 
 #[derive(Args, Debug, Clone)]
 pub struct SynthArgs {

@@ -76,9 +76,17 @@ pub fn run(a: SynthArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(" ")
     );
+    // The sources as the co-simulation builds them: the embedded RTL and the headers generated
+    // from the shared constants table.
+    let headers = builder::rtl_headers();
+    let sources: Vec<(&str, &str)> = builder::RTL_SOURCES
+        .iter()
+        .copied()
+        .chain(headers.iter().map(|(name, text)| (*name, text.as_str())))
+        .collect();
     let job = SynthJob {
         top: builder::TOP,
-        sources: builder::RTL_SOURCES,
+        sources: &sources,
         params: &design.structure,
         liberty: a.liberty.as_deref(),
         technology: &s.cfg.technology,

@@ -73,6 +73,10 @@ module fspinn_top #(
     output wire [PES*((NDEPTH > 1) ? $clog2(NDEPTH) : 1)-1:0] obs_nbank_waddr,
     output wire [PES*NWORD_BITS-1:0]                      obs_nbank_wdata
 );
+    // Phase codes, host address map, register indices, neuron-word fields, divider latency:
+    // generated from sim/src/rtl_consts/ (docs/rtl.md, "Shared constants").
+    `include "fspinn_consts.vh"
+
     // ---------------------------------------------------------------- derived sizes
     localparam integer NMAX      = PES * NEURONS_PER_PE;
     localparam integer PER_WORD  = WWORD_BITS / WEIGHT_BITS;
@@ -82,18 +86,15 @@ module fspinn_top #(
     localparam integer RBITS     = (ROWS > 1) ? $clog2(ROWS) : 1;
     localparam integer WABITS    = (WDEPTH > 1) ? $clog2(WDEPTH) : 1;
     localparam integer NABITS    = (NDEPTH > 1) ? $clog2(NDEPTH) : 1;
-    localparam integer V_BITS    = 16;
-    localparam integer TH_BITS   = 16;
-    localparam integer REF_BITS  = 4;
 
     // ---------------------------------------------------------------- limits
     // Checked at elaboration (and before building, in sim/src/rtl_params.rs): a shape beyond
     // them instantiates a module that does not exist, whose name says which limit failed.
     generate
-        if (PES < 1 || PES > 256) begin : g_limit_pes
+        if (PES < 1 || PES > (1 << HA_NBANK_BITS)) begin : g_limit_pes
             fspinn_unsupported_PES_must_be_1_to_256 u_limit ();
         end
-        if (WBANKS < 1 || WBANKS > 16) begin : g_limit_wbanks
+        if (WBANKS < 1 || WBANKS > (1 << HA_WBANK_BITS)) begin : g_limit_wbanks
             fspinn_unsupported_WBANKS_must_be_1_to_16 u_limit ();
         end
         if (WWORD_BITS > 64) begin : g_limit_wword
@@ -110,17 +111,10 @@ module fspinn_top #(
         if (INPUTS < 2) begin : g_limit_inputs
             fspinn_unsupported_INPUTS_below_2 u_limit ();
         end
-        if (NWORD_BITS < 36 + COUNT_BITS) begin : g_limit_nword
+        if (NWORD_BITS < COUNT_LSB + COUNT_BITS) begin : g_limit_nword
             fspinn_unsupported_NWORD_BITS_below_36_plus_COUNT_BITS u_limit ();
         end
     endgenerate
-
-    // Phase codes: sim/src/waves/mod.rs, PHASES.
-    localparam [4:0] P_IDLE = 5'd0, P_SEED = 5'd1, P_THRESHOLD = 5'd2, P_RESET = 5'd3,
-                     P_NORM_SUM = 5'd4, P_NORM_DIVIDE = 5'd5, P_NORM_SCALE = 5'd6,
-                     P_GENERATE = 5'd7, P_INTEGRATE = 5'd8, P_INHIBIT = 5'd10,
-                     P_POTENTIATE = 5'd12, P_THETA_DECAY = 5'd13, P_ADAPT = 5'd14,
-                     P_READOUT = 5'd15;
 
     // ---------------------------------------------------------------- network registers
     reg [15:0] r_n, r_steps;
@@ -145,7 +139,7 @@ module fspinn_top #(
     reg [15:0] r_w_max;
 
     // ---------------------------------------------------------------- controller state
-    reg [4:0]  phase;
+    reg [PHASE_BITS-1:0] phase;
     reg [31:0] k;          // cycle within the pass (or within the group)
     reg [31:0] grp;        // neuron group
     reg [31:0] t;          // time step
@@ -153,21 +147,6 @@ module fspinn_top #(
     // The rate of the attempt running (ATTEMPTS entries; the controller never goes past
     // r_max_attempts - 1, which the host keeps below ATTEMPTS).
     localparam integer ABITS = (ATTEMPTS > 1) ? $clog2(ATTEMPTS) : 1;
-    // The rate table (host space 0x04) is a memory of ATTEMPTS words. The threshold pass
-    // needs the attempt's rate from its first cycle, and the read has one cycle of latency:
-    // seed and threshold read the running attempt, every other phase reads the next one
-    // (an attempt's threshold pass follows the seed pass or the last phase of the previous
-    // attempt, in which `attempt` is still the previous one).
-    wire [8:0]       attempt_next = {1'b0, attempt} + 9'd1;
-    wire             rate_cur = phase == P_SEED || phase == P_THRESHOLD
-                                || {23'd0, attempt_next} >= ATTEMPTS;
-    wire [ABITS-1:0] rate_raddr = rate_cur ? attempt[ABITS-1:0] : attempt_next[ABITS-1:0];
-    wire [31:0]      rate;
-    wire unused_attempt_hi = ^{attempt, attempt_next};   // below ATTEMPTS where used
-    fspinn_sram_1r1w #(.DEPTH(ATTEMPTS), .WIDTH(32), .LATENCY(1)) u_rates (
-        .clk(clk), .re(1'b1), .raddr(rate_raddr), .rdata(rate),
-        .we(host_we && !busy && host_addr[31:24] == 8'h04 && {24'd0, host_addr[7:0]} < ATTEMPTS),
-        .waddr(host_addr[ABITS-1:0]), .wdata(host_wdata[31:0]));
     reg [31:0] req, recv;  // chunks requested / received
     reg [31:0] n_in;       // input spikes of this step
     reg [15:0] fired_step; // neurons fired in this step
@@ -183,7 +162,25 @@ module fspinn_top #(
     assign obs_phase = phase;
     assign obs_timestep = t[15:0];
     assign obs_attempt = attempt;
-    wire [1:0] rmode = r_flags[2:1];
+    wire [1:0] rmode = r_flags[FLAG_ROUNDING_LSB +: FLAG_ROUNDING_BITS];
+    wire [HA_SPACE_BITS-1:0] host_space = host_addr[HA_SPACE_LSB +: HA_SPACE_BITS];
+
+    // The rate table (host space SPACE_RATES) is a memory of ATTEMPTS words. The threshold pass
+    // needs the attempt's rate from its first cycle, and the read has one cycle of latency:
+    // seed and threshold read the running attempt, every other phase reads the next one
+    // (an attempt's threshold pass follows the seed pass or the last phase of the previous
+    // attempt, in which `attempt` is still the previous one).
+    wire [8:0]       attempt_next = {1'b0, attempt} + 9'd1;
+    wire             rate_cur = phase == P_SEED || phase == P_THRESHOLD
+                                || {23'd0, attempt_next} >= ATTEMPTS;
+    wire [ABITS-1:0] rate_raddr = rate_cur ? attempt[ABITS-1:0] : attempt_next[ABITS-1:0];
+    wire [31:0]      rate;
+    wire unused_attempt_hi = ^{attempt, attempt_next};   // below ATTEMPTS where used
+    fspinn_sram_1r1w #(.DEPTH(ATTEMPTS), .WIDTH(32), .LATENCY(1)) u_rates (
+        .clk(clk), .re(1'b1), .raddr(rate_raddr), .rdata(rate),
+        .we(host_we && !busy && host_space == SPACE_RATES
+            && {{(32-HA_RATE_BITS){1'b0}}, host_addr[HA_RATE_LSB +: HA_RATE_BITS]} < ATTEMPTS),
+        .waddr(host_addr[HA_RATE_LSB +: ABITS]), .wdata(host_wdata[31:0]));
 
     // ---------------------------------------------------------------- spike generator
     reg  [1:0]       sg_op;
@@ -192,8 +189,8 @@ module fspinn_top #(
     fspinn_spikegen #(.INPUTS(INPUTS), .LANES(LANES)) u_spikegen (
         .clk(clk), .rst(rst), .op(sg_op), .sample_seed(r_seed),
         .rate(rate),
-        .pix_we(host_we && !busy && host_addr[31:24] == 8'h03),
-        .pix_addr(host_addr[15:0]), .pix_data(host_wdata[7:0]),
+        .pix_we(host_we && !busy && host_space == SPACE_PIXELS),
+        .pix_addr(host_addr[HA_PIXEL_LSB +: HA_PIXEL_BITS]), .pix_data(host_wdata[7:0]),
         .row(sg_row), .spike(sg_spike));
 
     // ---------------------------------------------------------------- per-input memories
@@ -245,8 +242,10 @@ module fspinn_top #(
     genvar gb;
     generate
         for (gb = 0; gb < WBANKS; gb = gb + 1) begin : g_wbank
-            wire hw = host_idle && host_we && host_addr[31:24] == 8'h01 && host_addr[23:20] == gb;
-            wire hr = host_idle && host_re && host_addr[31:24] == 8'h01 && host_addr[23:20] == gb;
+            wire hw = host_idle && host_we && host_space == SPACE_WEIGHTS
+                      && host_addr[HA_WBANK_LSB +: HA_WBANK_BITS] == gb;
+            wire hr = host_idle && host_re && host_space == SPACE_WEIGHTS
+                      && host_addr[HA_WBANK_LSB +: HA_WBANK_BITS] == gb;
             wire                  m_re    = w_re[gb] | hr;
             wire [WABITS-1:0]     m_raddr = hr ? host_addr[WABITS-1:0] : w_raddr[gb];
             wire                  m_we    = w_we[gb] | hw;
@@ -262,8 +261,10 @@ module fspinn_top #(
             assign obs_wbank_wdata[gb*WWORD_BITS +: WWORD_BITS] = w_wdata[gb];
         end
         for (gb = 0; gb < PES; gb = gb + 1) begin : g_nbank
-            wire hw = host_idle && host_we && host_addr[31:24] == 8'h02 && host_addr[23:16] == gb;
-            wire hr = host_idle && host_re && host_addr[31:24] == 8'h02 && host_addr[23:16] == gb;
+            wire hw = host_idle && host_we && host_space == SPACE_NEURONS
+                      && host_addr[HA_NBANK_LSB +: HA_NBANK_BITS] == gb;
+            wire hr = host_idle && host_re && host_space == SPACE_NEURONS
+                      && host_addr[HA_NBANK_LSB +: HA_NBANK_BITS] == gb;
             wire                  m_re    = n_re[gb] | hr;
             wire [NABITS-1:0]     m_raddr = hr ? host_addr[NABITS-1:0] : n_raddr[gb];
             wire                  m_we    = n_we[gb] | hw;
@@ -283,19 +284,19 @@ module fspinn_top #(
     // Neuron-state word fields: {count, refractory, theta, v}. Each accessor takes the whole
     // word and reads its own field (the rest of the word is another accessor's).
     /* verilator lint_off UNUSEDSIGNAL */
-    function [V_BITS-1:0] f_v(input [NWORD_BITS-1:0] w); f_v = w[15:0]; endfunction
-    function [TH_BITS-1:0] f_th(input [NWORD_BITS-1:0] w); f_th = w[31:16]; endfunction
-    function [REF_BITS-1:0] f_r(input [NWORD_BITS-1:0] w); f_r = w[35:32]; endfunction
-    function [COUNT_BITS-1:0] f_c(input [NWORD_BITS-1:0] w); f_c = w[36 +: COUNT_BITS]; endfunction
+    function [V_BITS-1:0] f_v(input [NWORD_BITS-1:0] w); f_v = w[V_LSB +: V_BITS]; endfunction
+    function [TH_BITS-1:0] f_th(input [NWORD_BITS-1:0] w); f_th = w[TH_LSB +: TH_BITS]; endfunction
+    function [REF_BITS-1:0] f_r(input [NWORD_BITS-1:0] w); f_r = w[REF_LSB +: REF_BITS]; endfunction
+    function [COUNT_BITS-1:0] f_c(input [NWORD_BITS-1:0] w); f_c = w[COUNT_LSB +: COUNT_BITS]; endfunction
     /* verilator lint_on UNUSEDSIGNAL */
     function [NWORD_BITS-1:0] pack(input [COUNT_BITS-1:0] c, input [REF_BITS-1:0] r,
                                    input [TH_BITS-1:0] th, input [V_BITS-1:0] v);
         begin
             pack = {NWORD_BITS{1'b0}};
-            pack[15:0] = v;
-            pack[31:16] = th;
-            pack[35:32] = r;
-            pack[36 +: COUNT_BITS] = c;
+            pack[V_LSB +: V_BITS] = v;
+            pack[TH_LSB +: TH_BITS] = th;
+            pack[REF_LSB +: REF_BITS] = r;
+            pack[COUNT_LSB +: COUNT_BITS] = c;
         end
     endfunction
 
@@ -939,8 +940,9 @@ module fspinn_top #(
             ro_wdata[ri*COUNT_BITS +: COUNT_BITS] = f_c(n_rdata[ri]);
         end
     localparam [31:0] NMAX32 = NMAX;
-    wire        h_cnt_re = host_re && host_addr[31:24] == 8'h06 && {16'd0, host_addr[15:0]} < NMAX32;
-    wire [31:0] h_cnt_row = {16'd0, host_addr[15:0]} / PES32;
+    wire [31:0] h_cnt_idx = {{(32-HA_INDEX_BITS){1'b0}}, host_addr[HA_INDEX_LSB +: HA_INDEX_BITS]};
+    wire        h_cnt_re = host_re && host_space == SPACE_SPIKE_COUNTS && h_cnt_idx < NMAX32;
+    wire [31:0] h_cnt_row = h_cnt_idx / PES32;
     wire unused_h_cnt_row = ^h_cnt_row[31:GBITS];   // below NEURONS_PER_PE when read
     fspinn_sram_1r1w_mask #(.DEPTH(GROUPS_MAX), .LANES(PES), .LANE_BITS(COUNT_BITS)) u_counts (
         .clk(clk), .re(h_cnt_re), .raddr(h_cnt_row[GBITS-1:0]), .rdata(cnt_rdata),
@@ -989,31 +991,31 @@ module fspinn_top #(
             r_w_max <= 16'd0;
         end else begin
             // Host writes of registers while idle.
-            if (!busy && host_we && host_addr[31:24] == 8'h00) begin
-                case (host_addr[7:0])
-                    8'd0: r_n <= host_wdata[15:0];
-                    8'd1: r_steps <= host_wdata[15:0];
-                    8'd2: r_leak_shift <= host_wdata[4:0];
-                    8'd3: r_v_thresh <= host_wdata[15:0];
-                    8'd4: r_theta_plus <= host_wdata[15:0];
-                    8'd5: r_refr_start <= host_wdata[3:0];
-                    8'd6: r_w_to_v <= host_wdata[5:0];
-                    8'd7: r_trace_max <= host_wdata[15:0];
-                    8'd8: r_trace_bits <= host_wdata[4:0];
-                    8'd9: r_half_life <= host_wdata[15:0];
-                    8'd10: r_x_tar <= host_wdata[15:0];
-                    8'd11: r_eta <= host_wdata[31:0];
-                    8'd12: r_norm_target <= host_wdata[39:0];
-                    8'd13: r_theta_decay <= host_wdata[5:0];
-                    8'd14: r_inhibition <= host_wdata[15:0];
-                    8'd15: r_min_spikes <= host_wdata[15:0];
-                    8'd16: r_max_attempts <= host_wdata[15:0];
-                    8'd17: r_target <= host_wdata[15:0];
-                    8'd18: r_flags <= host_wdata[2:0];
-                    8'd19: r_seed <= host_wdata[31:0];
-                    8'd20: r_train <= host_wdata[0];
-                    8'd21: r_v_max <= host_wdata[15:0];
-                    8'd22: r_w_max <= host_wdata[15:0];
+            if (!busy && host_we && host_space == SPACE_REGISTERS) begin
+                case (host_addr[HA_REG_LSB +: HA_REG_BITS])
+                    REG_N_NEURONS: r_n <= host_wdata[15:0];
+                    REG_STEPS: r_steps <= host_wdata[15:0];
+                    REG_LEAK_SHIFT: r_leak_shift <= host_wdata[4:0];
+                    REG_V_THRESH: r_v_thresh <= host_wdata[15:0];
+                    REG_THETA_PLUS: r_theta_plus <= host_wdata[15:0];
+                    REG_REFRACTORY_START: r_refr_start <= host_wdata[3:0];
+                    REG_W_TO_V_SHIFT: r_w_to_v <= host_wdata[5:0];
+                    REG_TRACE_MAX: r_trace_max <= host_wdata[15:0];
+                    REG_TRACE_BITS: r_trace_bits <= host_wdata[4:0];
+                    REG_TRACE_HALF_LIFE: r_half_life <= host_wdata[15:0];
+                    REG_X_TAR: r_x_tar <= host_wdata[15:0];
+                    REG_ETA_POST_Q16: r_eta <= host_wdata[31:0];
+                    REG_NORM_TARGET: r_norm_target <= host_wdata[39:0];
+                    REG_THETA_DECAY_SHIFT: r_theta_decay <= host_wdata[5:0];
+                    REG_INHIBITION: r_inhibition <= host_wdata[15:0];
+                    REG_MIN_SPIKES: r_min_spikes <= host_wdata[15:0];
+                    REG_MAX_ATTEMPTS: r_max_attempts <= host_wdata[15:0];
+                    REG_TARGET_SPIKES: r_target <= host_wdata[15:0];
+                    REG_FLAGS: r_flags <= host_wdata[2:0];
+                    REG_SAMPLE_SEED: r_seed <= host_wdata[31:0];
+                    REG_TRAIN: r_train <= host_wdata[0];
+                    REG_V_MAX: r_v_max <= host_wdata[15:0];
+                    REG_W_MAX: r_w_max <= host_wdata[15:0];
                     default: ;
                 endcase
             end
@@ -1030,7 +1032,7 @@ module fspinn_top #(
                     if (n_we[x]) cnt_n_wr[x] <= cnt_n_wr[x] + 64'd1;
                 end
             end
-            if (!busy && host_we && host_addr[31:24] == 8'h05) begin
+            if (!busy && host_we && host_space == SPACE_COUNTERS) begin
                 cnt_cycles <= 64'd0;
                 for (x = 0; x < WBANKS; x = x + 1) begin
                     cnt_w_rd[x] <= 64'd0; cnt_w_wr[x] <= 64'd0;
@@ -1214,29 +1216,33 @@ module fspinn_top #(
     // Registers, counters and spike counts: valid the cycle after host_re. SRAM words: valid
     // LATENCY cycles after host_re (the macro's own read latency), until the next read.
     reg [31:0] host_last;
+    wire [HA_SPACE_BITS-1:0] host_last_space = host_last[HA_SPACE_LSB +: HA_SPACE_BITS];
     reg [63:0] host_reg;
     reg [63:0] host_mem;
-    wire [31:0] h_cnt_lane = {16'd0, host_last[15:0]} % PES32;
+    wire [31:0] h_cnt_last = {{(32-HA_INDEX_BITS){1'b0}}, host_last[HA_INDEX_LSB +: HA_INDEX_BITS]};
+    wire [31:0] h_cnt_lane = h_cnt_last % PES32;
     wire unused_h_cnt_lane = ^h_cnt_lane[31:PBITS];  // below PES
     integer hb;
     always @(*) begin
         host_mem = 64'd0;
         for (hb = 0; hb < WBANKS; hb = hb + 1)
-            if ({28'd0, host_last[23:20]} == hb) host_mem[WWORD_BITS-1:0] = w_rdata[hb];
-        if (host_last[31:24] == 8'h02) begin
+            if ({{(32-HA_WBANK_BITS){1'b0}}, host_last[HA_WBANK_LSB +: HA_WBANK_BITS]} == hb)
+                host_mem[WWORD_BITS-1:0] = w_rdata[hb];
+        if (host_last_space == SPACE_NEURONS) begin
             host_mem = 64'd0;
             for (hb = 0; hb < PES; hb = hb + 1)
-                if ({24'd0, host_last[23:16]} == hb) host_mem[NWORD_BITS-1:0] = n_rdata[hb];
+                if ({{(32-HA_NBANK_BITS){1'b0}}, host_last[HA_NBANK_LSB +: HA_NBANK_BITS]} == hb)
+                    host_mem[NWORD_BITS-1:0] = n_rdata[hb];
         end
-        if (host_last[31:24] == 8'h06) begin
+        if (host_last_space == SPACE_SPIKE_COUNTS) begin
             host_mem = 64'd0;
-            if ({16'd0, host_last[15:0]} < NMAX32)
+            if (h_cnt_last < NMAX32)
                 host_mem[COUNT_BITS-1:0] = cnt_rdata[h_cnt_lane[PBITS-1:0] * COUNT_BITS +: COUNT_BITS];
         end
-        host_rdata = (host_last[31:24] == 8'h01 || host_last[31:24] == 8'h02
-                      || host_last[31:24] == 8'h06) ? host_mem : host_reg;
+        host_rdata = (host_last_space == SPACE_WEIGHTS || host_last_space == SPACE_NEURONS
+                      || host_last_space == SPACE_SPIKE_COUNTS) ? host_mem : host_reg;
     end
-    wire [31:0] hidx = {16'd0, host_addr[15:0]};
+    wire [31:0] hidx = {{(32-HA_INDEX_BITS){1'b0}}, host_addr[HA_INDEX_LSB +: HA_INDEX_BITS]};
     always @(posedge clk) begin
         if (rst) begin
             host_last <= 32'd0;
@@ -1244,36 +1250,36 @@ module fspinn_top #(
         end else if (host_re) begin
             host_last <= host_addr;
             host_reg <= 64'd0;
-            case (host_addr[31:24])
-                // Network registers, zero-extended; the signed ones (3, 6, 14, 21)
-                // sign-extended.
-                8'h00: case (host_addr[7:0])
-                    8'd0: host_reg <= {48'd0, r_n};
-                    8'd1: host_reg <= {48'd0, r_steps};
-                    8'd2: host_reg <= {59'd0, r_leak_shift};
-                    8'd3: host_reg <= {{48{r_v_thresh[15]}}, r_v_thresh};
-                    8'd4: host_reg <= {48'd0, r_theta_plus};
-                    8'd5: host_reg <= {60'd0, r_refr_start};
-                    8'd6: host_reg <= {{58{r_w_to_v[5]}}, r_w_to_v};
-                    8'd7: host_reg <= {48'd0, r_trace_max};
-                    8'd8: host_reg <= {59'd0, r_trace_bits};
-                    8'd9: host_reg <= {48'd0, r_half_life};
-                    8'd10: host_reg <= {48'd0, r_x_tar};
-                    8'd11: host_reg <= {32'd0, r_eta};
-                    8'd12: host_reg <= {24'd0, r_norm_target};
-                    8'd13: host_reg <= {58'd0, r_theta_decay};
-                    8'd14: host_reg <= {{48{r_inhibition[15]}}, r_inhibition};
-                    8'd15: host_reg <= {48'd0, r_min_spikes};
-                    8'd16: host_reg <= {48'd0, r_max_attempts};
-                    8'd17: host_reg <= {48'd0, r_target};
-                    8'd18: host_reg <= {61'd0, r_flags};
-                    8'd19: host_reg <= {32'd0, r_seed};
-                    8'd20: host_reg <= {63'd0, r_train};
-                    8'd21: host_reg <= {{48{r_v_max[15]}}, r_v_max};
-                    8'd22: host_reg <= {48'd0, r_w_max};
+            case (host_space)
+                // Network registers, zero-extended; the signed ones (v_thresh, w_to_v_shift,
+                // inhibition, v_max) sign-extended.
+                SPACE_REGISTERS: case (host_addr[HA_REG_LSB +: HA_REG_BITS])
+                    REG_N_NEURONS: host_reg <= {48'd0, r_n};
+                    REG_STEPS: host_reg <= {48'd0, r_steps};
+                    REG_LEAK_SHIFT: host_reg <= {59'd0, r_leak_shift};
+                    REG_V_THRESH: host_reg <= {{48{r_v_thresh[15]}}, r_v_thresh};
+                    REG_THETA_PLUS: host_reg <= {48'd0, r_theta_plus};
+                    REG_REFRACTORY_START: host_reg <= {60'd0, r_refr_start};
+                    REG_W_TO_V_SHIFT: host_reg <= {{58{r_w_to_v[5]}}, r_w_to_v};
+                    REG_TRACE_MAX: host_reg <= {48'd0, r_trace_max};
+                    REG_TRACE_BITS: host_reg <= {59'd0, r_trace_bits};
+                    REG_TRACE_HALF_LIFE: host_reg <= {48'd0, r_half_life};
+                    REG_X_TAR: host_reg <= {48'd0, r_x_tar};
+                    REG_ETA_POST_Q16: host_reg <= {32'd0, r_eta};
+                    REG_NORM_TARGET: host_reg <= {24'd0, r_norm_target};
+                    REG_THETA_DECAY_SHIFT: host_reg <= {58'd0, r_theta_decay};
+                    REG_INHIBITION: host_reg <= {{48{r_inhibition[15]}}, r_inhibition};
+                    REG_MIN_SPIKES: host_reg <= {48'd0, r_min_spikes};
+                    REG_MAX_ATTEMPTS: host_reg <= {48'd0, r_max_attempts};
+                    REG_TARGET_SPIKES: host_reg <= {48'd0, r_target};
+                    REG_FLAGS: host_reg <= {61'd0, r_flags};
+                    REG_SAMPLE_SEED: host_reg <= {32'd0, r_seed};
+                    REG_TRAIN: host_reg <= {63'd0, r_train};
+                    REG_V_MAX: host_reg <= {{48{r_v_max[15]}}, r_v_max};
+                    REG_W_MAX: host_reg <= {48'd0, r_w_max};
                     default: host_reg <= 64'd0;
                 endcase
-                8'h05: begin
+                SPACE_COUNTERS: begin
                     for (hb = 0; hb < WBANKS; hb = hb + 1) begin
                         if (hidx == 1 + 2 * hb) host_reg <= cnt_w_rd[hb];
                         if (hidx == 2 + 2 * hb) host_reg <= cnt_w_wr[hb];

@@ -17,7 +17,7 @@ source "$(dirname "$0")/rtl_params.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
-iverilog -g2005 -Wall -s fspinn_top -o "$tmp/fspinn_top.vvp" "${params[@]}" rtl/fspinn_*.v \
+iverilog -g2005 -Wall -I rtl -s fspinn_top -o "$tmp/fspinn_top.vvp" "${params[@]}" rtl/fspinn_*.v \
   >"$tmp/out" 2>&1 || status=$?
 cat "$tmp/out"
 errors=$(grep -ci 'error' "$tmp/out" || true)

@@ -43,6 +43,10 @@ enum Command {
     /// Build the RTL of a config into the model cache; list or clean the cache.
     #[command(subcommand, after_help = cmd::rtl::EXAMPLES)]
     Rtl(cmd::rtl::RtlCommand),
+    /// Synthesize the RTL of a config with Yosys: cells, flops, logic and SRAM area per block;
+    /// with a Liberty file and OpenSTA, worst slack and fmax.
+    #[command(after_help = cmd::synth::EXAMPLES)]
+    Synth(cmd::synth::SynthArgs),
     /// Cycle-accurate accelerator model: cycles, memory accesses, energy, waveforms, L1 check.
     #[command(after_help = cmd::sim::EXAMPLES)]
     Sim(cmd::sim::SimArgs),
@@ -89,6 +93,7 @@ fn run() -> Result<()> {
         Command::Memory(a) => cmd::memory::run(a),
         Command::Cosim(a) => cmd::cosim::run(a),
         Command::Rtl(c) => cmd::rtl::run(c),
+        Command::Synth(a) => cmd::synth::run(a),
         Command::Sim(a) => cmd::sim::run(a),
         Command::Energy(a) => cmd::sim::run_energy(a),
         Command::Data(c) => cmd::data::run(c),

@@ -159,9 +159,55 @@ fn rtl_help_lists_build_and_cache() {
     let o = fspinn(&["rtl", "--help"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let t = stdout(&o);
-    for word in ["build", "cache", "fspinn rtl cache clean"] {
+    for word in ["build", "cache", "header", "fspinn rtl cache clean"] {
         assert!(t.contains(word), "{word} missing:\n{t}");
     }
+}
+
+#[test]
+fn rtl_header_writes_checks_and_names_a_stale_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("consts.vh");
+    let p = path.to_str().unwrap();
+    // Printed: the committed header, byte for byte.
+    let o = fspinn(&["rtl", "header"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let committed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rtl/fspinn_consts.vh"))
+            .unwrap();
+    assert_eq!(stdout(&o), committed);
+    // Written, then checked.
+    let o = fspinn(&["rtl", "header", "--out", p]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), committed);
+    let o = fspinn(&["rtl", "header", "--out", p, "--check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("is up to date"), "{}", stdout(&o));
+    // A stale file fails the check, naming the file, the line and the command.
+    std::fs::write(
+        &path,
+        committed.replace("DIV_CYCLES = 40", "DIV_CYCLES = 39"),
+    )
+    .unwrap();
+    let o = fspinn(&["rtl", "header", "--out", p, "--check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains(&format!("{p}: stale, line ")), "{e}");
+    assert!(e.contains("DIV_CYCLES = 39"), "{e}");
+    assert!(e.contains(&format!("fspinn rtl header --out {p}")), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        committed.replace("DIV_CYCLES = 40", "DIV_CYCLES = 39"),
+        "--check writes nothing"
+    );
+    // A missing file is an error naming it; --check needs --out.
+    let gone = dir.path().join("gone.vh");
+    let o = fspinn(&["rtl", "header", "--out", gone.to_str().unwrap(), "--check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("gone.vh"), "{}", stderr(&o));
+    let o = fspinn(&["rtl", "header", "--check"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
 }
 
 #[test]

@@ -294,7 +294,7 @@ impl Accelerator {
     pub fn counters(&self) -> &Counters {
         &self.ctr
     }
-    /// The controller's phase in the current cycle (a name of [`crate::waves::PHASES`]).
+    /// The controller's phase in the current cycle (a [`crate::rtl_consts::Phase`] name).
     pub fn phase(&self) -> &'static str {
         self.phase
     }

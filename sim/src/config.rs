@@ -66,9 +66,9 @@ pub struct NeuronSramConfig {
     pub read_latency: u32,
 }
 
-/// Cycles of the sequential divider that computes each neuron's normalisation factor
-/// (one quotient bit per cycle; the dividend `norm_target << 16` has at most 39 bits).
-pub const DIVIDER_CYCLES: u64 = 40;
+/// Cycles of the sequential divider that computes each neuron's normalisation factor: the
+/// RTL's latency, from the shared table (`rtl_consts`).
+pub use crate::rtl_consts::DIVIDER_CYCLES;
 
 /// Most SRAM words the model simulates per memory (weight banks together; neuron banks of all
 /// PEs together): each word is a u64 in host memory, so this bounds a config's memory to 128 MiB

@@ -157,33 +157,45 @@ impl NeuronWordFormat {
             count_bits: 32 - max_count.leading_zeros(),
         }
     }
-    pub fn bits(&self) -> u32 {
-        self.v_bits + self.theta_bits + self.refractory_bits + self.count_bits
+    pub const fn bits(&self) -> u32 {
+        self.count_lsb() + self.count_bits
+    }
+    /// Lowest bit of the membrane field (the word's bottom).
+    pub const fn v_lsb(&self) -> u32 {
+        0
+    }
+    /// Lowest bit of the threshold-offset field.
+    pub const fn theta_lsb(&self) -> u32 {
+        self.v_lsb() + self.v_bits
+    }
+    /// Lowest bit of the refractory field.
+    pub const fn refractory_lsb(&self) -> u32 {
+        self.theta_lsb() + self.theta_bits
+    }
+    /// Lowest bit of the spike-count field (the top field).
+    pub const fn count_lsb(&self) -> u32 {
+        self.refractory_lsb() + self.refractory_bits
     }
     pub fn pack(&self, s: &NeuronState) -> u64 {
-        let field = |x: u64, bits: u32| x & ((1u64 << bits) - 1);
-        let mut w = field(s.v as i64 as u64, self.v_bits);
-        let mut at = self.v_bits;
-        w |= field(s.theta as u64, self.theta_bits) << at;
-        at += self.theta_bits;
-        w |= field(s.refractory as u64, self.refractory_bits) << at;
-        at += self.refractory_bits;
-        w | field(s.count as u64, self.count_bits) << at
+        let field = |x: u64, bits: u32, at: u32| (x & ((1u64 << bits) - 1)) << at;
+        field(s.v as i64 as u64, self.v_bits, self.v_lsb())
+            | field(s.theta as u64, self.theta_bits, self.theta_lsb())
+            | field(
+                s.refractory as u64,
+                self.refractory_bits,
+                self.refractory_lsb(),
+            )
+            | field(s.count as u64, self.count_bits, self.count_lsb())
     }
     pub fn unpack(&self, w: u64) -> NeuronState {
         let field = |at: u32, bits: u32| (w >> at) & ((1u64 << bits) - 1);
-        let raw_v = field(0, self.v_bits);
+        let raw_v = field(self.v_lsb(), self.v_bits);
         let v = ((raw_v << (64 - self.v_bits)) as i64 >> (64 - self.v_bits)) as i32;
-        let mut at = self.v_bits;
-        let theta = field(at, self.theta_bits) as i32;
-        at += self.theta_bits;
-        let refractory = field(at, self.refractory_bits) as u8;
-        at += self.refractory_bits;
         NeuronState {
             v,
-            theta,
-            refractory,
-            count: field(at, self.count_bits) as u32,
+            theta: field(self.theta_lsb(), self.theta_bits) as i32,
+            refractory: field(self.refractory_lsb(), self.refractory_bits) as u8,
+            count: field(self.count_lsb(), self.count_bits) as u32,
         }
     }
 }

@@ -18,6 +18,8 @@ pub mod fuzzing;
 pub mod hardware;
 pub mod layout;
 pub mod lockstep;
+pub mod report;
+pub mod rtl_consts;
 pub mod rtl_params;
 pub mod spikegen;
 pub mod sram;

@@ -12,7 +12,7 @@ use crate::accel::Accelerator;
 use crate::config::HwConfig;
 use crate::error::SimError;
 use crate::layout::WeightLayout;
-use fspinn_model::fixed::Rounding;
+use crate::rtl_consts::{self as consts, Reg};
 
 /// Why a config or network cannot be built as RTL.
 #[derive(Debug, thiserror::Error)]
@@ -58,25 +58,24 @@ pub struct RtlDesign {
     pub rates: Vec<u32>,
 }
 
-/// One network register of docs/rtl.md ("Host address map").
+/// A value of one network register (`rtl_consts::REGISTERS`: index, name, width, signedness),
+/// checked against the register's width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RtlRegister {
-    /// Register index (host address `0x00_0000nn`).
-    pub index: u32,
-    /// Name in docs/rtl.md.
-    pub name: &'static str,
-    /// Value, two's complement in `width` bits when `signed`.
+    /// The register.
+    pub reg: Reg,
+    /// Value, two's complement in the register's width when it is signed.
     pub value: i64,
-    /// Bits of the register in the RTL.
-    pub width: u32,
-    /// Read as a signed number by the RTL.
-    pub signed: bool,
 }
 
 impl RtlRegister {
     /// The value as the host writes it (the low `width` bits).
     pub fn raw(&self) -> u64 {
-        (self.value as u64) & mask(self.width)
+        (self.value as u64) & mask(self.reg.width())
+    }
+    /// Its host address.
+    pub fn addr(&self) -> u32 {
+        self.reg.addr()
     }
 }
 
@@ -89,39 +88,35 @@ fn mask(bits: u32) -> u64 {
 }
 
 /// Largest PE count: the host addresses a neuron bank with 8 bits (`host_addr[23:16]`).
-pub const MAX_PES: u64 = 256;
+pub const MAX_PES: u64 = consts::NEURON_BANK_FIELD.count();
 /// Largest weight bank count: the host addresses a weight bank with 4 bits (`host_addr[23:20]`).
-pub const MAX_WBANKS: u64 = 16;
+pub const MAX_WBANKS: u64 = consts::WEIGHT_BANK_FIELD.count();
 /// Widest weight word: the host data port is 64 bits.
 pub const MAX_WWORD_BITS: u64 = 64;
 /// Largest weight-bank depth: 20 bits of word address.
-pub const MAX_WDEPTH: u64 = 1 << 20;
+pub const MAX_WDEPTH: u64 = consts::WEIGHT_ADDR_FIELD.count();
 /// Largest neuron-bank depth: 16 bits of word address.
-pub const MAX_NDEPTH: u64 = 1 << 16;
+pub const MAX_NDEPTH: u64 = consts::NEURON_ADDR_FIELD.count();
 /// Most input channels: 16 bits of pixel address and of input index on `wupd_input`.
-pub const MAX_INPUTS: u64 = 1 << 16;
+pub const MAX_INPUTS: u64 = consts::PIXEL_FIELD.count();
 /// Most neurons: the `n_neurons` register and `spike_neuron`/`wupd_neuron` are 16 bits.
-pub const MAX_NEURONS: u64 = (1 << 16) - 1;
+pub const MAX_NEURONS: u64 = Reg::NNeurons.range().1 as u64;
 /// Most presentations of one sample: `attempt` is 8 bits.
 pub const MAX_ATTEMPTS: u64 = 255;
 /// Most time steps: `obs_timestep` and the `steps` register are 16 bits.
-pub const MAX_STEPS: u64 = (1 << 16) - 1;
+pub const MAX_STEPS: u64 = Reg::Steps.range().1 as u64;
 /// Widest weight code: `wupd_value` is 16 bits.
 pub const MAX_WEIGHT_BITS: u64 = 16;
 /// Weight word width with the weights in DRAM: the port's data words are 64 bits.
 pub const DRAM_WORD_BITS: u64 = 64;
-/// Membrane and threshold fields of a neuron word in the RTL (`V_BITS`, `TH_BITS`).
-pub const STATE_BITS: u64 = 16;
-/// Refractory field of a neuron word in the RTL (`REF_BITS`).
-pub const REFRACTORY_BITS: u64 = 4;
 /// Smallest `STEP_BITS` built (step numbers up to 255).
 pub const MIN_STEP_BITS: u64 = 9;
 /// Smallest `COUNT_BITS` built, where the neuron word has room (spike counts up to 63).
 pub const MIN_COUNT_BITS: u64 = 6;
 /// Rate-table entries (`ATTEMPTS`) built for up to this many attempts; more get 255.
 pub const SMALL_RATE_TABLE: u64 = 16;
-/// Spike-counter bits the neuron word reserves before the count field (`36 + COUNT_BITS`).
-const COUNT_AT: u64 = 2 * STATE_BITS + REFRACTORY_BITS;
+/// Bits of the neuron word below the spike-count field (`COUNT_LSB`, 36).
+const COUNT_AT: u64 = consts::neuron_word(0).count_lsb() as u64;
 
 fn limit(field: &str, value: u64, max: u64) -> Result<(), RtlParamsError> {
     if value > max {
@@ -210,7 +205,7 @@ pub fn parameters(
     limit(
         "refractory_steps + 1 (refractory field)",
         net.refractory_steps as u64 + 1,
-        mask(REFRACTORY_BITS as u32),
+        mask(consts::REFRACTORY_BITS),
     )?;
     limit(
         "neuron word bits needed by the RTL (36 + spike-count bits)",
@@ -249,39 +244,23 @@ pub fn verilator_args(params: &[(&'static str, u64)]) -> Vec<String> {
     params.iter().map(|(k, v)| format!("-G{k}={v}")).collect()
 }
 
-/// A register of `width` bits: the value must fit it (never truncated on load).
-fn register(
-    index: u32,
-    name: &'static str,
-    value: i64,
-    width: u32,
-    signed: bool,
-) -> Result<RtlRegister, RtlParamsError> {
-    let (lo, hi) = if signed {
-        (-(1i128 << (width - 1)), (1i128 << (width - 1)) - 1)
-    } else {
-        (0, (1i128 << width) - 1)
-    };
+/// A value of register `reg`: it must fit the register's width (never truncated on load).
+pub fn register(reg: Reg, value: i64) -> Result<RtlRegister, RtlParamsError> {
+    let (lo, hi) = reg.range();
     if !(lo..=hi).contains(&(value as i128)) {
         return Err(RtlParamsError::Unsupported {
-            field: format!("register {name}"),
+            field: format!("register {}", reg.name()),
             value: value as i128,
-            limit: format!("{lo}..={hi} ({width}-bit register)"),
+            limit: format!("{lo}..={hi} ({}-bit register)", reg.width()),
         });
     }
-    Ok(RtlRegister {
-        index,
-        name,
-        value,
-        width,
-        signed,
-    })
+    Ok(RtlRegister { reg, value })
 }
 
-/// Register `eta_post_q16` (index 11), the potentiation factor of the next sample, checked
-/// against its width.
+/// Register `eta_post_q16`, the potentiation factor of the next sample, checked against its
+/// width.
 pub fn eta_register(eta_post_q16: i64) -> Result<RtlRegister, RtlParamsError> {
-    register(11, "eta_post_q16", eta_post_q16, 32, false)
+    register(Reg::EtaPostQ16, eta_post_q16)
 }
 
 /// The network of `acc` as the RTL's structure sees it.
@@ -305,16 +284,20 @@ pub fn design(acc: &Accelerator) -> Result<RtlDesign, RtlParamsError> {
     let net = network_of(acc);
     let structure = parameters(cfg, &net)?;
     let fmt = acc.word_format();
-    exactly("membrane bits (v_fmt)", fmt.v_bits as u64, STATE_BITS)?;
+    exactly(
+        "membrane bits (v_fmt)",
+        fmt.v_bits as u64,
+        consts::V_BITS as u64,
+    )?;
     exactly(
         "threshold bits (theta_fmt)",
         fmt.theta_bits as u64,
-        STATE_BITS,
+        consts::THETA_BITS as u64,
     )?;
     exactly(
         "refractory bits (formats.refractory_bits)",
         fmt.refractory_bits as u64,
-        REFRACTORY_BITS,
+        consts::REFRACTORY_BITS as u64,
     )?;
     let m = &p.mechanisms;
     if !(m.direct_inhibition && m.post_only_stdp && m.per_step_updates) {
@@ -326,39 +309,31 @@ pub fn design(acc: &Accelerator) -> Result<RtlDesign, RtlParamsError> {
                 .into(),
         });
     }
-    let rounding = match p.rounding {
-        Rounding::Truncate => 0,
-        Rounding::Nearest => 1,
-        Rounding::Stochastic => 2,
-    };
     let registers = vec![
-        register(0, "n_neurons", net.neurons as i64, 16, false)?,
-        register(1, "steps", c.steps as i64, 16, false)?,
-        register(2, "leak_shift", c.leak_shift as i64, 5, false)?,
-        register(3, "v_thresh", c.v_thresh as i64, 16, true)?,
-        register(4, "theta_plus", c.theta_plus as i64, 16, false)?,
-        register(5, "refractory_start", c.refractory_start() as i64, 4, false)?,
-        register(6, "w_to_v_shift", c.w_to_v_shift as i64, 6, true)?,
-        register(7, "trace_max", c.trace_max as i64, 16, false)?,
-        register(8, "trace_bits", c.trace_bits as i64, 5, false)?,
-        register(9, "trace_half_life", c.trace_half_life as i64, 16, false)?,
-        register(10, "x_tar", c.x_tar as i64, 16, false)?,
-        register(12, "norm_target", c.norm_target, 40, false)?,
-        register(13, "theta_decay_shift", acc.theta_decay() as i64, 6, false)?,
-        register(14, "inhibition", acc.inhibition() as i64, 16, true)?,
-        register(15, "min_spikes", p.min_spikes as i64, 16, false)?,
-        register(16, "max_attempts", p.max_attempts as i64, 16, false)?,
-        register(17, "target_spikes", p.target_spikes as i64, 16, false)?,
+        register(Reg::NNeurons, net.neurons as i64)?,
+        register(Reg::Steps, c.steps as i64)?,
+        register(Reg::LeakShift, c.leak_shift as i64)?,
+        register(Reg::VThresh, c.v_thresh as i64)?,
+        register(Reg::ThetaPlus, c.theta_plus as i64)?,
+        register(Reg::RefractoryStart, c.refractory_start() as i64)?,
+        register(Reg::WToVShift, c.w_to_v_shift as i64)?,
+        register(Reg::TraceMax, c.trace_max as i64)?,
+        register(Reg::TraceBits, c.trace_bits as i64)?,
+        register(Reg::TraceHalfLife, c.trace_half_life as i64)?,
+        register(Reg::XTar, c.x_tar as i64)?,
+        register(Reg::NormTarget, c.norm_target)?,
+        register(Reg::ThetaDecayShift, acc.theta_decay() as i64)?,
+        register(Reg::Inhibition, acc.inhibition() as i64)?,
+        register(Reg::MinSpikes, p.min_spikes as i64)?,
+        register(Reg::MaxAttempts, p.max_attempts as i64)?,
+        register(Reg::TargetSpikes, p.target_spikes as i64)?,
         register(
-            18,
-            "flags",
-            m.adaptive_inhibition as i64 | rounding << 1,
-            3,
-            false,
+            Reg::Flags,
+            consts::flags(m.adaptive_inhibition, p.rounding) as i64,
         )?,
-        register(21, "v_max", c.v_fmt.max_raw() as i64, 16, true)?,
-        register(22, "w_max", c.w_max as i64, 16, false)?,
-        register(20, "train", 0, 1, false)?,
+        register(Reg::VMax, c.v_fmt.max_raw() as i64)?,
+        register(Reg::WMax, c.w_max as i64)?,
+        register(Reg::Train, 0)?,
     ];
     // rate_q24 is a u32: the rate table's 32-bit entries hold any of them.
     let rates = (0..p.max_attempts)
@@ -515,17 +490,17 @@ mod tests {
 
     #[test]
     fn registers_are_never_truncated() {
-        let r = register(5, "refractory_start", 15, 4, false).unwrap();
+        let r = register(Reg::RefractoryStart, 15).unwrap();
         assert_eq!(r.raw(), 15);
-        let e = register(5, "refractory_start", 16, 4, false).unwrap_err();
+        let e = register(Reg::RefractoryStart, 16).unwrap_err();
         assert_eq!(
             e.to_string(),
             "unsupported by the RTL: register refractory_start = 16, limit 0..=15 (4-bit register)"
         );
-        let r = register(6, "w_to_v_shift", -32, 6, true).unwrap();
+        let r = register(Reg::WToVShift, -32).unwrap();
         assert_eq!(r.raw(), 0b10_0000);
-        assert!(register(6, "w_to_v_shift", -33, 6, true).is_err());
-        assert!(register(6, "w_to_v_shift", 32, 6, true).is_err());
+        assert!(register(Reg::WToVShift, -33).is_err());
+        assert!(register(Reg::WToVShift, 32).is_err());
         assert!(eta_register(1 << 32).is_err());
         assert!(eta_register(-1).is_err());
     }

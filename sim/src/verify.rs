@@ -11,14 +11,60 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Mismatch {
     pub sample: u64,
-    /// What differs: `step` (spikes), `weight_write`, `count`, `weight`, `theta`, `inhibition`.
-    pub kind: String,
+    /// What differs.
+    pub kind: Divergence,
     pub attempt: u32,
     pub t: u32,
     /// L2 cycle at which it happened (0 when L2 did not produce the entry).
     pub cycle: u64,
     pub expected: String,
     pub actual: String,
+}
+
+/// What an L1-L2 mismatch is about; its JSON form is the short text of `Display`
+/// (`step`, `weight_write count`, `count of neuron 7`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Divergence {
+    /// A step's input spikes or fired neurons.
+    Step,
+    /// The number of steps the sample took.
+    StepCount,
+    /// A weight the learning rule wrote.
+    WeightWrite,
+    /// The number of weight writes.
+    WeightWriteCount,
+    /// A neuron's spike count read back after the sample.
+    Count {
+        /// The neuron.
+        neuron: usize,
+    },
+    /// A stored weight after training.
+    Weight,
+    /// An adaptive threshold after training.
+    Theta,
+    /// The adapted inhibition strength after training.
+    Inhibition,
+}
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Divergence::Step => f.write_str("step"),
+            Divergence::StepCount => f.write_str("step count"),
+            Divergence::WeightWrite => f.write_str("weight_write"),
+            Divergence::WeightWriteCount => f.write_str("weight_write count"),
+            Divergence::Count { neuron } => write!(f, "count of neuron {neuron}"),
+            Divergence::Weight => f.write_str("weight"),
+            Divergence::Theta => f.write_str("theta"),
+            Divergence::Inhibition => f.write_str("inhibition"),
+        }
+    }
+}
+
+impl Serialize for Divergence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// Totals of one verified run.
@@ -69,7 +115,7 @@ impl Verification {
             if e != a {
                 self.push(Mismatch {
                     sample,
-                    kind: format!("count of neuron {j}"),
+                    kind: Divergence::Count { neuron: j },
                     attempt: out.attempts.saturating_sub(1),
                     t: 0,
                     cycle: acc.cycle(),
@@ -97,7 +143,7 @@ impl Verification {
                     {
                         self.push(Mismatch {
                             sample,
-                            kind: "step".into(),
+                            kind: Divergence::Step,
                             attempt: x.attempt,
                             t: x.t,
                             cycle: y.cycle,
@@ -111,7 +157,7 @@ impl Verification {
                 }
                 (x, y) => self.push(Mismatch {
                     sample,
-                    kind: "step count".into(),
+                    kind: Divergence::StepCount,
                     attempt: x.or(y).map_or(0, |s| s.attempt),
                     t: x.or(y).map_or(0, |s| s.t),
                     cycle: y.map_or(0, |s| s.cycle),
@@ -130,7 +176,7 @@ impl Verification {
                     if !same {
                         self.push(Mismatch {
                             sample,
-                            kind: "weight_write".into(),
+                            kind: Divergence::WeightWrite,
                             attempt: x.attempt,
                             t: x.t,
                             cycle: y.cycle,
@@ -145,7 +191,7 @@ impl Verification {
                 (x, y) => {
                     self.push(Mismatch {
                         sample,
-                        kind: "weight_write count".into(),
+                        kind: Divergence::WeightWriteCount,
                         attempt: x.or(y).map_or(0, |w| w.attempt),
                         t: x.or(y).map_or(0, |w| w.t),
                         cycle: y.map_or(0, |w| w.cycle),
@@ -165,7 +211,7 @@ impl Verification {
             if e != a {
                 self.push(Mismatch {
                     sample,
-                    kind: "weight".into(),
+                    kind: Divergence::Weight,
                     attempt: 0,
                     t: 0,
                     cycle: acc.cycle(),
@@ -178,7 +224,7 @@ impl Verification {
             if e != a {
                 self.push(Mismatch {
                     sample,
-                    kind: "theta".into(),
+                    kind: Divergence::Theta,
                     attempt: 0,
                     t: 0,
                     cycle: acc.cycle(),
@@ -191,7 +237,7 @@ impl Verification {
         if l1.inhibition() != l2 {
             self.push(Mismatch {
                 sample,
-                kind: "inhibition".into(),
+                kind: Divergence::Inhibition,
                 attempt: 0,
                 t: 0,
                 cycle: acc.cycle(),
@@ -199,5 +245,31 @@ impl Verification {
                 actual: l2.to_string(),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Scripts match mismatches by their JSON `kind` text: the typed kinds keep it.
+    #[test]
+    fn divergence_serialises_as_its_short_text() {
+        let m = Mismatch {
+            sample: 4,
+            kind: Divergence::Count { neuron: 7 },
+            attempt: 0,
+            t: 0,
+            cycle: 9,
+            expected: "3".into(),
+            actual: "2".into(),
+        };
+        let j = serde_json::to_value(&m).unwrap();
+        assert_eq!(j["kind"], "count of neuron 7");
+        assert_eq!(
+            serde_json::to_value(Divergence::WeightWriteCount).unwrap(),
+            "weight_write count"
+        );
+        assert_eq!(Divergence::Step.to_string(), "step");
     }
 }

@@ -11,4 +11,5 @@ pub mod inspect;
 pub mod memory;
 pub mod rtl;
 pub mod sim;
+pub mod synth;
 pub mod train;

@@ -15,10 +15,10 @@ use fspinn_model::rng::{Rng, StreamPhase};
 use fspinn_model::{checkpoint, labels};
 use fspinn_sim::energy::{EnergyReport, EnergyTable};
 use fspinn_sim::hardware::HardwareSummary;
+use fspinn_sim::report::{RunDescription, SimReport};
 use fspinn_sim::verify::Verification;
 use fspinn_sim::waves::{WaveOptions, Waves};
 use fspinn_sim::{Accelerator, HwConfig};
-use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -274,7 +274,8 @@ fn images(a: &SimArgs) -> Result<Dataset> {
 
 /// Everything one `sim` run measured.
 pub struct SimRun {
-    pub json: Value,
+    /// What `--json` prints.
+    pub report: SimReport,
     pub energy: EnergyReport,
     /// The modelled chip (also the JSON's `hardware` object).
     pub hardware: HardwareSummary,
@@ -341,7 +342,6 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     let mut ws = l1.workspace();
     let mut verification = Verification::default();
     let mut correct = 0usize;
-    let mut attempts = 0u64;
     let started = Instant::now();
     let bar = samples_bar(a.samples as u64, 0, if a.train { "train" } else { "infer" });
     for k in 0..a.samples {
@@ -351,9 +351,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         let counts = if a.verify {
             verification.run_sample(idx as u64, &mut acc, &mut l1, &mut ws, image, seed, a.train)
         } else {
-            let out = acc.run_sample(image, seed, a.train);
-            attempts += out.attempts as u64;
-            out.counts
+            acc.run_sample(image, seed, a.train).counts
         };
         if let Some(asg) = &s.assignments {
             if labels::classify(&counts, asg) == data.label(idx) {
@@ -383,118 +381,30 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     for w in &energy.warnings {
         crate::errln!("warning: {w}")?;
     }
-    let per_sample = energy.scaled(a.samples as u64);
-    let ctr = acc.counters();
-    let mut accesses = serde_json::Map::new();
-    for b in acc
-        .weight_port()
-        .banks()
-        .iter()
-        .chain(acc.neuron_banks())
-        .chain(acc.inhibitory_banks())
-    {
-        accesses.insert(
-            b.name().into(),
-            json!({"reads": b.reads, "writes": b.writes}),
-        );
-    }
-    for rf in fspinn_sim::counters::RegFile::ALL {
-        let x = ctr.regfiles[rf as usize];
-        accesses.insert(
-            rf.name().into(),
-            json!({"reads": x.reads, "writes": x.writes}),
-        );
-    }
-    let d = acc.weight_port().dram().counters();
-    let units: serde_json::Map<String, Value> = fspinn_sim::counters::Unit::ALL
-        .iter()
-        .map(|u| (u.name().to_string(), json!(ctr.units[*u as usize])))
-        .collect();
-    let ops: serde_json::Map<String, Value> = fspinn_sim::counters::Unit::ALL
-        .iter()
-        .map(|u| {
-            let m: serde_json::Map<String, Value> = fspinn_sim::counters::Op::ALL
-                .iter()
-                .filter(|o| ctr.op_count(*u, **o) > 0)
-                .map(|o| (o.name().to_string(), json!(ctr.op_count(*u, *o))))
-                .collect();
-            (u.name().to_string(), Value::Object(m))
-        })
-        .collect();
-    let summary = per_sample.summary();
-    // DRAMPower's breakdown of the DRAM energy, whole run (what `--dram-trace` cross-checks).
-    let dram_energy = usage.components.iter().find_map(|c| match &c.kind {
-        fspinn_sim::energy::ComponentKind::Dram { energy, .. } => Some(energy.clone()),
-        _ => None,
-    });
-    let layout = acc.layout();
-    let mut out = json!({
-        "config": cfg.name,
-        "clock_mhz": cfg.clock_mhz,
-        "variant": s.variant,
-        "neurons": acc.neurons(),
-        "weight_bits": s.net.params().formats.weight_bits,
-        "weight_storage_bits": s.storage_bits,
-        "weights_on_chip": layout.on_chip,
-        "hardware": &hardware,
-        "dataset": if a.builtin { "builtin-mnist".to_string() } else { a.dataset.to_string() },
-        "split": if a.train { "train" } else { "test" },
-        "train": a.train,
-        "samples": a.samples,
-        "offset": a.offset,
-        "seed": s.seed,
-        "cycles": ctr.cycles,
-        "cycles_per_sample": ctr.cycles as f64 / a.samples as f64,
-        "seconds_per_sample": ctr.cycles as f64 / (cfg.clock_mhz * 1e6) / a.samples as f64,
-        "attempts": ctr.attempts,
-        "timesteps": ctr.timesteps,
-        "input_spikes": ctr.input_spikes,
-        "output_spikes": ctr.output_spikes,
-        "synaptic_ops": ctr.synaptic_ops,
-        "stdp_updates": ctr.stdp_updates,
-        "unit_cycles": units,
-        "phase_cycles": ctr.phase_cycles,
-        "ops": ops,
-        "accesses": accesses,
-        "dram": {
-            "requests": d.requests, "reads": d.reads, "writes": d.writes,
-            "read_bytes": d.read_bytes, "write_bytes": d.write_bytes,
-            "activates": d.activates, "precharges": d.precharges, "refreshes": d.refreshes,
-            "row_hits": d.row_hits, "row_misses": d.row_misses, "busy_cycles": d.busy_cycles,
-            "energy_pj": dram_energy,
+    let run = RunDescription {
+        variant: s.variant,
+        dataset: if a.builtin {
+            "builtin-mnist".to_string()
+        } else {
+            a.dataset.to_string()
         },
-        "energy": {
-            "table": energy.table,
-            "dynamic_pj": energy.dynamic_pj,
-            "static_pj": energy.static_pj,
-            "total_pj": energy.total_pj,
-            "warnings": energy.warnings,
-        },
-        "energy_per_sample_uj": per_sample.total_pj * 1e-6,
-        "dynamic_per_sample_uj": per_sample.dynamic_pj * 1e-6,
-        "static_per_sample_uj": per_sample.static_pj * 1e-6,
-        "pj_per_sop": summary.pj_per_sop,
-        "pj_per_sop_band": summary.pj_per_sop_band,
-        "energy_band_uj": summary.energy_band_uj,
-        "area_mm2": summary.area_mm2,
-        "technology": summary.technology,
-        "components": summary.components,
-        "wall_seconds": wall,
-        "wall_seconds_per_sample": wall / a.samples as f64,
-    });
-    let _ = attempts;
+        train: a.train,
+        samples: a.samples,
+        offset: a.offset,
+        seed: s.seed,
+        weight_storage_bits: s.storage_bits,
+        wall_seconds: wall,
+    };
+    let mut report = SimReport::new(&acc, hardware.clone(), &run, &usage, &energy);
     if s.assignments.is_some() && !a.train {
-        out["test_accuracy"] = json!(correct as f64 / a.samples as f64);
+        report.test_accuracy = Some(correct as f64 / a.samples as f64);
     }
     if a.verify {
-        out["l1_mismatches"] = json!(verification.mismatches);
-        out["spikes_compared"] = json!(verification.spikes_compared);
-        out["weight_updates_compared"] = json!(verification.weight_updates_compared);
-        out["first_mismatches"] = json!(verification.first);
+        report.verification = Some((&verification).into());
     }
     Ok(SimRun {
-        json: out,
-        energy: per_sample,
+        energy: energy.scaled(a.samples as u64),
+        report,
         hardware,
     })
 }
@@ -535,33 +445,33 @@ fn write_memspec_xml(trace: &Path, cfg: &HwConfig) -> Result<()> {
 
 pub fn run(a: SimArgs) -> Result<()> {
     let r = simulate(&a)?;
-    let j = &r.json;
+    let j = &r.report;
     let mut text = format!(
         "{} on `{}`: {}, {} cycles/sample ({:.3} ms at {} MHz), {:.3} uJ/sample, {:.2} pJ/SOP\n  {}\n",
-        j["variant"].as_str().unwrap_or(""),
-        j["config"].as_str().unwrap_or(""),
+        j.variant,
+        j.config,
         output::count(a.samples as u64, "sample", "samples"),
-        j["cycles_per_sample"].as_f64().unwrap_or(0.0).round(),
-        j["seconds_per_sample"].as_f64().unwrap_or(0.0) * 1e3,
-        j["clock_mhz"],
-        j["energy_per_sample_uj"].as_f64().unwrap_or(0.0),
-        j["pj_per_sop"].as_f64().unwrap_or(f64::NAN),
+        j.cycles_per_sample.round(),
+        j.seconds_per_sample * 1e3,
+        j.clock_mhz,
+        j.energy_per_sample_uj,
+        j.pj_per_sop.unwrap_or(f64::NAN),
         r.hardware.weights_line(),
     );
-    if a.verify {
+    if let Some(v) = &j.verification {
         text += &format!(
             "L1 vs L2: {} mismatches ({} spikes, {} weight updates compared)\n",
-            j["l1_mismatches"], j["spikes_compared"], j["weight_updates_compared"]
+            v.l1_mismatches, v.spikes_compared, v.weight_updates_compared
         );
     }
     output::report(a.json, &text)?;
     if a.json {
-        output::json_line(j)?;
+        output::json_line(&serde_json::to_value(j)?)?;
     }
-    if a.verify && j["l1_mismatches"].as_u64() != Some(0) {
+    if let Some(v) = j.verification.as_ref().filter(|v| v.l1_mismatches > 0) {
         bail!(
             "L1 and L2 disagree: {} mismatches (first ones in the JSON)",
-            j["l1_mismatches"]
+            v.l1_mismatches
         );
     }
     Ok(())
@@ -574,15 +484,15 @@ pub fn run_energy(a: SimArgs) -> Result<()> {
     let text = format!(
         "Energy per {} sample on `{}` ({}, {}):\n  {}\n{}",
         if a.train { "training" } else { "inference" },
-        r.json["config"].as_str().unwrap_or(""),
-        r.json["variant"].as_str().unwrap_or(""),
+        r.report.config,
+        r.report.variant,
         output::count(a.samples as u64, "sample", "samples"),
         r.hardware.weights_line(),
         r.energy.render_table()
     );
     output::report(a.json, &text)?;
     if a.json {
-        output::json_line(&r.json)?;
+        output::json_line(&serde_json::to_value(&r.report)?)?;
     }
     Ok(())
 }

@@ -110,6 +110,15 @@ pub const RTL_SOURCES: &[(&str, &str)] = &[
 ];
 const CAPI: &str = include_str!("../cpp/capi.cpp");
 
+/// The headers the RTL sources include, generated from the shared table
+/// (`fspinn_sim::rtl_consts`) rather than embedded: a model is always built with the constants
+/// of the Rust side it runs against. The copy committed in `rtl/` serves the other tools
+/// (lint, Icarus, Yosys) and a test keeps it equal to the table.
+pub fn rtl_headers() -> Vec<(&'static str, String)> {
+    use fspinn_sim::rtl_consts::{verilog_header, HEADER_NAME};
+    vec![(HEADER_NAME, verilog_header())]
+}
+
 /// Why the RTL could not be built or loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -283,6 +292,12 @@ fn sha256_hex(bytes: &[u8]) -> String {
 pub fn model_key(v: &Verilator, params: &[(&'static str, u64)], format: WaveFormat) -> String {
     let mut h = Sha256::new();
     for (name, text) in RTL_SOURCES {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    for (name, text) in rtl_headers() {
         h.update(name.as_bytes());
         h.update([0]);
         h.update(text.as_bytes());
@@ -576,14 +591,20 @@ pub fn model_library_for(
     };
     let dir = ensure_entry(&root, "models", &key, |tmp| {
         say("verilating");
+        fs::create_dir_all(tmp.join("rtl")).map_err(io_err(tmp))?;
         for (name, text) in RTL_SOURCES {
             let p = tmp.join("rtl").join(name);
-            fs::create_dir_all(tmp.join("rtl")).map_err(io_err(tmp))?;
+            fs::write(&p, text).map_err(io_err(&p))?;
+        }
+        for (name, text) in rtl_headers() {
+            let p = tmp.join("rtl").join(name);
             fs::write(&p, text).map_err(io_err(&p))?;
         }
         let obj = tmp.join("obj");
         let mut cmd = Command::new(&v.path);
+        // The include path is the build folder's, so it stays out of the flags of the key.
         cmd.args(verilator_flags(params, format))
+            .arg(format!("-I{}", tmp.join("rtl").display()))
             .arg("-Mdir")
             .arg(&obj);
         for (name, _) in RTL_SOURCES {
@@ -761,6 +782,20 @@ mod tests {
         on_disk.sort();
         let embedded: Vec<String> = RTL_SOURCES.iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(on_disk, embedded, "RTL_SOURCES must list every rtl/*.v");
+    }
+
+    #[test]
+    fn every_rtl_header_is_generated() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rtl");
+        let mut on_disk: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".vh"))
+            .collect();
+        on_disk.sort();
+        let generated: Vec<String> = rtl_headers().iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(on_disk, generated, "rtl_headers must list every rtl/*.vh");
     }
 
     #[test]

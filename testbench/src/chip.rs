@@ -27,10 +27,6 @@ impl RtlAccelerator {
     }
 }
 
-fn space(s: u32, index: u32) -> u32 {
-    (s << 24) | index
-}
-
 impl Chip for RtlAccelerator {
     fn name(&self) -> &str {
         "rtl"
@@ -117,6 +113,7 @@ impl Chip for RtlAccelerator {
     }
 
     fn read_inhibition(&mut self) -> i32 {
-        self.rtl().host_read(space(0, 14)) as i64 as i32
+        let inhibition = fspinn_sim::rtl_consts::Reg::Inhibition;
+        self.rtl().host_read(inhibition.addr()) as i64 as i32
     }
 }

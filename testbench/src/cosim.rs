@@ -10,11 +10,14 @@
 //! while ready is handed to it (writes update the image when issued, reads return the image
 //! as it is at completion, as `fspinn_sim::weight_port` does).
 
-use crate::{net_reg, Outputs, Rtl};
+use crate::{Outputs, Rtl};
 use fspinn_sim::chip::{self, ChipError, Comparison, SampleRun};
 use fspinn_sim::dram::{DramChannel, DramCounters, DramRequest};
 use fspinn_sim::events::{SpikeEvent, WeightWrite};
 use fspinn_sim::lockstep::{Checker, CycleObs, CycleRecord, DramIssue, Mismatch, Recorder};
+use fspinn_sim::rtl_consts::{
+    neuron_addr, pixel_addr, rate_addr, spike_count_addr, weight_addr, Counter, Reg, Space,
+};
 use fspinn_sim::sram::PortActivity;
 use fspinn_sim::Accelerator;
 use serde::Serialize;
@@ -177,10 +180,6 @@ enum Watch<'a> {
     Record(Box<Recorder>),
 }
 
-fn space(s: u32, index: u32) -> u32 {
-    (s << 24) | index
-}
-
 impl RtlAccelerator {
     /// Resets the RTL and loads the registers, weights and thresholds of `model` (an L2
     /// accelerator that has not run yet, or whose state is to be copied), on the RTL built
@@ -220,23 +219,23 @@ impl RtlAccelerator {
         let p = model.params();
         let n = model.neurons();
         for r in &design.registers {
-            rtl.host_write(net_reg(r.index), r.raw());
+            rtl.host_write(r.addr(), r.raw());
         }
         for (a, rate) in design.rates.iter().enumerate() {
-            rtl.host_write(space(4, a as u32), *rate as u64);
+            rtl.host_write(rate_addr(a), *rate as u64);
         }
         let port = model.weight_port();
         for (b, bank) in port.banks().iter().enumerate() {
             for addr in 0..bank.depth() {
                 let w = bank.peek(addr);
                 if w != 0 {
-                    rtl.host_write(space(1, (b as u32) << 20 | addr), w);
+                    rtl.host_write(weight_addr(b, addr), w);
                 }
             }
         }
         for (pe, bank) in model.neuron_banks().iter().enumerate() {
             for addr in 0..bank.depth() {
-                rtl.host_write(space(2, (pe as u32) << 16 | addr), bank.peek(addr));
+                rtl.host_write(neuron_addr(pe, addr), bank.peek(addr));
             }
         }
         let dram = (!layout.on_chip).then(|| {
@@ -408,13 +407,14 @@ impl RtlAccelerator {
         watch: &mut Watch<'_>,
     ) -> Result<RtlSample, crate::RtlError> {
         for (c, &px) in image.iter().enumerate() {
-            self.rtl.host_write(space(3, c as u32), px as u64);
+            self.rtl.host_write(pixel_addr(c), px as u64);
         }
-        self.rtl.host_write(net_reg(19), sample_seed as u64);
-        self.rtl.host_write(net_reg(20), train as u64);
+        self.rtl
+            .host_write(Reg::SampleSeed.addr(), sample_seed as u64);
+        self.rtl.host_write(Reg::Train.addr(), train as u64);
         let eta = fspinn_sim::rtl_params::eta_register(eta_post_q16)?;
-        self.rtl.host_write(net_reg(eta.index), eta.raw());
-        self.rtl.host_write(space(5, 0), 0); // clear the counters
+        self.rtl.host_write(eta.addr(), eta.raw());
+        self.rtl.host_write(Space::Counters.addr(0), 0); // clear the counters
         let trace = self.trace_next.take();
         let window = trace.as_ref().map(|(_, w)| w.clone()).unwrap_or(0..0);
         if let Some((path, w)) = &trace {
@@ -531,19 +531,19 @@ impl RtlAccelerator {
         }
         // Let the last cycle's writes commit before reading counters.
         self.rtl.tick();
-        for b in 0..self.wbanks {
-            let r = self.rtl.host_read(space(5, 1 + 2 * b as u32));
-            let w = self.rtl.host_read(space(5, 2 + 2 * b as u32));
+        let wb = self.wbanks;
+        for b in 0..wb {
+            let r = self.rtl.host_read(Counter::WeightReads(b).addr(wb));
+            let w = self.rtl.host_read(Counter::WeightWrites(b).addr(wb));
             sample.accesses.push((format!("wsram{b}"), r, w));
         }
         for p in 0..self.pes {
-            let base = 1 + 2 * self.wbanks as u32 + 2 * p as u32;
-            let r = self.rtl.host_read(space(5, base));
-            let w = self.rtl.host_read(space(5, base + 1));
+            let r = self.rtl.host_read(Counter::NeuronReads(p).addr(wb));
+            let w = self.rtl.host_read(Counter::NeuronWrites(p).addr(wb));
             sample.accesses.push((format!("nsram{p}"), r, w));
         }
         sample.counts = (0..self.neurons)
-            .map(|j| self.rtl.host_read(space(6, j as u32)) as u32)
+            .map(|j| self.rtl.host_read(spike_count_addr(j)) as u32)
             .collect();
         Ok(sample)
     }
@@ -584,8 +584,7 @@ impl RtlAccelerator {
             for q in 0..layout.words_per_chunk {
                 if layout.on_chip {
                     let (bank, addr) = layout.sram_word(chunk, q);
-                    self.rtl
-                        .host_write(space(1, (bank as u32) << 20 | addr), ones);
+                    self.rtl.host_write(weight_addr(bank, addr), ones);
                 } else if let Some(d) = self.dram.as_mut() {
                     let a = (layout.dram_word_addr(chunk, q) / 8) as usize;
                     if let Some(w) = d.words.get_mut(a) {
@@ -598,8 +597,7 @@ impl RtlAccelerator {
 
     /// Test aid: writes `word` into neuron word `addr` of PE `pe` of the RTL only.
     pub fn inject_neuron_word(&mut self, pe: usize, addr: u32, word: u64) {
-        self.rtl
-            .host_write(space(2, (pe as u32) << 16 | addr), word);
+        self.rtl.host_write(neuron_addr(pe, addr), word);
     }
 
     /// What [`fspinn_sim::Chip::run`] reports, from an RTL sample.
@@ -628,7 +626,7 @@ impl RtlAccelerator {
     /// Word `addr` of weight bank `bank`, read through the host port (valid after the SRAM's
     /// latency).
     pub fn weight_word(&mut self, bank: usize, addr: u32) -> u64 {
-        self.rtl.host_read(space(1, (bank as u32) << 20 | addr));
+        self.rtl.host_read(weight_addr(bank, addr));
         for _ in 1..self.wlat {
             self.rtl.tick();
         }
@@ -637,7 +635,7 @@ impl RtlAccelerator {
 
     /// Word `addr` of neuron bank `pe`.
     pub fn neuron_word(&mut self, pe: usize, addr: u32) -> u64 {
-        self.rtl.host_read(space(2, (pe as u32) << 16 | addr));
+        self.rtl.host_read(neuron_addr(pe, addr));
         for _ in 1..self.nlat {
             self.rtl.tick();
         }

@@ -59,11 +59,6 @@ pub const SPIKE_MASK_WORDS: usize = 4;
 /// Clock period of the shipped configs (200 MHz), in ps: the default of [`Rtl::new`].
 pub const DEFAULT_PERIOD_PS: u64 = 5_000;
 
-/// Host address of network register `index` (space `0x00`, docs/rtl.md).
-pub const fn net_reg(index: u32) -> u32 {
-    index & 0x00ff_ffff
-}
-
 /// The shipped parameter sets the tests use by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RtlModel {
@@ -134,7 +129,7 @@ pub struct Outputs {
     pub obs_timestep: u16,
     /// Controller attempt (sample re-runs with a higher rate).
     pub obs_attempt: u8,
-    /// Controller phase code (`fspinn_sim::waves::PHASES`).
+    /// Controller phase code (`fspinn_sim::rtl_consts::Phase`).
     pub obs_phase: u8,
     /// A DRAM request is presented.
     pub dram_req_valid: bool,

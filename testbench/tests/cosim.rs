@@ -54,7 +54,8 @@ fn an_rtl_that_does_not_finish_times_out() {
     let mut model = Accelerator::new(&cfg, &net, 8).unwrap();
     let mut rtl = RtlAccelerator::load_from(&model);
     // The RTL alone runs 60,000 steps per attempt instead of 250.
-    rtl.rtl().host_write(fspinn_testbench::net_reg(1), 60_000);
+    rtl.rtl()
+        .host_write(fspinn_sim::rtl_consts::Reg::Steps.addr(), 60_000);
     let data = builtin(Split::Test);
     // Run on after the first divergence (the lock step would stop there).
     let (m, totals) = fspinn_testbench::cosim::compare_sample_traced(

@@ -22,9 +22,9 @@ use fspinn_model::fspinn::{FspinnNetwork, FspinnParams, Mechanisms};
 use fspinn_model::precision::FixedFormats;
 use fspinn_model::rng::Rng;
 use fspinn_sim::lockstep::Mismatch;
+use fspinn_sim::rtl_consts::Reg;
 use fspinn_sim::{Accelerator, HwConfig};
 use fspinn_testbench::cosim::{compare_sample, RtlAccelerator};
-use fspinn_testbench::net_reg;
 use fspinn_testbench::params::{COUNT_BITS, INPUTS, NEURONS_PER_PE, PES, STEP_BITS, WEIGHT_BITS};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -387,7 +387,7 @@ fn state_differences(model: &Accelerator, rtl: &mut RtlAccelerator, weights: boo
             }
         }
     }
-    let inh = rtl.rtl().host_read(net_reg(14)) as i64;
+    let inh = rtl.rtl().host_read(Reg::Inhibition.addr()) as i64;
     if inh != model.inhibition() as i64 {
         out.push(format!(
             "inhibition register: model {}, rtl {inh}",
@@ -950,7 +950,8 @@ fn a_desynchronised_rtl_is_caught() {
     let mut model = Accelerator::new(&cfg, &case.network(), WEIGHT_BITS as u32).unwrap();
     let mut rtl = RtlAccelerator::load_from(&model);
     let v_thresh = model.consts().v_thresh;
-    rtl.rtl().host_write(net_reg(3), (v_thresh + 64) as u64);
+    rtl.rtl()
+        .host_write(Reg::VThresh.addr(), (v_thresh + 64) as u64);
     let image = Image::Mnist {
         train: false,
         index: 3,

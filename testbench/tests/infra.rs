@@ -11,19 +11,20 @@ use std::path::Path;
 use fspinn_model::data::{builtin, Split};
 use fspinn_model::fspinn::{FspinnNetwork, FspinnParams};
 use fspinn_model::rng::Rng;
+use fspinn_sim::rtl_consts::{self, Phase, Space};
 use fspinn_sim::{Accelerator, HwConfig, SampleOutcome};
 use fspinn_testbench::cosim::{RtlAccelerator, RtlSample};
-use fspinn_testbench::{net_reg, params, Outputs, Rtl, TraceError, DRAM_WORDS, RESET_CYCLES};
+use fspinn_testbench::{params, Outputs, Rtl, TraceError, DRAM_WORDS, RESET_CYCLES};
 use vcd::{Command, Header, IdCode, Scope, ScopeItem, TimescaleUnit, Var};
 
-/// Phase codes (`fspinn_sim::waves::PHASES`).
-const PHASE_IDLE: u8 = 0;
+/// Phase codes (`fspinn_sim::rtl_consts::Phase`).
+const PHASE_IDLE: u8 = Phase::Idle.code();
 /// Clock period of the small config (200 MHz) in the VCD's 1 ps unit, and its half: cycle `c`
 /// has its low half at `P * c` and its rising edge at `P * c + H`.
 const P: u64 = 5_000;
 const H: u64 = P / 2;
-const PHASE_SEED: u128 = 1;
-const PHASE_THRESHOLD: u128 = 2;
+const PHASE_SEED: u128 = Phase::Seed.code() as u128;
+const PHASE_THRESHOLD: u128 = Phase::Threshold.code() as u128;
 
 fn fresh() -> Rtl {
     let mut rtl = Rtl::new();
@@ -77,7 +78,8 @@ fn reset_leaves_the_chip_idle_after_the_reset_cycles() {
 // ---------------------------------------------------------------------------------------
 // Host registers
 
-/// A network register of space 0x00 as `rtl/fspinn_top.v` declares it.
+/// A network register of space 0x00 as `rtl/fspinn_top.v` must declare it.
+#[derive(Clone, Copy)]
 struct Reg {
     index: u32,
     name: &'static str,
@@ -94,32 +96,24 @@ const fn reg(index: u32, name: &'static str, bits: u32, signed: bool) -> Reg {
     }
 }
 
-/// Every network register (docs/rtl.md), with the width and signedness of its flop.
-const REGISTERS: [Reg; 23] = [
-    reg(0, "n_neurons", 16, false),
-    reg(1, "steps", 16, false),
-    reg(2, "leak_shift", 5, false),
-    reg(3, "v_thresh", 16, true),
-    reg(4, "theta_plus", 16, false),
-    reg(5, "refractory_start", 4, false),
-    reg(6, "w_to_v_shift", 6, true),
-    reg(7, "trace_max", 16, false),
-    reg(8, "trace_bits", 5, false),
-    reg(9, "trace_half_life", 16, false),
-    reg(10, "x_tar", 16, false),
-    reg(11, "eta_post_q16", 32, false),
-    reg(12, "norm_target", 40, false),
-    reg(13, "theta_decay_shift", 6, false),
-    reg(14, "inhibition", 16, true),
-    reg(15, "min_spikes", 16, false),
-    reg(16, "max_attempts", 16, false),
-    reg(17, "target_spikes", 16, false),
-    reg(18, "flags", 3, false),
-    reg(19, "sample_seed", 32, false),
-    reg(20, "train", 1, false),
-    reg(21, "v_max", 16, true),
-    reg(22, "w_max", 16, false),
-];
+/// Every network register of the shared table (`fspinn_sim::rtl_consts::REGISTERS`, the
+/// widths and signedness the Rust side loads values with): the round trip below checks the
+/// RTL's flops have exactly these.
+const REGISTERS: [Reg; rtl_consts::REGISTERS.len()] = {
+    let mut all = [reg(0, "", 1, false); rtl_consts::REGISTERS.len()];
+    let mut i = 0;
+    while i < all.len() {
+        let r = &rtl_consts::REGISTERS[i];
+        all[i] = reg(r.reg.index(), r.name, r.width, r.signed);
+        i += 1;
+    }
+    all
+};
+
+/// Host address of register `index` (space 0x00), also past the table.
+fn net_reg(index: u32) -> u32 {
+    Space::Registers.addr(index)
+}
 
 impl Reg {
     fn mask(&self) -> u64 {
@@ -596,8 +590,8 @@ fn vcd_has_the_hierarchy_increasing_times_and_busy_edges() {
     for (c, &px) in image.iter().enumerate() {
         rtl.host_write(0x0300_0000 | c as u32, u64::from(px));
     }
-    rtl.host_write(net_reg(19), u64::from(SEED));
-    rtl.host_write(net_reg(20), 0);
+    rtl.host_write(rtl_consts::Reg::SampleSeed.addr(), u64::from(SEED));
+    rtl.host_write(rtl_consts::Reg::Train.addr(), 0);
     let open_cycle = rtl.cycle();
     rtl.trace_open(&path).expect("trace opens");
     assert!(rtl.is_tracing());

@@ -21,6 +21,7 @@
 
 use crate::accel::Accelerator;
 use crate::counters::{Activity, Unit};
+use crate::rtl_consts::Phase;
 use crate::sram::PortActivity;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -33,35 +34,6 @@ mod scope;
 
 use header::{declare_fst, declare_vcd, Decl, Table};
 pub use scope::ScopePattern;
-
-/// Controller phases and their codes on `fspinn_top.ctrl.phase`.
-pub const PHASES: [&str; 17] = [
-    "idle",
-    "seed",
-    "threshold",
-    "reset",
-    "norm_sum",
-    "norm_divide",
-    "norm_scale",
-    "generate",
-    "integrate",
-    "inhibitory_layer",
-    "inhibit",
-    "depress",
-    "potentiate",
-    "theta_decay",
-    "adapt",
-    "readout",
-    "other",
-];
-
-/// Code of a phase name on the `phase` signal.
-pub fn phase_code(name: &str) -> u64 {
-    PHASES
-        .iter()
-        .position(|&p| p == name)
-        .unwrap_or(PHASES.len() - 1) as u64
-}
 
 /// Output-port values of the current cycle that the model has no other record of.
 #[derive(Clone, Debug, Default)]
@@ -266,7 +238,7 @@ impl Signals {
         let pes = acc.neuron_banks().len() as u32;
         let fixed = Fixed {
             busy: t.bit(&top, "busy"),
-            phase: t.vec(&top, "obs_phase", 5),
+            phase: t.vec(&top, "obs_phase", Phase::BITS),
             timestep: t.vec(&top, "obs_timestep", 16),
             spike_valid: t.bit(&top, "spike_valid"),
             spike_neuron: t.vec(&top, "spike_neuron", 16),
@@ -551,9 +523,9 @@ impl Waves {
         }
         self.started = true;
         let f = self.fixed;
-        self.set1(f.phase, phase_code(acc.phase()))?;
+        self.set1(f.phase, Phase::code_of(acc.phase()) as u64)?;
         self.set1(f.timestep, acc.timestep() as u64)?;
-        self.set1(f.busy, (acc.phase() != "idle") as u64)?;
+        self.set1(f.busy, (acc.phase() != Phase::Idle.name()) as u64)?;
         self.set1(f.spike_valid, obs.any_spike() as u64)?;
         // The RTL's `spike_neuron` is its group register, defined only with `spike_valid`.
         if obs.any_spike() {

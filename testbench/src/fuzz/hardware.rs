@@ -5,6 +5,7 @@ use super::network::Shape;
 use super::Draws;
 use fspinn_sim::config::{NeuronSramConfig, PeArrayConfig, SpikeGenConfig, WeightSramConfig};
 use fspinn_sim::dram::{DramConfig, DramKind};
+use fspinn_sim::rtl_params::{MAX_PES, MAX_WBANKS};
 use fspinn_sim::HwConfig;
 
 /// Input channels: the drawn images are 28 x 28 (so dataset images and the IDX files that
@@ -17,7 +18,7 @@ pub const INPUTS: u32 = 784;
 /// `max_pes` caps every band.
 pub fn draw_pes(d: &mut Draws, index: usize, max_pes: u32) -> u32 {
     let (lo, hi) = match index % 10 {
-        9 => (129, 256),
+        9 => (129, MAX_PES),
         4 => (65, 128),
         _ => (1, 64),
     };
@@ -68,7 +69,7 @@ pub fn draw(d: &mut Draws, pes: u32, shape: &Shape) -> HwConfig {
     };
     let per_word = (word_bits / wb) as u64;
     let words_per_chunk = (pes as u64).div_ceil(per_word);
-    let banks = d.range(1, 16) as u32;
+    let banks = d.range(1, MAX_WBANKS) as u32;
     let cycles_per_chunk = words_per_chunk.div_ceil(banks as u64);
     let needed = groups * INPUTS as u64 * cycles_per_chunk;
     let depth = if in_dram && needed > 1 {
@@ -101,7 +102,11 @@ pub fn draw(d: &mut Draws, pes: u32, shape: &Shape) -> HwConfig {
             read_latency: d.range(1, 4) as u32,
         },
         neuron_sram: NeuronSramConfig {
-            word_bits: d.range(36 + count_bits as u64, 64) as u32,
+            // The RTL's word: the fixed fields below the spike count (COUNT_LSB), then the count.
+            word_bits: d.range(
+                fspinn_sim::rtl_consts::neuron_word(0).count_lsb() as u64 + count_bits as u64,
+                64,
+            ) as u32,
             depth: neurons_per_pe + d.below(3) as u32,
             read_latency: d.range(1, 4) as u32,
         },

@@ -106,6 +106,11 @@ module fspinn_top #(
         if (WEIGHT_BITS < 1 || WEIGHT_BITS > 16) begin : g_limit_wbits
             fspinn_unsupported_WEIGHT_BITS_must_be_1_to_16 u_limit ();
         end
+        // The controller moves on with the dividers' handshake (`last`), which comes one
+        // cycle per dividend bit (40) after the start: the table's latency must be that.
+        if (DIV_CYCLES != 40) begin : g_limit_div
+            fspinn_unsupported_DIV_CYCLES_must_be_the_dividers_40 u_limit ();
+        end
         // The fired-neuron walk reads the next group's row while a neuron's INPUTS synapses
         // are accepted: at least two cycles per neuron.
         if (INPUTS < 2) begin : g_limit_inputs

@@ -11,8 +11,11 @@
 //   edges 1..40  one quotient bit each;
 //   after edge 40: done = 1 for exactly one cycle (until edge 41), busy = 0, and `quotient`
 //                 is valid; it holds until the next start.
-// So done is high in the 40th cycle after the one in which start was high. A start while busy
-// abandons the running division and begins the new one. `quotient` is meaningless while busy.
+// So done is high in the 41st cycle after the one in which start was high. `last` is high in
+// the cycle before done (the 40th after start, whose edge computes the last quotient bit):
+// a controller that moves on with `last` uses the quotient from the next cycle on, 40 cycles
+// after start (the accelerator's norm_divide phase). A start while busy abandons the running
+// division and begins the new one. `quotient` is meaningless while busy.
 `default_nettype none
 
 module fspinn_divider (
@@ -23,7 +26,8 @@ module fspinn_divider (
     input  wire [31:0] divisor,
     output wire [39:0] quotient,
     output reg         done,
-    output reg         busy
+    output reg         busy,
+    output wire        last
 );
     localparam [5:0] LAST = 6'd39;
 
@@ -73,6 +77,7 @@ module fspinn_divider (
     end
 
     assign quotient = dvsr_zero ? 40'h00_0001_0000 : work;
+    assign last = busy && !start && count == LAST;
 
     // diff[32] is always 0 when it is used (see rem_next).
     wire unused_diff_top = diff[32];

@@ -10,11 +10,6 @@
 // NLAT cycles; the cycle model covers the other shapes.
 `default_nettype none
 
-// Unused bits are deliberate: addresses and fields are sliced from 32-bit counters and from
-// words whose other fields another path uses; one of the two weight paths (banks or DRAM
-// port) is idle for a given WEIGHTS_ON_CHIP.
-/* verilator lint_off UNUSEDSIGNAL */
-/* verilator lint_off UNUSEDPARAM */
 module fspinn_top #(
     parameter integer PES             = 16,
     parameter integer NEURONS_PER_PE  = 25,
@@ -111,6 +106,16 @@ module fspinn_top #(
         if (WEIGHT_BITS < 1 || WEIGHT_BITS > 16) begin : g_limit_wbits
             fspinn_unsupported_WEIGHT_BITS_must_be_1_to_16 u_limit ();
         end
+        // The controller moves on with the dividers' handshake (`last`), which comes one
+        // cycle per dividend bit (40) after the start: the table's latency must be that.
+        if (DIV_CYCLES != 40) begin : g_limit_div
+            fspinn_unsupported_DIV_CYCLES_must_be_the_dividers_40 u_limit ();
+        end
+        // The fired-neuron walk reads the next group's row while a neuron's INPUTS synapses
+        // are accepted: at least two cycles per neuron.
+        if (INPUTS < 2) begin : g_limit_inputs
+            fspinn_unsupported_INPUTS_below_2 u_limit ();
+        end
         if (NWORD_BITS < COUNT_LSB + COUNT_BITS) begin : g_limit_nword
             fspinn_unsupported_NWORD_BITS_below_36_plus_COUNT_BITS u_limit ();
         end
@@ -137,7 +142,6 @@ module fspinn_top #(
     reg        r_train;
     reg signed [15:0] r_v_max;
     reg [15:0] r_w_max;
-    reg [31:0] rate_table [0:ATTEMPTS-1];
 
     // ---------------------------------------------------------------- controller state
     reg [PHASE_BITS-1:0] phase;
@@ -148,20 +152,15 @@ module fspinn_top #(
     // The rate of the attempt running (ATTEMPTS entries; the controller never goes past
     // r_max_attempts - 1, which the host keeps below ATTEMPTS).
     localparam integer ABITS = (ATTEMPTS > 1) ? $clog2(ATTEMPTS) : 1;
-    wire [ABITS-1:0] attempt_idx = attempt[ABITS-1:0];
     reg [31:0] req, recv;  // chunks requested / received
     reg [31:0] n_in;       // input spikes of this step
     reg [15:0] fired_step; // neurons fired in this step
     reg [15:0] spikes_att; // neurons fired in this attempt
-    reg [NMAX-1:0] fired;  // spike buffer: who fired in this step
-    reg [15:0] in_fifo [0:INPUTS-1];
-    reg [STEP_BITS-1:0] pre_time [0:INPUTS-1];
-    reg [INPUTS-1:0] pre_valid;
     reg [31:0] rlfsr;      // STDP rounding LFSR
     reg [31:0] dlfsr;      // theta decay LFSR
 
-    localparam integer IBITS = (INPUTS > 1) ? $clog2(INPUTS) : 1;
-    localparam integer JBITS = (NMAX > 1) ? $clog2(NMAX) : 1;
+    localparam integer LBITS = (LANES > 1) ? $clog2(LANES) : 1;
+    localparam integer PBITS = (PES > 1) ? $clog2(PES) : 1;
     wire [31:0] groups = ({16'd0, r_n} + PES - 1) / PES;
     wire [31:0] kk = k;
     assign busy = phase != P_IDLE;
@@ -171,16 +170,64 @@ module fspinn_top #(
     wire [1:0] rmode = r_flags[FLAG_ROUNDING_LSB +: FLAG_ROUNDING_BITS];
     wire [HA_SPACE_BITS-1:0] host_space = host_addr[HA_SPACE_LSB +: HA_SPACE_BITS];
 
+    // The rate table (host space SPACE_RATES) is a memory of ATTEMPTS words. The threshold pass
+    // needs the attempt's rate from its first cycle, and the read has one cycle of latency:
+    // seed and threshold read the running attempt, every other phase reads the next one
+    // (an attempt's threshold pass follows the seed pass or the last phase of the previous
+    // attempt, in which `attempt` is still the previous one).
+    wire [8:0]       attempt_next = {1'b0, attempt} + 9'd1;
+    wire             rate_cur = phase == P_SEED || phase == P_THRESHOLD
+                                || {23'd0, attempt_next} >= ATTEMPTS;
+    wire [ABITS-1:0] rate_raddr = rate_cur ? attempt[ABITS-1:0] : attempt_next[ABITS-1:0];
+    wire [31:0]      rate;
+    wire unused_attempt_hi = ^{attempt, attempt_next};   // below ATTEMPTS where used
+    fspinn_sram_1r1w #(.DEPTH(ATTEMPTS), .WIDTH(32), .LATENCY(1)) u_rates (
+        .clk(clk), .re(1'b1), .raddr(rate_raddr), .rdata(rate),
+        .we(host_we && !busy && host_space == SPACE_RATES
+            && {{(32-HA_RATE_BITS){1'b0}}, host_addr[HA_RATE_LSB +: HA_RATE_BITS]} < ATTEMPTS),
+        .waddr(host_addr[HA_RATE_LSB +: ABITS]), .wdata(host_wdata[31:0]));
+
     // ---------------------------------------------------------------- spike generator
     reg  [1:0]       sg_op;
-    wire [LANES-1:0] sg_spike, sg_draw;
-    wire [RBITS-1:0] sg_row = k[RBITS-1:0];
+    wire [LANES-1:0] sg_spike;
+    wire [RBITS-1:0] sg_row;   // the row of this sweep cycle (the unit's own counter)
     fspinn_spikegen #(.INPUTS(INPUTS), .LANES(LANES)) u_spikegen (
-        .clk(clk), .op(sg_op), .row(sg_row), .sample_seed(r_seed),
-        .rate(rate_table[attempt_idx]),
+        .clk(clk), .rst(rst), .op(sg_op), .sample_seed(r_seed),
+        .rate(rate),
         .pix_we(host_we && !busy && host_space == SPACE_PIXELS),
         .pix_addr(host_addr[HA_PIXEL_LSB +: HA_PIXEL_BITS]), .pix_data(host_wdata[7:0]),
-        .spike(sg_spike), .draw(sg_draw));
+        .row(sg_row), .spike(sg_spike));
+
+    // ---------------------------------------------------------------- per-input memories
+    // Last spike time of every input (STDP unit): ROWS rows of LANES fields {valid, step},
+    // written in the generate cycle of the row (only the lanes that spiked: write mask),
+    // cleared row by row in the threshold pass (which precedes every attempt's reset, where
+    // L2 clears them; nothing reads them in between). Read by the potentiate walk one row per
+    // cycle: each cycle reads the row of the synapse accepted in the next cycle.
+    localparam integer PT_BITS = STEP_BITS + 1;
+    wire [LANES*PT_BITS-1:0] pt_rdata;
+    wire [RBITS-1:0]         pt_raddr;
+    wire                     pt_we = phase == P_THRESHOLD || (phase == P_GENERATE && sg_spike != {LANES{1'b0}});
+    wire [LANES-1:0]         pt_wmask = (phase == P_THRESHOLD) ? {LANES{1'b1}} : sg_spike;
+    wire [PT_BITS-1:0]       pt_entry = (phase == P_THRESHOLD) ? {PT_BITS{1'b0}} : {1'b1, t[STEP_BITS-1:0]};
+    fspinn_sram_1r1w_mask #(.DEPTH(ROWS), .LANES(LANES), .LANE_BITS(PT_BITS)) u_pre_times (
+        .clk(clk), .re(1'b1), .raddr(pt_raddr), .rdata(pt_rdata),
+        .we(pt_we), .wmask(pt_wmask), .waddr(sg_row), .wdata({LANES{pt_entry}}));
+
+    // Input spikes of the step: a bitmap of ROWS rows of LANES bits (row r = channels
+    // r * LANES ..), written in the generate cycle of the row, and a register of the rows with
+    // any spike (`in_occ`, ROWS bits). The integrate pass walks the spikes in ascending channel
+    // order, one per chunk request, with priority encoders: the lowest unconsumed lane of the
+    // current row, the next non-empty row after it. Each cycle reads the row that is current
+    // in the next cycle; a read of the row written in the same cycle (the last generate cycle
+    // reading the first non-empty row) takes the written word (`bm_fwd`).
+    wire [LANES-1:0] bm_rdata;
+    wire [RBITS-1:0] bm_raddr;
+    wire             bm_we = phase == P_GENERATE;
+    fspinn_sram_1r1w #(.DEPTH(ROWS), .WIDTH(LANES), .LATENCY(1)) u_in_spikes (
+        .clk(clk), .re(1'b1), .raddr(bm_raddr), .rdata(bm_rdata),
+        .we(bm_we), .waddr(sg_row), .wdata(sg_spike));
+
 
     // ---------------------------------------------------------------- memories
     reg               w_re   [0:WBANKS-1];
@@ -239,11 +286,14 @@ module fspinn_top #(
         end
     endgenerate
 
-    // Neuron-state word fields: {count, refractory, theta, v}.
+    // Neuron-state word fields: {count, refractory, theta, v}. Each accessor takes the whole
+    // word and reads its own field (the rest of the word is another accessor's).
+    /* verilator lint_off UNUSEDSIGNAL */
     function [V_BITS-1:0] f_v(input [NWORD_BITS-1:0] w); f_v = w[V_LSB +: V_BITS]; endfunction
     function [TH_BITS-1:0] f_th(input [NWORD_BITS-1:0] w); f_th = w[TH_LSB +: TH_BITS]; endfunction
     function [REF_BITS-1:0] f_r(input [NWORD_BITS-1:0] w); f_r = w[REF_LSB +: REF_BITS]; endfunction
     function [COUNT_BITS-1:0] f_c(input [NWORD_BITS-1:0] w); f_c = w[COUNT_LSB +: COUNT_BITS]; endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
     function [NWORD_BITS-1:0] pack(input [COUNT_BITS-1:0] c, input [REF_BITS-1:0] r,
                                    input [TH_BITS-1:0] th, input [V_BITS-1:0] v);
         begin
@@ -285,7 +335,9 @@ module fspinn_top #(
     reg [31:0] ws, ws_base;
     wire [31:0] wc_g = CPC - wc;
     wire [31:0] ws_g = CPC - ws;
+    /* verilator lint_off UNUSEDSIGNAL */ // read only when CPC > 1 (g_chip_early)
     reg [WWORD_BITS-1:0] asm_word [0:WPC-1];
+    /* verilator lint_on UNUSEDSIGNAL */
     reg [WWORD_BITS-1:0] ws_word [0:WPC-1];
     // The words arriving now: from the banks, or from the DRAM (word 0 in bits [63:0]).
     wire [WWORD_BITS-1:0] rd_word [0:WPC-1];
@@ -320,12 +372,7 @@ module fspinn_top #(
 
     // The weight code of lane p in the words arriving now.
     function [WEIGHT_BITS-1:0] lane_w(input integer p);
-        integer q, sh;
-        begin
-            q = p / PER_WORD;
-            sh = (p % PER_WORD) * WEIGHT_BITS;
-            lane_w = rd_word[q][sh +: WEIGHT_BITS];
-        end
+        lane_w = rd_word[p / PER_WORD][(p % PER_WORD) * WEIGHT_BITS +: WEIGHT_BITS];
     endfunction
     function lane_ok(input [31:0] g, input integer p);
         lane_ok = (g * PES + p) < {16'd0, r_n};
@@ -348,6 +395,12 @@ module fspinn_top #(
     wire [WEIGHT_BITS-1:0]  pe_scaled         [0:PES-1];
     wire [PES-1:0]          fire_mask;
 
+    // The dividers' handshake: started together by the last column sum; the controller leaves
+    // norm_divide in the cycle every divider computes its last quotient bit (`last`, 40
+    // cycles after the start, L2's DIVIDER_CYCLES), and the quotients are used from the next
+    // cycle on. (`done` comes a cycle later, when the quotient is already in use.)
+    wire [PES-1:0] div_last;
+    wire [PES-1:0] unused_div_done, unused_div_busy;
     wire integrate_arrive  = phase == P_INTEGRATE && kk == NLAT;
     wire integrate_arrived = phase == P_INTEGRATE && kk >= NLAT;
     wire [31:0] applied_now = recv + ((phase == P_INTEGRATE && w_arrive) ? 32'd1 : 32'd0);
@@ -399,11 +452,11 @@ module fspinn_top #(
             assign pe_decay_word[gp] = pack(f_c(rd), f_r(rd), th_decayed, f_v(rd));
             // Normalisation: column sum, divider, scaling.
             wire [31:0] sum_final = sum[gp] + {{(32-WEIGHT_BITS){1'b0}}, lane_w(gp)};
-            wire div_done, div_busy;
             fspinn_divider u_div (
                 .clk(clk), .rst(rst), .start(norm_sum_last),
                 .dividend({r_norm_target[23:0], 16'd0}), .divisor(sum_final),
-                .quotient(factor[gp]), .done(div_done), .busy(div_busy));
+                .quotient(factor[gp]), .done(unused_div_done[gp]), .busy(unused_div_busy[gp]),
+                .last(div_last[gp]));
             fspinn_normalize_weight #(.WEIGHT_BITS(WEIGHT_BITS)) u_norm (
                 .w(lane_w(gp)), .factor(factor[gp]), .w_out(pe_scaled[gp]));
             always @(posedge clk) begin
@@ -422,15 +475,41 @@ module fspinn_top #(
     endgenerate
 
     // ---------------------------------------------------------------- STDP unit
-    // The synapse accepted in this cycle: input syn_i of neuron syn_j.
+    // Who fired in this step: a bitmap of one PES-bit row per neuron group (the spike
+    // buffer), written when the group's integration ends, and a register of the groups with
+    // any spike (`f_occ`). The potentiate walk goes through the fired neurons in ascending
+    // order with priority encoders over a row and over `f_occ`.
+    localparam integer GROUPS_MAX = NEURONS_PER_PE;
+    localparam integer GBITS = (GROUPS_MAX > 1) ? $clog2(GROUPS_MAX) : 1;
+    wire [PES-1:0]   f_rdata;
+    wire [GBITS-1:0] f_raddr;
+    fspinn_sram_1r1w #(.DEPTH(GROUPS_MAX), .WIDTH(PES), .LATENCY(1)) u_fired (
+        .clk(clk), .re(1'b1), .raddr(f_raddr), .rdata(f_rdata),
+        .we(integrate_done), .waddr(grp[GBITS-1:0]), .wdata(fire_mask));
+
+    // The synapse accepted in this cycle: input syn_i (row pt_row, lane pt_lane of the
+    // last-spike times) of neuron syn_j (group syn_g, lane syn_l; the fired lanes of that
+    // group in syn_fired).
     reg  [31:0] syn_i, syn_j;
+    reg  [RBITS-1:0] pt_row;
+    reg  [LBITS-1:0] pt_lane;
+    reg  [GBITS-1:0] syn_g;
+    reg  [PBITS-1:0] syn_l;
+    reg  [PES-1:0]   syn_fired;
     reg         syn_more;     // synapses left to accept in this potentiate pass
+    wire        syn_i_last = syn_i == INPUTS - 1;
+    localparam integer LAST_LANE_I = LANES - 1;
+    localparam [LBITS-1:0] LAST_LANE = LAST_LANE_I[LBITS-1:0];
+    // The row of the synapse accepted in the next cycle (row 0 outside the walk).
+    assign pt_raddr = (phase != P_POTENTIATE || (accept && syn_i_last)) ? {RBITS{1'b0}}
+                    : (accept && pt_lane == LAST_LANE) ? pt_row + 1'b1 : pt_row;
+    wire [PT_BITS-1:0] pt_now = pt_rdata[pt_lane * PT_BITS +: PT_BITS];
     wire [31:0] rl_next;
     fspinn_lfsr_next16 u_rlfsr (.state_in(rlfsr), .state_out(rl_next));
-    wire [STEP_BITS-1:0] pre_age = t[STEP_BITS-1:0] - pre_time[syn_i[IBITS-1:0]];
+    wire [STEP_BITS-1:0] pre_age = t[STEP_BITS-1:0] - pt_now[STEP_BITS-1:0];
     wire signed [31:0] syn_delta;
     fspinn_potentiation #(.STEP_BITS(STEP_BITS), .HL_BITS(16), .TRACE_W(16)) u_pot (
-        .pre_age(pre_age), .pre_never(!pre_valid[syn_i[IBITS-1:0]]), .eta_post_q16(r_eta),
+        .pre_age(pre_age), .pre_never(!pt_now[STEP_BITS]), .eta_post_q16(r_eta),
         .x_tar(r_x_tar), .trace_max(r_trace_max), .trace_bits(r_trace_bits),
         .half_life(r_half_life), .mode(rmode), .random(rl_next[15:0]), .delta(syn_delta));
     // Off chip, a non-zero synapse whose read cannot be issued is held (no further synapse is
@@ -475,17 +554,34 @@ module fspinn_top #(
         for (wb = 0; wb < PER_WORD; wb = wb + 1)
             if (wa_shift == wb * WEIGHT_BITS) wa_mod[wb * WEIGHT_BITS +: WEIGHT_BITS] = wa_new;
     end
-    // Next fired neuron after j (ascending), for the synapse walk.
-    function [32:0] next_fired(input [31:0] j, input first);
-        integer x;
-        begin
-            next_fired = {1'b1, 32'd0};
-            for (x = NMAX - 1; x >= 0; x = x - 1)
-                if (fired[x] && (first || x > j)) next_fired = {1'b0, x};
-        end
-    endfunction
-    wire [32:0] nf_after = next_fired(syn_j, 1'b0);
-    wire [32:0] nf_first = next_fired(32'd0, 1'b1);
+    // The fired-neuron walk: the next fired lane of group syn_g after syn_l, else the first
+    // fired lane of the next group with any firing (its row read in the previous cycle: the
+    // bitmap's read address is that group during the walk, the first such group before it).
+    reg [GROUPS_MAX-1:0] f_occ;
+    reg [GROUPS_MAX-1:0] g_above;
+    reg [PES-1:0]        l_above;
+    integer ab;
+    always @(*) begin
+        for (ab = 0; ab < GROUPS_MAX; ab = ab + 1) g_above[ab] = ab > {{(32-GBITS){1'b0}}, syn_g};
+        for (ab = 0; ab < PES; ab = ab + 1) l_above[ab] = ab > {{(32-PBITS){1'b0}}, syn_l};
+    end
+    wire [GBITS-1:0] f_first_g, f_next_g;
+    wire [PBITS-1:0] rest_l, row_l;
+    wire             f_next_any, rest_any, unused_f_first_any, unused_row_any;
+    fspinn_first_set #(.WIDTH(GROUPS_MAX)) u_f_first (
+        .vec(f_occ), .index(f_first_g), .any(unused_f_first_any));
+    fspinn_first_set #(.WIDTH(GROUPS_MAX)) u_f_next (
+        .vec(f_occ & g_above), .index(f_next_g), .any(f_next_any));
+    fspinn_first_set #(.WIDTH(PES)) u_f_rest (
+        .vec(syn_fired & l_above), .index(rest_l), .any(rest_any));
+    fspinn_first_set #(.WIDTH(PES)) u_f_row (
+        .vec(f_rdata), .index(row_l), .any(unused_row_any));
+    assign f_raddr = (phase == P_POTENTIATE) ? f_next_g : f_first_g;
+    wire nf_none = !rest_any && !f_next_any;    // no fired neuron after syn_j
+    localparam [31:0] PES32 = PES;
+    wire [31:0] f_first_j = {{(32-GBITS){1'b0}}, f_first_g} * PES32 + {{(32-PBITS){1'b0}}, row_l};
+    wire [31:0] f_rest_j  = {{(32-GBITS){1'b0}}, syn_g} * PES32 + {{(32-PBITS){1'b0}}, rest_l};
+    wire [31:0] f_next_j  = {{(32-GBITS){1'b0}}, f_next_g} * PES32 + {{(32-PBITS){1'b0}}, row_l};
     // In flight after this cycle: a read issued now, or one in a stage that arrives later.
     reg stdp_pending;
     integer s;
@@ -494,8 +590,8 @@ module fspinn_top #(
         for (s = 0; s < WLAT - 1; s = s + 1) stdp_pending = stdp_pending | wp_valid[s];
     end
     wire stdp_last_chip = phase == P_POTENTIATE
-                          && !(syn_more && !(syn_i == INPUTS - 1 && nf_after[32])) && !stdp_pending;
-    wire syn_left = syn_more && !(accept && syn_i == INPUTS - 1 && nf_after[32]);
+                          && !(syn_more && !(syn_i_last && nf_none)) && !stdp_pending;
+    wire syn_left = syn_more && !(accept && syn_i_last && nf_none);
 
     // Seeds of the learning unit's LFSRs (docs/datapath.md).
     wire [31:0] rseed, dseed;
@@ -535,12 +631,61 @@ module fspinn_top #(
     // Sweeps over neuron groups: read group k, the data of group k - NLAT arrives.
     wire sweep = phase == P_RESET || phase == P_INHIBIT || phase == P_READOUT;
     wire [31:0] sweep_arrive = kk - NLAT;
-    wire [31:0] chunk_int  = grp * INPUTS + {16'd0, in_fifo[req[IBITS-1:0]]};
+    // The input spike of the next chunk request: the walk over the step's spike bitmap.
+    reg  [ROWS-1:0]  in_occ;      // rows with any spike in this step
+    reg  [ROWS-1:0]  occ_now, r_above;
+    reg  [RBITS-1:0] cur_row;     // the row of the walk
+    reg  [LANES-1:0] consumed;    // its lanes already requested
+    reg              bm_fwd;
+    reg  [LANES-1:0] bm_fwd_word;
+    integer ob;
+    always @(*) begin
+        occ_now = in_occ;
+        if (phase == P_GENERATE) occ_now[sg_row] = sg_spike != {LANES{1'b0}};
+        for (ob = 0; ob < ROWS; ob = ob + 1) r_above[ob] = ob > {{(32-RBITS){1'b0}}, cur_row};
+    end
+    wire [RBITS-1:0] first_row, next_row;
+    wire [LBITS-1:0] in_lane;
+    wire             unused_first_any, unused_next_any, unused_lane_any;
+    fspinn_first_set #(.WIDTH(ROWS)) u_in_first (
+        .vec(occ_now), .index(first_row), .any(unused_first_any));
+    fspinn_first_set #(.WIDTH(ROWS)) u_in_next (
+        .vec(occ_now & r_above), .index(next_row), .any(unused_next_any));
+    wire [LANES-1:0] bm_word = bm_fwd ? bm_fwd_word : bm_rdata;
+    wire [LANES-1:0] bm_left = bm_word & ~consumed;
+    fspinn_first_set #(.WIDTH(LANES)) u_in_lane (
+        .vec(bm_left), .index(in_lane), .any(unused_lane_any));
+    reg [LANES-1:0] in_onehot;
+    integer oh;
+    always @(*) for (oh = 0; oh < LANES; oh = oh + 1) in_onehot[oh] = oh == {{(32-LBITS){1'b0}}, in_lane};
+    wire in_row_last = (bm_left & ~in_onehot) == {LANES{1'b0}};
+    // A new walk starts with every group (the state of the generate pass's last cycle, or of
+    // the cycle a group ends).
+    wire bm_restart = (phase == P_GENERATE && kk == ROWS - 1) || integrate_done;
+    assign bm_raddr = bm_restart ? first_row : (int_read && in_row_last) ? next_row : cur_row;
+    localparam [31:0] LANES32 = LANES;
+    wire [31:0] in_channel = {{(32-RBITS){1'b0}}, cur_row} * LANES32 + {{(32-LBITS){1'b0}}, in_lane};
+    always @(posedge clk) begin
+        bm_fwd <= bm_we && sg_row == bm_raddr;
+        bm_fwd_word <= sg_spike;
+        if (phase == P_GENERATE) in_occ[sg_row] <= sg_spike != {LANES{1'b0}};
+        if (bm_restart) begin
+            cur_row <= first_row;
+            consumed <= {LANES{1'b0}};
+        end else if (int_read) begin
+            if (in_row_last) begin
+                cur_row <= next_row;
+                consumed <= {LANES{1'b0}};
+            end else begin
+                consumed <= consumed | in_onehot;
+            end
+        end
+    end
+    wire [31:0] chunk_int  = grp * INPUTS + in_channel;
     wire [31:0] chunk_norm = grp * INPUTS + req;
     wire [31:0] chunk_scale = grp * INPUTS + recv;
-    wire [31:0] syn_lane = syn_j % PES;
-    wire [31:0] syn_q = syn_lane / PER_WORD;
-    wire [31:0] chunk_syn = (syn_j / PES) * INPUTS + syn_i;
+    wire [31:0] syn_q = {{(32-PBITS){1'b0}}, syn_l} / PER_WORD;
+    wire [31:0] chunk_syn = {{(32-GBITS){1'b0}}, syn_g} * INPUTS + syn_i;
     wire [31:0] chunk_wa  = (wa_j / PES) * INPUTS + wa_i;
     /* verilator lint_off UNSIGNED */ // kk >= 0 when DELAY is 0
     wire int_want = phase == P_INTEGRATE && kk >= DELAY && req < n_in;
@@ -649,9 +794,38 @@ module fspinn_top #(
     wire [31:0] ws_row = ws_base + ws_g;
     wire [31:0] syn_row = chunk_syn * CPC + syn_q / WBANKS;
     wire [31:0] wa_addr = chunk_wa * CPC + wa_row;
-    wire [31:0] theta_j = kk - NLAT;
-    wire [31:0] kk_div = kk / PES;
-    wire [31:0] tj_div = theta_j / PES;
+    // Rows are computed in 32 bits; a bank has WABITS of address.
+    wire unused_row_top = ^{chunk_int_row[31:WABITS], chunk_norm_row[31:WABITS],
+                            chunk_scale_row[31:WABITS], wc_row[31:WABITS], ws_row[31:WABITS],
+                            syn_row[31:WABITS], wa_addr[31:WABITS]};
+    // On chip the DRAM port's read data is not used (nor are the banks with the weights in
+    // DRAM, whose drive is forced idle above).
+    wire unused_dram_rdata = ^dram_resp_rdata;
+    // The host data bus is 64 bits; narrower words and registers use its low bits.
+    wire unused_host_wdata = ^host_wdata;
+    // Theta decay walks the neurons in index order: neuron j = a * PES + p is read (lane
+    // td_rp, address td_ra) and NLAT cycles later written (td_wp, td_wa); counters, no divide.
+    reg [PBITS-1:0]  td_rp, td_wp;
+    reg [NABITS-1:0] td_ra, td_wa;
+    localparam integer LAST_PE_I = PES - 1;
+    localparam [PBITS-1:0] LAST_PE = LAST_PE_I[PBITS-1:0];
+    wire td_read  = phase == P_THETA_DECAY && kk < {16'd0, r_n};
+    wire td_write = phase == P_THETA_DECAY && kk >= NLAT;
+    always @(posedge clk) begin
+        if (phase != P_THETA_DECAY) begin
+            td_rp <= {PBITS{1'b0}}; td_ra <= {NABITS{1'b0}};
+            td_wp <= {PBITS{1'b0}}; td_wa <= {NABITS{1'b0}};
+        end else begin
+            if (td_read) begin
+                td_rp <= (td_rp == LAST_PE) ? {PBITS{1'b0}} : td_rp + 1'b1;
+                if (td_rp == LAST_PE) td_ra <= td_ra + 1'b1;
+            end
+            if (td_write) begin
+                td_wp <= (td_wp == LAST_PE) ? {PBITS{1'b0}} : td_wp + 1'b1;
+                if (td_wp == LAST_PE) td_wa <= td_wa + 1'b1;
+            end
+        end
+    end
     integer b, p;
     always @(*) begin
         for (b = 0; b < WBANKS; b = b + 1) begin
@@ -707,11 +881,11 @@ module fspinn_top #(
             if (integrate_done && lane_ok(grp, p)) begin
                 n_we[p] = 1'b1; n_waddr[p] = grp[NABITS-1:0]; n_wdata[p] = pe_integrate_word[p];
             end
-            if (phase == P_THETA_DECAY && kk < {16'd0, r_n} && kk % PES == p) begin
-                n_re[p] = 1'b1; n_raddr[p] = kk_div[NABITS-1:0];
+            if (td_read && {{(32-PBITS){1'b0}}, td_rp} == p) begin
+                n_re[p] = 1'b1; n_raddr[p] = td_ra;
             end
-            if (phase == P_THETA_DECAY && kk >= NLAT && theta_j % PES == p) begin
-                n_we[p] = 1'b1; n_waddr[p] = tj_div[NABITS-1:0]; n_wdata[p] = pe_decay_word[p];
+            if (td_write && {{(32-PBITS){1'b0}}, td_wp} == p) begin
+                n_we[p] = 1'b1; n_waddr[p] = td_wa; n_wdata[p] = pe_decay_word[p];
             end
         end
         case (phase)
@@ -758,22 +932,35 @@ module fspinn_top #(
     reg [63:0] cnt_w_wr [0:WBANKS-1];
     reg [63:0] cnt_n_rd [0:PES-1];
     reg [63:0] cnt_n_wr [0:PES-1];
-    reg [COUNT_BITS-1:0] count_out [0:NMAX-1];
-    reg [31:0] ro_idx [0:PES-1];
+    // Spike counts of the last sample for the host (space 0x06): one row of PES counts per
+    // neuron group, written by the readout sweep (the lanes of existing neurons), read by the
+    // host (neuron j at row j / PES, lane j % PES: host path only).
+    wire [PES*COUNT_BITS-1:0] cnt_rdata;
+    reg  [PES*COUNT_BITS-1:0] ro_wdata;
+    reg  [PES-1:0]            ro_mask;
     integer ri;
-    always @(*) for (ri = 0; ri < PES; ri = ri + 1) ro_idx[ri] = sweep_arrive * PES + ri;
+    always @(*)
+        for (ri = 0; ri < PES; ri = ri + 1) begin
+            ro_mask[ri] = lane_ok(sweep_arrive, ri);
+            ro_wdata[ri*COUNT_BITS +: COUNT_BITS] = f_c(n_rdata[ri]);
+        end
+    localparam [31:0] NMAX32 = NMAX;
+    wire [31:0] h_cnt_idx = {{(32-HA_INDEX_BITS){1'b0}}, host_addr[HA_INDEX_LSB +: HA_INDEX_BITS]};
+    wire        h_cnt_re = host_re && host_space == SPACE_SPIKE_COUNTS && h_cnt_idx < NMAX32;
+    wire [31:0] h_cnt_row = h_cnt_idx / PES32;
+    wire unused_h_cnt_row = ^h_cnt_row[31:GBITS];   // below NEURONS_PER_PE when read
+    fspinn_sram_1r1w_mask #(.DEPTH(GROUPS_MAX), .LANES(PES), .LANE_BITS(COUNT_BITS)) u_counts (
+        .clk(clk), .re(h_cnt_re), .raddr(h_cnt_row[GBITS-1:0]), .rdata(cnt_rdata),
+        .we(phase == P_READOUT && kk >= NLAT), .wmask(ro_mask),
+        .waddr(sweep_arrive[GBITS-1:0]), .wdata(ro_wdata));
 
-    integer x, y;
-    // Where this generate cycle's spikes go in the input FIFO (ascending channel order).
-    reg [31:0] gen_pos [0:LANES];
-    reg [31:0] gen_ch  [0:LANES-1];
+    integer x;
+    // The spikes of this generate cycle.
+    reg [31:0] gen_count;
     integer g;
     always @(*) begin
-        gen_pos[0] = n_in;
-        for (g = 0; g < LANES; g = g + 1) begin
-            gen_ch[g] = kk * LANES + g;
-            gen_pos[g + 1] = gen_pos[g] + {31'd0, sg_spike[g]};
-        end
+        gen_count = 32'd0;
+        for (g = 0; g < LANES; g = g + 1) gen_count = gen_count + {31'd0, sg_spike[g]};
     end
     always @(posedge clk) begin
         if (rst) begin
@@ -837,9 +1024,6 @@ module fspinn_top #(
                     default: ;
                 endcase
             end
-            if (!busy && host_we && host_space == SPACE_RATES
-                && {{(32-HA_RATE_BITS){1'b0}}, host_addr[HA_RATE_LSB +: HA_RATE_BITS]} < ATTEMPTS)
-                rate_table[host_addr[ABITS-1:0]] <= host_wdata[31:0];
 
             // Counters.
             if (busy) begin
@@ -922,8 +1106,7 @@ module fspinn_top #(
                 end
                 P_RESET: begin
                     if (kk == 0) begin
-                        pre_valid <= {INPUTS{1'b0}};
-                        fired <= {NMAX{1'b0}};
+                        f_occ <= {GROUPS_MAX{1'b0}};
                         spikes_att <= 16'd0;
                         rlfsr <= rseed;
                     end
@@ -940,7 +1123,7 @@ module fspinn_top #(
                         phase <= P_NORM_DIVIDE; k <= 32'd0;
                     end
                 end
-                P_NORM_DIVIDE: if (kk == DIV_CYCLES - 1) begin
+                P_NORM_DIVIDE: if (div_last == {PES{1'b1}}) begin
                     phase <= P_NORM_SCALE; k <= 32'd0; req <= 32'd0; recv <= 32'd0;
                 end
                 P_NORM_SCALE: begin
@@ -956,14 +1139,7 @@ module fspinn_top #(
                     end
                 end
                 P_GENERATE: begin
-                    for (y = 0; y < LANES; y = y + 1) begin
-                        if (sg_spike[y]) begin
-                            in_fifo[gen_pos[y][IBITS-1:0]] <= gen_ch[y][15:0];
-                            pre_time[gen_ch[y][IBITS-1:0]] <= t[STEP_BITS-1:0];
-                            pre_valid[gen_ch[y][IBITS-1:0]] <= 1'b1;
-                        end
-                    end
-                    n_in <= gen_pos[LANES];
+                    n_in <= n_in + gen_count;
                     if (kk == ROWS - 1) begin
                         phase <= P_INTEGRATE; k <= 32'd0; grp <= 32'd0; req <= 32'd0;
                         recv <= 32'd0; fired_step <= 16'd0;
@@ -973,8 +1149,7 @@ module fspinn_top #(
                     if (int_read) req <= req + 32'd1;
                     if (w_arrive) recv <= recv + 32'd1;
                     if (integrate_done) begin
-                        for (x = 0; x < PES; x = x + 1)
-                            if (lane_ok(grp, x)) fired[grp * PES + x] <= fire_mask[x];
+                        f_occ[grp[GBITS-1:0]] <= fire_mask != {PES{1'b0}};
                         fired_step <= fired_total;
                         spikes_att <= spikes_att + fired_now;
                         k <= 32'd0; req <= 32'd0; recv <= 32'd0;
@@ -991,7 +1166,9 @@ module fspinn_top #(
                     k <= 32'd0;
                     if (r_train) begin
                         phase <= P_POTENTIATE;
-                        syn_i <= 32'd0; syn_j <= nf_first[31:0]; syn_more <= 1'b1;
+                        syn_i <= 32'd0; pt_row <= {RBITS{1'b0}}; pt_lane <= {LBITS{1'b0}};
+                        syn_g <= f_first_g; syn_l <= row_l; syn_fired <= f_rdata;
+                        syn_j <= f_first_j; syn_more <= 1'b1;
                     end else begin
                         end_of_step;
                     end
@@ -999,12 +1176,23 @@ module fspinn_top #(
                 P_POTENTIATE: begin
                     if (accept) begin
                         rlfsr <= rl_next;
-                        if (syn_i == INPUTS - 1) begin
-                            syn_i <= 32'd0;
-                            if (nf_after[32]) syn_more <= 1'b0;
-                            else syn_j <= nf_after[31:0];
+                        if (syn_i_last) begin
+                            syn_i <= 32'd0; pt_row <= {RBITS{1'b0}}; pt_lane <= {LBITS{1'b0}};
+                            if (nf_none) begin
+                                syn_more <= 1'b0;
+                            end else if (rest_any) begin
+                                syn_l <= rest_l; syn_j <= f_rest_j;
+                            end else begin
+                                syn_g <= f_next_g; syn_l <= row_l; syn_fired <= f_rdata;
+                                syn_j <= f_next_j;
+                            end
                         end else begin
                             syn_i <= syn_i + 32'd1;
+                            if (pt_lane == LAST_LANE) begin
+                                pt_row <= pt_row + 1'b1; pt_lane <= {LBITS{1'b0}};
+                            end else begin
+                                pt_lane <= pt_lane + 1'b1;
+                            end
                         end
                     end
                     if (stdp_last) end_of_step;
@@ -1020,10 +1208,6 @@ module fspinn_top #(
                     end_of_attempt;
                 end
                 P_READOUT: begin
-                    if (kk >= NLAT)
-                        for (x = 0; x < PES; x = x + 1)
-                            if (lane_ok(sweep_arrive, x))
-                                count_out[ro_idx[x][JBITS-1:0]] <= f_c(n_rdata[x]);
                     if (done) begin
                         phase <= P_IDLE; k <= 32'd0;
                     end
@@ -1040,6 +1224,9 @@ module fspinn_top #(
     wire [HA_SPACE_BITS-1:0] host_last_space = host_last[HA_SPACE_LSB +: HA_SPACE_BITS];
     reg [63:0] host_reg;
     reg [63:0] host_mem;
+    wire [31:0] h_cnt_last = {{(32-HA_INDEX_BITS){1'b0}}, host_last[HA_INDEX_LSB +: HA_INDEX_BITS]};
+    wire [31:0] h_cnt_lane = h_cnt_last % PES32;
+    wire unused_h_cnt_lane = ^h_cnt_lane[31:PBITS];  // below PES
     integer hb;
     always @(*) begin
         host_mem = 64'd0;
@@ -1052,8 +1239,13 @@ module fspinn_top #(
                 if ({{(32-HA_NBANK_BITS){1'b0}}, host_last[HA_NBANK_LSB +: HA_NBANK_BITS]} == hb)
                     host_mem[NWORD_BITS-1:0] = n_rdata[hb];
         end
-        host_rdata = (host_last_space == SPACE_WEIGHTS || host_last_space == SPACE_NEURONS)
-                     ? host_mem : host_reg;
+        if (host_last_space == SPACE_SPIKE_COUNTS) begin
+            host_mem = 64'd0;
+            if (h_cnt_last < NMAX32)
+                host_mem[COUNT_BITS-1:0] = cnt_rdata[h_cnt_lane[PBITS-1:0] * COUNT_BITS +: COUNT_BITS];
+        end
+        host_rdata = (host_last_space == SPACE_WEIGHTS || host_last_space == SPACE_NEURONS
+                      || host_last_space == SPACE_SPIKE_COUNTS) ? host_mem : host_reg;
     end
     wire [31:0] hidx = {{(32-HA_INDEX_BITS){1'b0}}, host_addr[HA_INDEX_LSB +: HA_INDEX_BITS]};
     always @(posedge clk) begin
@@ -1103,16 +1295,10 @@ module fspinn_top #(
                     end
                     if (hidx == 0) host_reg <= cnt_cycles;
                 end
-                SPACE_SPIKE_COUNTS: begin
-                    for (hb = 0; hb < NMAX; hb = hb + 1)
-                        if (hidx == hb) host_reg <= {{(64-COUNT_BITS){1'b0}}, count_out[hb]};
-                end
                 default: host_reg <= 64'd0;
             endcase
         end
     end
 endmodule
-/* verilator lint_on UNUSEDPARAM */
-/* verilator lint_on UNUSEDSIGNAL */
 
 `default_nettype wire

@@ -65,6 +65,17 @@ const LEAVES: &[(&str, &[Params])] = &[
             &[("DEPTH", 1024), ("WIDTH", 64), ("LATENCY", 8)],
         ],
     ),
+    (
+        "fspinn_sram_1r1w_mask",
+        &[
+            &[("DEPTH", 1), ("LANES", 1), ("LANE_BITS", 1)],
+            &[("DEPTH", 49), ("LANES", 16), ("LANE_BITS", 10)],
+        ],
+    ),
+    (
+        "fspinn_first_set",
+        &[&[("WIDTH", 1)], &[("WIDTH", 49)], &[("WIDTH", 256)]],
+    ),
 ];
 
 fn repo_root() -> PathBuf {
@@ -1099,6 +1110,140 @@ fn sram_matches_cycle_model_bank() {
             failures.len(),
             failures[..failures.len().min(12)].join("\n")
         );
+    }
+}
+
+#[test]
+fn first_set_is_the_lowest_set_bit() {
+    if !tools_present("first_set", &["iverilog", "vvp"]) {
+        return;
+    }
+    for width in [1u32, 7, 16, 49, 64] {
+        let mut g = Gen::new(40 + u64::from(width));
+        let mask = if width == 64 {
+            u64::MAX
+        } else {
+            (1u64 << width) - 1
+        };
+        // Zero, every single bit, then random words of every density.
+        let mut vecs: Vec<u64> = vec![0];
+        vecs.extend((0..width).map(|b| 1u64 << b));
+        for k in 0..2000u64 {
+            let mut v = g.next();
+            for _ in 0..(k % 6) {
+                v &= g.next();
+            }
+            vecs.push(v & mask);
+        }
+        let lines: Vec<String> = vecs.iter().map(|&v| format!("{v:016x}")).collect();
+        let (rows, _) = simulate(
+            "tb_fspinn_first_set",
+            &["fspinn_first_set"],
+            &[("WIDTH", i64::from(width))],
+            &lines,
+        );
+        assert_eq!(rows.len(), vecs.len());
+        for (v, row) in vecs.iter().zip(&rows) {
+            let (index, any) = if *v == 0 {
+                (0, 0)
+            } else {
+                (v.trailing_zeros(), 1)
+            };
+            assert_eq!(
+                row[..2],
+                [index.to_string(), any.to_string()],
+                "fspinn_first_set WIDTH={width} of {v:#x}"
+            );
+        }
+    }
+}
+
+#[test]
+fn masked_sram_writes_only_masked_lanes() {
+    if !tools_present("sram_1r1w_mask", &["iverilog", "vvp"]) {
+        return;
+    }
+    for (depth, lanes, lane_bits) in [(37u32, 4u32, 8u32), (49, 16, 4), (3, 1, 10), (8, 6, 10)] {
+        let width = lanes * lane_bits;
+        let row_mask = if width == 64 {
+            u64::MAX
+        } else {
+            (1u64 << width) - 1
+        };
+        let mut g = Gen::new(77 + u64::from(depth));
+        // (re, raddr, we, wmask, waddr, wdata) per cycle: fill every row, then random traffic
+        // with frequent same-row read and write.
+        let mut ops: Vec<(bool, u32, bool, u64, u32, u64)> = (0..depth)
+            .map(|a| (false, 0, true, (1u64 << lanes) - 1, a, g.bits(width)))
+            .collect();
+        for _ in 0..3000 {
+            let raddr = g.below(depth.into()) as u32;
+            let waddr = if g.chance(1, 3) {
+                raddr
+            } else {
+                g.below(depth.into()) as u32
+            };
+            ops.push((
+                g.chance(3, 4),
+                raddr,
+                g.chance(1, 2),
+                g.bits(lanes),
+                waddr,
+                g.bits(width),
+            ));
+        }
+        // The model: a read sees the row before the cycle's write; rdata holds without a read.
+        let mut mem = vec![0u64; depth as usize];
+        let mut rdata: Option<u64> = None;
+        let mut expect = Vec::with_capacity(ops.len());
+        for &(re, raddr, we, wmask, waddr, wdata) in &ops {
+            if re {
+                rdata = Some(mem[raddr as usize]);
+            }
+            if we {
+                let mut bits = 0u64;
+                for l in 0..lanes {
+                    if wmask >> l & 1 == 1 {
+                        bits |= ((1u64 << lane_bits) - 1) << (l * lane_bits);
+                    }
+                }
+                let row = &mut mem[waddr as usize];
+                *row = (*row & !bits | wdata & bits) & row_mask;
+            }
+            expect.push(rdata);
+        }
+        let lines: Vec<String> = ops
+            .iter()
+            .map(|&(re, raddr, we, wmask, waddr, wdata)| {
+                hex_line(&[
+                    (i128::from(re), 4),
+                    (raddr.into(), 16),
+                    (i128::from(we), 4),
+                    (wmask.into(), 16),
+                    (waddr.into(), 16),
+                    (wdata.into(), 64),
+                ])
+            })
+            .collect();
+        let params = [
+            ("DEPTH", i64::from(depth)),
+            ("LANES", i64::from(lanes)),
+            ("LANE_BITS", i64::from(lane_bits)),
+        ];
+        let (rows, _) = simulate(
+            "tb_fspinn_sram_1r1w_mask",
+            &["fspinn_sram_1r1w_mask"],
+            &params,
+            &lines,
+        );
+        let mut checked = 0;
+        for (i, (e, row)) in expect.iter().zip(&rows).enumerate() {
+            if let Some(word) = e {
+                checked += 1;
+                assert_eq!(row[0], word.to_string(), "{params:?} line {i}");
+            }
+        }
+        assert!(checked > 2000);
     }
 }
 

@@ -91,6 +91,7 @@ pub const RTL_SOURCES: &[(&str, &str)] = &[
     src!("fspinn_decay_theta.v"),
     src!("fspinn_divider.v"),
     src!("fspinn_fire.v"),
+    src!("fspinn_first_set.v"),
     src!("fspinn_fmix32.v"),
     src!("fspinn_inhibit.v"),
     src!("fspinn_input_seed.v"),
@@ -103,6 +104,7 @@ pub const RTL_SOURCES: &[(&str, &str)] = &[
     src!("fspinn_spike_threshold.v"),
     src!("fspinn_spikegen.v"),
     src!("fspinn_sram_1r1w.v"),
+    src!("fspinn_sram_1r1w_mask.v"),
     src!("fspinn_top.v"),
     src!("fspinn_trace.v"),
 ];

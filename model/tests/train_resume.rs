@@ -216,6 +216,19 @@ fn large_layers_train_bit_identically_on_one_two_and_three_threads() {
         (Variant::Fspinn, fixed(4)),
         (Variant::Fspinn, fixed(12)),
         (Variant::Fspinn, f32_params),
+        // The inhibitory layer's relay and per-presentation updates ((a) and (d) off) are
+        // per-block work too; (b) off keeps the layer in one block.
+        (
+            Variant::Fspinn,
+            NetworkParams::Fspinn(FspinnParams {
+                mechanisms: fspinn_model::fspinn::Mechanisms {
+                    direct_inhibition: false,
+                    per_step_updates: false,
+                    ..Default::default()
+                },
+                ..FspinnParams::default()
+            }),
+        ),
     ];
     for (variant, params) in cases {
         let cfg = RunConfig {

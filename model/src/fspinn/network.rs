@@ -279,6 +279,80 @@ impl FspinnArithmetic for FspinnConsts {
         }
     }
 
+    /// One pass over the block, 32 neurons at a time: the step's input rows summed in 16-bit
+    /// lanes held in registers (as in `accumulate_rows_from`), then leak, add, and the fire
+    /// test of the 32 neurons, so that no per-neuron array is written and read back between
+    /// steps 2 and 3. Weights wider than 8 bits in membrane units, or more than 128 input spikes
+    /// in a step, take the two-pass form.
+    #[allow(clippy::too_many_arguments)]
+    fn integrate_and_test(
+        &self,
+        v: &mut [i32],
+        refractory: &[u8],
+        theta: &[i32],
+        sums: &mut [i32],
+        inputs: &[u16],
+        weights: &[u16],
+        n: usize,
+        lo: usize,
+        fired: &mut Vec<u32>,
+    ) {
+        const LANES: usize = 32;
+        let narrow = self.w_to_v_shift >= 0 && (self.w_max << self.w_to_v_shift) <= 255;
+        if !narrow || inputs.len() > 128 {
+            self.integrate_step(v, refractory, sums, inputs, weights, n, lo);
+            present::find_firing(self, v, refractory, theta, lo, fired);
+            return;
+        }
+        let shift = self.w_to_v_shift as u32;
+        let m = v.len();
+        let groups = v
+            .chunks_mut(LANES)
+            .zip(refractory.chunks(LANES))
+            .zip(theta.chunks(LANES));
+        for (g, ((v, r), th)) in groups.enumerate() {
+            let first = lo + g * LANES;
+            if let (Ok(v), Ok(r), Ok(th)) = (
+                <&mut [i32; LANES]>::try_from(&mut *v),
+                <&[u8; LANES]>::try_from(r),
+                <&[i32; LANES]>::try_from(th),
+            ) {
+                // 128 inputs x 255 < 2^15: the 16-bit lanes cannot overflow.
+                let mut acc = [0i16; LANES];
+                for &i in inputs {
+                    let at = i as usize * n + first;
+                    let row: &[u16; LANES] = weights[at..at + LANES].try_into().unwrap();
+                    for (a, &w) in acc.iter_mut().zip(row) {
+                        *a += (w << shift) as i16;
+                    }
+                }
+                let mut any = false;
+                for k in 0..LANES {
+                    let free = self.integrate_sum(self.leak(v[k]), acc[k] as i32);
+                    v[k] = if r[k] == 0 { free } else { v[k] };
+                    any |= self.fires(v[k], r[k], th[k]);
+                }
+                if any {
+                    for k in 0..LANES {
+                        if self.fires(v[k], r[k], th[k]) {
+                            fired.push((first + k) as u32);
+                        }
+                    }
+                }
+            } else {
+                // The last, partial group of the block.
+                let tail = m - g * LANES;
+                let sums = &mut sums[..tail];
+                self.accumulate_rows_from(sums, weights, inputs, n, first);
+                for ((v, &r), &sum) in v.iter_mut().zip(r).zip(sums.iter()) {
+                    let free = self.integrate_sum(self.leak(*v), sum);
+                    *v = if r == 0 { free } else { *v };
+                }
+                present::find_firing(self, v, r, th, first, fired);
+            }
+        }
+    }
+
     #[inline]
     fn relay_inhibition(&self, v: i32, inhibition: i32, k_prev: u32, fired_prev: bool) -> i32 {
         FspinnConsts::relay_inhibition(self, v, inhibition, k_prev, fired_prev)

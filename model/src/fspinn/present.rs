@@ -117,6 +117,20 @@ pub(crate) trait FspinnArithmetic: Sync {
     /// Scales each neuron's column of `weights` (input-major, `n` neurons) to the target sum,
     /// once per training attempt; returns the weights touched.
     fn normalize(&self, weights: &mut [Self::Weight], n: usize) -> u64;
+    /// What a layer keeps of its weight columns between normalisations.
+    type Columns: Clone + std::fmt::Debug;
+    /// [`normalize`](Self::normalize), free to keep what it learned of the columns in `cache`
+    /// for the next call: the cache says which columns changed since (`touched`, or `all`).
+    fn normalize_cached(
+        &self,
+        weights: &mut [Self::Weight],
+        n: usize,
+        cache: &mut ColumnCache<Self::Columns>,
+    ) -> u64 {
+        cache.touched.clear();
+        cache.all = false;
+        self.normalize(weights, n)
+    }
     /// After a training attempt: every threshold offset decays by `theta * 2^-shift` (integer:
     /// stochastically rounded from the attempt's decay stream of `sample_seed`).
     fn decay_thetas(
@@ -198,6 +212,28 @@ pub(crate) fn find_firing<A: FspinnArithmetic + ?Sized>(
     }
 }
 
+/// What a normalisation may keep of the weight columns until the next one, and which columns
+/// changed in between. Lives with the network's weights (never in a workspace, which could be
+/// used with another network); a network starts without statistics.
+#[derive(Clone, Debug)]
+pub(crate) struct ColumnCache<S> {
+    pub stats: Option<S>,
+    /// Columns learning wrote since the statistics were taken (repeats allowed).
+    pub touched: Vec<u32>,
+    /// Learning wrote anywhere (depression at input spikes, or updates batched per presentation).
+    pub all: bool,
+}
+
+impl<S> Default for ColumnCache<S> {
+    fn default() -> Self {
+        ColumnCache {
+            stats: None,
+            touched: Vec::new(),
+            all: false,
+        }
+    }
+}
+
 /// The workspace of arithmetic `A`.
 pub(crate) type Workspace<A> =
     PresentationWorkspace<<A as FspinnArithmetic>::Potential, <A as FspinnArithmetic>::Delta>;
@@ -230,6 +266,7 @@ pub(crate) fn train_sample<A: FspinnArithmetic>(
     weights: &mut [A::Weight],
     theta: &mut [A::Potential],
     inhibition: &mut A::Potential,
+    columns: &mut ColumnCache<A::Columns>,
     ws: &mut Workspace<A>,
     image: &[u8],
     sample_seed: u32,
@@ -240,7 +277,7 @@ pub(crate) fn train_sample<A: FspinnArithmetic>(
     let decay = theta_decay_shift(p, n);
     repeat_while_quiet(p.max_attempts, p.min_spikes, |attempt| {
         let mut stats = PresentationStats {
-            normalization_ops: a.normalize(weights, n),
+            normalization_ops: a.normalize_cached(weights, n, columns),
             ..Default::default()
         };
         let mut batch = std::mem::take(&mut ws.batch);
@@ -269,6 +306,14 @@ pub(crate) fn train_sample<A: FspinnArithmetic>(
             );
             (st, learning.stdp.updates)
         };
+        // Post-synaptic learning wrote the columns of the neurons that fired; depression at
+        // input spikes and batched updates write anywhere.
+        if per_step && p.mechanisms.post_only_stdp {
+            let fired = ws.counts.iter().enumerate().filter(|&(_, &c)| c > 0);
+            columns.touched.extend(fired.map(|(j, _)| j as u32));
+        } else {
+            columns.all = true;
+        }
         if !per_step {
             apply_batch(a, &mut batch, weights);
         }

@@ -457,7 +457,14 @@ fn run_attempt<A: FspinnArithmetic>(
         fired: Vec::new(),
     };
     if blocks > 1 {
-        super::split::run_steps(&steps, whole, &mut ws.gen, &mut sink, blocks);
+        let split = ws.chooser.choose();
+        let start = std::time::Instant::now();
+        if split {
+            super::split::run_steps(&steps, whole, &mut ws.gen, &mut sink, blocks);
+        } else {
+            steps.run(whole, &mut ws.gen, &mut sink);
+        }
+        ws.chooser.record(split, start.elapsed().as_secs_f64());
     } else {
         steps.run(whole, &mut ws.gen, &mut sink);
     }

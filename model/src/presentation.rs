@@ -74,17 +74,23 @@ pub fn split_policy() -> SplitPolicy {
 }
 
 /// Chooses, attempt by attempt, between one thread and split steps from the measured time of
-/// each: mostly the faster so far, and the other once every [`SplitChooser::PROBE_EVERY`]
-/// attempts, so that a change of load is noticed. Both start unmeasured and are tried first.
+/// each: mostly the faster so far, and now and then the other, so that a change of load is
+/// noticed. Both start unmeasured and are tried first. The other way is probed once every
+/// [`SplitChooser::PROBE_EVERY`] attempts, and half as often after each probe that finds it
+/// still slower (down to once in 64 times that), since a split step on a loaded machine can
+/// take tens of times longer than on one thread.
 #[derive(Clone, Debug, Default)]
 pub struct SplitChooser {
     /// Running mean of the seconds per attempt, one thread and split (0: not measured yet).
     mean: [f64; 2],
     since_probe: u32,
+    /// Probes of the slower way that found it still slower, in a row (at most 6).
+    backoff: u32,
+    probing: bool,
 }
 
 impl SplitChooser {
-    /// One attempt in this many runs the way that is slower so far.
+    /// Attempts between two probes of the slower way, before backing off.
     pub const PROBE_EVERY: u32 = 100;
 
     /// Whether the next attempt splits.
@@ -102,8 +108,9 @@ impl SplitChooser {
         }
         let faster = self.mean[1] < self.mean[0];
         self.since_probe += 1;
-        if self.since_probe >= Self::PROBE_EVERY {
+        if self.since_probe >= Self::PROBE_EVERY << self.backoff {
             self.since_probe = 0;
+            self.probing = true;
             return !faster;
         }
         faster
@@ -117,6 +124,14 @@ impl SplitChooser {
         } else {
             *m + (seconds - *m) / 8.0
         };
+        if std::mem::take(&mut self.probing) {
+            let still_slower = (self.mean[1] < self.mean[0]) != split;
+            self.backoff = if still_slower {
+                (self.backoff + 1).min(6)
+            } else {
+                0
+            };
+        }
     }
 }
 
@@ -145,15 +160,25 @@ mod tests {
             })
             .collect();
         assert_eq!(picks.iter().filter(|&&s| s).count(), 1, "one probe");
+        // The probes that find splitting still slower come ever less often.
+        let picks: Vec<bool> = (0..(63 * SplitChooser::PROBE_EVERY))
+            .map(|_| {
+                let split = c.choose();
+                c.record(split, if split { 5e-3 } else { 1e-3 });
+                split
+            })
+            .collect();
+        // 200 + 400 + 800 + 1600 + 3200 attempts: five probes, the next after 6400 more.
+        assert_eq!(picks.iter().filter(|&&s| s).count(), 5);
         // Splitting becomes faster: the probes pull its mean down until it is preferred.
         let mut split_runs = 0;
-        for _ in 0..(40 * SplitChooser::PROBE_EVERY) {
+        for _ in 0..(2000 * SplitChooser::PROBE_EVERY) {
             let split = c.choose();
             c.record(split, if split { 0.5e-3 } else { 1e-3 });
             split_runs += split as u32;
         }
         assert!(c.choose(), "split is now the faster");
-        // About 17 probes (1,700 attempts) bring its mean from 5 ms below 1 ms.
-        assert!(split_runs > 20 * SplitChooser::PROBE_EVERY);
+        // About 17 probes (at most 64 x PROBE_EVERY apart) bring its mean below 1 ms.
+        assert!(split_runs > 900 * SplitChooser::PROBE_EVERY);
     }
 }

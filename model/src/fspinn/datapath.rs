@@ -46,10 +46,11 @@ impl FspinnConsts {
     #[inline]
     pub fn integrate_sum(&self, v: i32, sum: i32) -> i32 {
         // v is in the membrane format (at most 24 bits) and 0 <= sum < 2^24, so v + sum cannot
-        // leave i32: a plain add and the clamp are sat_add's result, without the saturating
-        // add that SSE lacks for 32-bit lanes (debug builds check the premise).
+        // leave i32 and cannot fall below v: a plain add and the upper clamp are sat_add's
+        // result, without the saturating add that SSE lacks for 32-bit lanes (debug builds
+        // check the premise).
         debug_assert!(self.v_fmt.contains(v.into()) && (0..1 << 24).contains(&sum));
-        (v + sum).clamp(self.v_fmt.min_raw(), self.v_fmt.max_raw())
+        (v + sum).min(self.v_fmt.max_raw())
     }
 
     /// Step 2: adds one input spike's weight row, in membrane units, to the per-neuron sums for

@@ -8,9 +8,9 @@
 //! of one block (block.rs), so the results do not depend on the number of threads.
 //!
 //! Learning writes the columns of the neurons that fired, which the other threads read in the
-//! next step, so the weights sit behind a `RwLock`: every thread reads them in steps 2-3, the
-//! calling thread writes them in step 5 of a step with spikes, and the other threads wait for
-//! that (`learned`) before the next step's reads. Only the post-synaptic learning rule is split
+//! next step, so the weights sit behind a `RwLock`: every thread holds a read guard through the
+//! steps without spikes; after a step with spikes the helpers let go (`released`), the calling
+//! thread writes in step 5, and the helpers wait for that (`learned`) before reading again. Only the post-synaptic learning rule is split
 //! ((b) on): depression at input spikes reads every neuron's spike time in every step.
 
 use super::block::{Block, Theta};
@@ -29,6 +29,8 @@ struct Shared<'a, W> {
     total: AtomicU64,
     /// The last step whose learning is done, `t + 1`.
     learned: AtomicU32,
+    /// Per helper thread: the last step after which it let go of the weights, `t + 1`.
+    released: Vec<AtomicU32>,
     /// Set when a thread unwinds, so that the others stop waiting for it.
     stop: AtomicBool,
 }
@@ -136,6 +138,7 @@ pub(crate) fn run_steps<A: FspinnArithmetic>(
         outbox: parts.iter().map(|_| Mutex::new(Vec::new())).collect(),
         total: AtomicU64::new(0),
         learned: AtomicU32::new(0),
+        released: parts.iter().map(|_| AtomicU32::new(0)).collect(),
         stop: AtomicBool::new(false),
     };
     std::thread::scope(|scope| {
@@ -165,12 +168,14 @@ fn lead<'a, A: FspinnArithmetic>(
     let _stop = StopOnPanic(&shared.stop);
     let direct = s.p.mechanisms.direct_inhibition;
     let mut relay = None;
+    // Every thread holds a read guard from one step with spikes to the next, so that a step
+    // without spikes touches no shared lock.
+    let mut guard = Some(shared.weights.read().unwrap_or_else(|e| e.into_inner()));
     for t in 0..s.a.steps() {
         sink.inputs(gen, t);
-        {
-            let weights = shared.weights.read().unwrap_or_else(|e| e.into_inner());
-            b.integrate(s.a, sink.inputs, &weights, s.n, relay);
-        }
+        let weights =
+            guard.get_or_insert_with(|| shared.weights.read().unwrap_or_else(|e| e.into_inner()));
+        b.integrate(s.a, sink.inputs, weights, s.n, relay);
         sink.fired.clear();
         sink.fired.extend_from_slice(&b.fired);
         for (done, outbox) in shared.done.iter().zip(&shared.outbox) {
@@ -186,6 +191,12 @@ fn lead<'a, A: FspinnArithmetic>(
         b.settle(s.a, k, s.inhibition, direct);
         relay = s.relay(k);
         if k > 0 {
+            // Learning writes the weights once every thread has let go of them.
+            drop(guard.take());
+            for released in &shared.released {
+                let ready = wait(|| released.load(Ordering::Acquire) > t, &shared.stop);
+                assert!(ready, "a training thread stopped");
+            }
             let mut weights = shared.weights.write().unwrap_or_else(|e| e.into_inner());
             if let Some(stdp) = sink.stdp.as_deref_mut() {
                 stdp.weights = std::mem::take(&mut *weights);
@@ -215,15 +226,18 @@ fn helper<A: FspinnArithmetic>(
     let direct = s.p.mechanisms.direct_inhibition;
     let mut inputs = Vec::new();
     let mut relay = None;
-    let mut k = 0;
+    let mut guard = Some(shared.weights.read().unwrap_or_else(|e| e.into_inner()));
     for t in 0..s.a.steps() {
         gen.step(&mut inputs);
-        if k > 0 && !wait(|| shared.learned.load(Ordering::Acquire) >= t, &shared.stop) {
-            return;
+        if guard.is_none() {
+            // The last step had spikes: wait for its learning before reading the weights.
+            if !wait(|| shared.learned.load(Ordering::Acquire) >= t, &shared.stop) {
+                return;
+            }
+            guard = Some(shared.weights.read().unwrap_or_else(|e| e.into_inner()));
         }
-        {
-            let weights = shared.weights.read().unwrap_or_else(|e| e.into_inner());
-            b.integrate(s.a, &inputs, &weights, s.n, relay);
+        if let Some(weights) = &guard {
+            b.integrate(s.a, &inputs, weights, s.n, relay);
         }
         {
             let mut outbox = shared.outbox[w].lock().unwrap_or_else(|e| e.into_inner());
@@ -240,7 +254,11 @@ fn helper<A: FspinnArithmetic>(
         if !wait(ready, &shared.stop) {
             return;
         }
-        k = total as u32;
+        let k = total as u32;
+        if k > 0 {
+            drop(guard.take());
+            shared.released[w].store(t + 1, Ordering::Release);
+        }
         b.settle(s.a, k, s.inhibition, direct);
         relay = s.relay(k);
         b.count_down(t);

@@ -284,11 +284,12 @@ impl FspinnArithmetic for FspinnConsts {
         }
     }
 
-    /// One pass over the block, 32 neurons at a time: the step's input rows summed in 16-bit
-    /// lanes held in registers (as in `accumulate_rows_from`), then leak, add, and the fire
-    /// test of the 32 neurons, so that no per-neuron array is written and read back between
-    /// steps 2 and 3. Weights wider than 8 bits in membrane units, or more than 128 input spikes
-    /// in a step, take the two-pass form.
+    /// One pass over the block, 16 neurons at a time: the step's weight codes summed in 16-bit
+    /// lanes held in registers, then leak, add, and the fire test of the 16 neurons, so that no
+    /// per-neuron array is written and read back between steps 2 and 3. (With 32 lanes LLVM
+    /// split them unevenly and reloaded them through the stack, a store-forwarding stall.)
+    /// Weights wider than 8 bits in membrane units, or more than 128 input spikes in a step,
+    /// take the two-pass form.
     #[allow(clippy::too_many_arguments)]
     fn integrate_and_test(
         &self,

@@ -1,7 +1,8 @@
 //! Criterion benchmarks: one training presentation and one inference of an MNIST image, for the
 //! f32 baseline and the FSpiNN integer datapath (8-bit and 4-bit weights), at N = 100 and 400;
 //! and one training presentation of the large layers (N = 1600, 4900) on one and two threads,
-//! which training splits into blocks of neurons (`--threads`, bit-identical results).
+//! which training splits into blocks of neurons (`--threads`, bit-identical results): always
+//! split (`2t`), and chosen by measured speed as training does (`2t_auto`, FSpiNN only).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use fspinn_model::data::{self, Split};
@@ -9,6 +10,7 @@ use fspinn_model::fspinn::FspinnParams;
 use fspinn_model::network::{Network, NetworkParams};
 use fspinn_model::params::BaselineParams;
 use fspinn_model::precision::FixedFormats;
+use fspinn_model::presentation::{set_split_policy, SplitPolicy};
 use fspinn_model::rng::{Rng, StreamPhase};
 use std::hint::black_box;
 
@@ -76,7 +78,8 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// Training on 1 and 2 threads at the sizes where a step is split into blocks of neurons.
+/// Training on 1 and 2 threads at the sizes where a step is split into blocks of neurons:
+/// `2t` always splits (FSpiNN), `2t_auto` chooses by measured speed as training does.
 fn bench_threads(c: &mut Criterion) {
     let train = data::builtin(Split::Train);
     let variants = [
@@ -97,12 +100,20 @@ fn bench_threads(c: &mut Criterion) {
         group.sample_size(20);
         for n in [1600usize, 4900] {
             let base = warmed_network(params, n);
-            for threads in [1usize, 2] {
+            for (threads, policy, label) in [
+                (1usize, SplitPolicy::Always, "1t"),
+                (2, SplitPolicy::Always, "2t"),
+                (2, SplitPolicy::Auto, "2t_auto"),
+            ] {
+                if label == "2t_auto" && *name == "baseline" {
+                    continue;
+                }
+                set_split_policy(policy);
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
                     .build()
                     .unwrap();
-                let id = BenchmarkId::new(format!("n{n}"), format!("{threads}t"));
+                let id = BenchmarkId::new(format!("n{n}"), label);
                 group.bench_with_input(id, &n, |b, _| {
                     let mut net = base.clone();
                     let mut ws = net.workspace();

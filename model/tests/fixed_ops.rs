@@ -4,8 +4,8 @@
 //! nearest and stochastic modes, `r` the random draw, `low` the discarded bits `value mod 2^s`.
 
 use fspinn_model::fixed::{
-    decay_shift, mul_shift, requantize, sat_add, sat_sub, shift_round, FixedError, Lfsr32, QFormat,
-    Rounding,
+    decay_floor, decay_shift, mul_shift, requantize, sat_add, sat_sub, shift_round, FixedError,
+    Lfsr32, QFormat, Rounding,
 };
 use Rounding::{Nearest, Stochastic, Truncate};
 
@@ -598,4 +598,41 @@ fn requantize_between_formats() {
     assert_eq!(requantize(i32::MAX, S32, s0_32, Truncate, 0), i32::MAX);
     assert_eq!(requantize(i32::MIN, S32, s0_32, Truncate, 0), i32::MIN);
     assert_eq!(requantize(0, S32, s0_32, Truncate, 0), 0);
+}
+
+/// The 32-bit leak is the truncating decay of the general (64-bit) form: at the ends of the i32
+/// range, around zero and at random values, for every shift up to MAX_SHIFT.
+#[test]
+fn decay_floor_is_the_truncating_decay_shift() {
+    let i32_fmt = QFormat {
+        bits: 32,
+        frac: 0,
+        signed: true,
+    };
+    let mut lfsr = Lfsr32::new(0x1234_5678);
+    let mut values = vec![
+        i32::MIN,
+        i32::MIN + 1,
+        -2,
+        -1,
+        0,
+        1,
+        2,
+        i32::MAX - 1,
+        i32::MAX,
+    ];
+    values.extend((0..2000).map(|_| (lfsr.next16() as u32 | (lfsr.next16() as u32) << 16) as i32));
+    values.extend(-70_000..70_000);
+    for k in 0..=fspinn_model::fixed::MAX_SHIFT {
+        for &x in &values {
+            assert_eq!(
+                decay_floor(x, k),
+                decay_shift(x, k, Truncate, 0, i32_fmt),
+                "x = {x}, k = {k}"
+            );
+        }
+    }
+    // Worked by hand: 100 - (100 >> 2) = 75; -10 - (-10 >> 2) = -10 + 3 = -7.
+    assert_eq!(decay_floor(100, 2), 75);
+    assert_eq!(decay_floor(-10, 2), -7);
 }

@@ -188,7 +188,12 @@ fn fspinn_short_training_learns_far_above_chance() {
 fn large_layers_train_bit_identically_on_one_two_and_three_threads() {
     use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
     use fspinn_model::precision::FixedFormats;
-    use fspinn_model::presentation::{integration_blocks, PARALLEL_MIN_NEURONS};
+    use fspinn_model::presentation::{
+        integration_blocks, set_split_policy, SplitPolicy, PARALLEL_MIN_NEURONS,
+    };
+    // FSpiNN training chooses between split and whole steps by measured speed; here every
+    // attempt splits (the policy only changes speed, so other tests are unaffected).
+    set_split_policy(SplitPolicy::Always);
     let n = 1100;
     assert!(n >= PARALLEL_MIN_NEURONS);
     assert_eq!(integration_blocks(n, 2), 2);
@@ -216,6 +221,19 @@ fn large_layers_train_bit_identically_on_one_two_and_three_threads() {
         (Variant::Fspinn, fixed(4)),
         (Variant::Fspinn, fixed(12)),
         (Variant::Fspinn, f32_params),
+        // The inhibitory layer's relay and per-presentation updates ((a) and (d) off) are
+        // per-block work too; (b) off keeps the layer in one block.
+        (
+            Variant::Fspinn,
+            NetworkParams::Fspinn(FspinnParams {
+                mechanisms: fspinn_model::fspinn::Mechanisms {
+                    direct_inhibition: false,
+                    per_step_updates: false,
+                    ..Default::default()
+                },
+                ..FspinnParams::default()
+            }),
+        ),
     ];
     for (variant, params) in cases {
         let cfg = RunConfig {

@@ -100,7 +100,8 @@ pub struct TrainArgs {
     pub stop_after: Option<u64>,
     /// Worker threads (0: one per core): inference runs one image per thread, and training
     /// splits each step of a layer of 1024 neurons or more into one block of neurons per
-    /// thread. Results do not depend on it (bit for bit).
+    /// thread (FSpiNN: when that measures faster than one thread, as on an idle machine).
+    /// Results do not depend on it (bit for bit).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Print one JSON object as the last line of stdout.

@@ -16,6 +16,6 @@ mod spikegen;
 
 pub use error::FixedError;
 pub use lfsr::Lfsr32;
-pub use qformat::{decay_shift, mul_shift, requantize, sat_add, sat_sub, QFormat};
+pub use qformat::{decay_floor, decay_shift, mul_shift, requantize, sat_add, sat_sub, QFormat};
 pub use rounding::{shift_round, Rounding, MAX_SHIFT};
 pub use spikegen::{fmix32, input_seed, rate_q24, sample_seed, spike_threshold, SpikeGenerator};

@@ -5,22 +5,16 @@
 //! written contract.
 
 use super::consts::FspinnConsts;
-use crate::fixed::{decay_shift, sat_add, sat_sub, shift_round, Rounding, MAX_SHIFT};
+use crate::fixed::{decay_floor, decay_shift, sat_add, sat_sub, shift_round, Rounding};
 
 impl FspinnConsts {
-    /// Step 2, leak of a neuron that is not refractory: `v - floor(v / 2^leak_shift)`.
+    /// Step 2, leak of a neuron that is not refractory: `v - floor(v / 2^leak_shift)`, the
+    /// truncating [`decay_shift`](crate::fixed::decay_shift) in its 32-bit form
+    /// ([`decay_floor`]), which the per-neuron loop vectorises (the datapath and its RTL leaf
+    /// take any shift up to MAX_SHIFT; `new` allows 1..=16).
     #[inline]
     pub fn leak(&self, v: i32) -> i32 {
-        // shift_round accepts shifts up to MAX_SHIFT; saying so lets the compiler drop its range
-        // check from the per-neuron loop and vectorise it (the datapath and its RTL leaf take
-        // any shift in that range; `new` allows 1..=16).
-        decay_shift(
-            v,
-            self.leak_shift.min(MAX_SHIFT),
-            Rounding::Truncate,
-            0,
-            self.v_fmt,
-        )
+        decay_floor(v, self.leak_shift)
     }
 
     /// Step 2, what one synaptic event adds: the weight code moved to membrane units (a left
@@ -51,7 +45,12 @@ impl FspinnConsts {
     /// and saturates once per neuron; the hardware saturates per add, with the same result.
     #[inline]
     pub fn integrate_sum(&self, v: i32, sum: i32) -> i32 {
-        sat_add(v, sum, self.v_fmt)
+        // v is in the membrane format (at most 24 bits) and 0 <= sum < 2^24, so v + sum cannot
+        // leave i32 and cannot fall below v: a plain add and the upper clamp are sat_add's
+        // result, without the saturating add that SSE lacks for 32-bit lanes (debug builds
+        // check the premise).
+        debug_assert!(self.v_fmt.contains(v.into()) && (0..1 << 24).contains(&sum));
+        (v + sum).min(self.v_fmt.max_raw())
     }
 
     /// Step 2: adds one input spike's weight row, in membrane units, to the per-neuron sums for
@@ -142,7 +141,8 @@ impl FspinnConsts {
     /// Step 3: a free neuron fires when its potential exceeds the threshold plus its offset.
     #[inline]
     pub fn fires(&self, v: i32, refractory: u8, theta: i32) -> bool {
-        refractory == 0 && v > self.v_thresh + theta
+        // `&`, not `&&`: both sides are cheap, and a branch-free test vectorises.
+        (refractory == 0) & (v > self.v_thresh + theta)
     }
 
     /// The refractory count a neuron takes when it fires: counted down at the end of every step,

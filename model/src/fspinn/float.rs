@@ -229,6 +229,8 @@ impl FspinnF32Network {
             &mut self.weights,
             &mut self.theta,
             &mut self.inhibition,
+            // The f32 normalisation keeps nothing between attempts.
+            &mut present::ColumnCache::default(),
             ws,
             image,
             sample_seed,
@@ -329,6 +331,7 @@ impl FspinnArithmetic for F32Arithmetic {
     type Potential = f32;
     type Delta = f32;
     type Rate = f32;
+    type Columns = ();
 
     #[inline]
     fn steps(&self) -> u32 {

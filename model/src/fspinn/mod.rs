@@ -4,12 +4,14 @@
 //! in f32 (layer L0, the reference for the integer one and the source of post-training
 //! quantisation) is [`FspinnF32Network`].
 
+mod block;
 mod consts;
 mod datapath;
 mod float;
 mod network;
 mod params;
 mod present;
+mod split;
 mod state;
 
 pub use consts::FspinnConsts;

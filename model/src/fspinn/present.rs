@@ -7,6 +7,7 @@
 //! keeps the two layers from drifting apart: L0 is the reference L1 is measured against, so they
 //! must differ only where the arithmetic does.
 
+use super::block::{Block, Theta};
 use super::network::{
     potentiation_halvings, theta_decay_shift, StepObserver, NEVER, ROUNDING_STREAM,
 };
@@ -15,7 +16,6 @@ use super::state::PresentationWorkspace;
 use crate::baseline::PresentationStats;
 use crate::fixed::{input_seed, Lfsr32, Rounding};
 use crate::presentation::repeat_while_quiet;
-use rayon::prelude::*;
 use std::ops::{AddAssign, SubAssign};
 
 /// The arithmetic of one layer of the FSpiNN network: what the presentation loop computes with.
@@ -25,7 +25,7 @@ use std::ops::{AddAssign, SubAssign};
 /// stochastic rounding) sees exactly the draw sequence the hardware makes.
 pub(crate) trait FspinnArithmetic: Sync {
     /// A synaptic weight (integer: a B-bit code; f32: mV per input spike).
-    type Weight: Copy + Sync;
+    type Weight: Copy + Send + Sync;
     /// Membrane potential, threshold offset and inhibition (integer: membrane units; f32: mV).
     type Potential: Copy + Default + Send + Sync;
     /// A weight change, also the per-presentation sum of changes when (d) is off.
@@ -50,6 +50,26 @@ pub(crate) trait FspinnArithmetic: Sync {
         n: usize,
         lo: usize,
     );
+    /// Step 2 and step 3's test for the block of neurons `lo..lo + v.len()` (mechanism (a) on,
+    /// so nothing happens between them): [`integrate_step`](Self::integrate_step), then every
+    /// neuron of the block that [`fires`](Self::fires) is appended to `fired` as `lo + k`, in
+    /// ascending order. The integer layer overrides it with one pass over the block.
+    #[allow(clippy::too_many_arguments)]
+    fn integrate_and_test(
+        &self,
+        v: &mut [Self::Potential],
+        refractory: &[u8],
+        theta: &[Self::Potential],
+        sums: &mut [Self::Potential],
+        inputs: &[u16],
+        weights: &[Self::Weight],
+        n: usize,
+        lo: usize,
+        fired: &mut Vec<u32>,
+    ) {
+        self.integrate_step(v, refractory, sums, inputs, weights, n, lo);
+        find_firing(self, v, refractory, theta, lo, fired);
+    }
     /// Step 2 with mechanism (a) off: the previous step's `k_prev` spikes relayed by the
     /// inhibitory layer, all but the neuron's own (`fired_prev`).
     fn relay_inhibition(
@@ -97,6 +117,20 @@ pub(crate) trait FspinnArithmetic: Sync {
     /// Scales each neuron's column of `weights` (input-major, `n` neurons) to the target sum,
     /// once per training attempt; returns the weights touched.
     fn normalize(&self, weights: &mut [Self::Weight], n: usize) -> u64;
+    /// What a layer keeps of its weight columns between normalisations.
+    type Columns: Clone + std::fmt::Debug;
+    /// [`normalize`](Self::normalize), free to keep what it learned of the columns in `cache`
+    /// for the next call: the cache says which columns changed since (`touched`, or `all`).
+    fn normalize_cached(
+        &self,
+        weights: &mut [Self::Weight],
+        n: usize,
+        cache: &mut ColumnCache<Self::Columns>,
+    ) -> u64 {
+        cache.touched.clear();
+        cache.all = false;
+        self.normalize(weights, n)
+    }
     /// After a training attempt: every threshold offset decays by `theta * 2^-shift` (integer:
     /// stochastically rounded from the attempt's decay stream of `sample_seed`).
     fn decay_thetas(
@@ -145,45 +179,19 @@ pub(crate) fn scale_columns<W: Copy, F: Copy>(
     }
 }
 
-/// Step 2 for every neuron, in `blocks` contiguous blocks of whole 32-neuron groups run on the
-/// rayon pool. Every neuron's update is independent of the others' and of its block
-/// ([`FspinnArithmetic::integrate_step`]), so the result is bit for bit that of one block.
-#[allow(clippy::too_many_arguments)]
-fn integrate<A: FspinnArithmetic>(
-    a: &A,
-    v: &mut [A::Potential],
-    refractory: &[u8],
-    sums: &mut [A::Potential],
-    inputs: &[u16],
-    weights: &[A::Weight],
-    blocks: usize,
-) {
-    let n = v.len();
-    if blocks <= 1 {
-        a.integrate_step(v, refractory, sums, inputs, weights, n, 0);
-        return;
-    }
-    let size = n.div_ceil(blocks).next_multiple_of(32);
-    v.par_chunks_mut(size)
-        .zip(refractory.par_chunks(size))
-        .zip(sums.par_chunks_mut(size))
-        .enumerate()
-        .for_each(|(b, ((v, r), s))| a.integrate_step(v, r, s, inputs, weights, n, b * size));
-}
-
-/// Step 3's test, `fires`, for every neuron, in neuron order. Spikes are rare (a dozen per
-/// image among hundreds of neurons over hundreds of steps), so each block of 16 neurons is first
-/// tested as a whole with a branch-free reduction that vectorises, and only a block with a spike
-/// is scanned one by one.
-fn find_firing<A: FspinnArithmetic>(
+/// Step 3's test, `fires`, for the block of neurons `lo..lo + v.len()`, in neuron order,
+/// appended to `fired`. Spikes are rare (a dozen per image among hundreds of neurons over
+/// hundreds of steps), so each block of 16 neurons is first tested as a whole with a
+/// branch-free reduction that vectorises, and only a block with a spike is scanned one by one.
+pub(crate) fn find_firing<A: FspinnArithmetic + ?Sized>(
     a: &A,
     v: &[A::Potential],
     refractory: &[u8],
     theta: &[A::Potential],
+    lo: usize,
     fired: &mut Vec<u32>,
 ) {
     const BLOCK: usize = 16;
-    fired.clear();
     let blocks = v
         .chunks(BLOCK)
         .zip(refractory.chunks(BLOCK))
@@ -197,9 +205,31 @@ fn find_firing<A: FspinnArithmetic>(
         if any {
             for (k, ((&v, &r), &th)) in v.iter().zip(r).zip(th).enumerate() {
                 if a.fires(v, r, th) {
-                    fired.push((b * BLOCK + k) as u32);
+                    fired.push((lo + b * BLOCK + k) as u32);
                 }
             }
+        }
+    }
+}
+
+/// What a normalisation may keep of the weight columns until the next one, and which columns
+/// changed in between. Lives with the network's weights (never in a workspace, which could be
+/// used with another network); a network starts without statistics.
+#[derive(Clone, Debug)]
+pub(crate) struct ColumnCache<S> {
+    pub stats: Option<S>,
+    /// Columns learning wrote since the statistics were taken (repeats allowed).
+    pub touched: Vec<u32>,
+    /// Learning wrote anywhere (depression at input spikes, or updates batched per presentation).
+    pub all: bool,
+}
+
+impl<S> Default for ColumnCache<S> {
+    fn default() -> Self {
+        ColumnCache {
+            stats: None,
+            touched: Vec::new(),
+            all: false,
         }
     }
 }
@@ -210,8 +240,13 @@ pub(crate) type Workspace<A> =
 
 /// The mutable side of a presentation, frozen at inference.
 struct Learning<'a, A: FspinnArithmetic> {
-    weights: &'a mut [A::Weight],
     theta: &'a mut [A::Potential],
+    stdp: Stdp<'a, A>,
+}
+
+/// What step 5 (learning) writes and draws from.
+pub(crate) struct Stdp<'a, A: FspinnArithmetic> {
+    pub weights: &'a mut [A::Weight],
     rate: A::Rate,
     rounding_lfsr: Lfsr32,
     updates: u64,
@@ -231,6 +266,7 @@ pub(crate) fn train_sample<A: FspinnArithmetic>(
     weights: &mut [A::Weight],
     theta: &mut [A::Potential],
     inhibition: &mut A::Potential,
+    columns: &mut ColumnCache<A::Columns>,
     ws: &mut Workspace<A>,
     image: &[u8],
     sample_seed: u32,
@@ -241,19 +277,21 @@ pub(crate) fn train_sample<A: FspinnArithmetic>(
     let decay = theta_decay_shift(p, n);
     repeat_while_quiet(p.max_attempts, p.min_spikes, |attempt| {
         let mut stats = PresentationStats {
-            normalization_ops: a.normalize(weights, n),
+            normalization_ops: a.normalize_cached(weights, n, columns),
             ..Default::default()
         };
         let mut batch = std::mem::take(&mut ws.batch);
         let per_step = p.mechanisms.per_step_updates;
         let (st, updates) = {
             let mut learning = Learning::<A> {
-                weights: &mut *weights,
                 theta: &mut *theta,
-                rate,
-                rounding_lfsr: Lfsr32::new(input_seed(sample_seed, ROUNDING_STREAM + attempt)),
-                updates: 0,
-                batch: (!per_step).then_some(&mut batch),
+                stdp: Stdp {
+                    weights: &mut *weights,
+                    rate,
+                    rounding_lfsr: Lfsr32::new(input_seed(sample_seed, ROUNDING_STREAM + attempt)),
+                    updates: 0,
+                    batch: (!per_step).then_some(&mut batch),
+                },
             };
             let st = run_attempt(
                 a,
@@ -266,8 +304,16 @@ pub(crate) fn train_sample<A: FspinnArithmetic>(
                 sample_seed,
                 observer.as_mut().map(|o| &mut **o as &mut dyn StepObserver),
             );
-            (st, learning.updates)
+            (st, learning.stdp.updates)
         };
+        // Post-synaptic learning wrote the columns of the neurons that fired; depression at
+        // input spikes and batched updates write anywhere.
+        if per_step && p.mechanisms.post_only_stdp {
+            let fired = ws.counts.iter().enumerate().filter(|&(_, &c)| c > 0);
+            columns.touched.extend(fired.map(|(j, _)| j as u32));
+        } else {
+            columns.all = true;
+        }
         if !per_step {
             apply_batch(a, &mut batch, weights);
         }
@@ -333,27 +379,20 @@ fn run_attempt<A: FspinnArithmetic>(
     a: &A,
     p: &FspinnParams,
     inhibition: A::Potential,
-    mut state: State<'_, '_, A>,
+    state: State<'_, '_, A>,
     ws: &mut Workspace<A>,
     image: &[u8],
     attempt: u32,
     sample_seed: u32,
-    mut observer: Option<&mut dyn StepObserver>,
+    observer: Option<&mut dyn StepObserver>,
 ) -> PresentationStats {
     let n = match &state {
         State::Frozen(_, th) => th.len(),
         State::Learning(l) => l.theta.len(),
     };
-    let zero = A::Potential::default();
     let intensity = p.start_intensity + attempt;
     let n_inputs = image.len();
     ws.reset(n_inputs, n);
-    if let State::Learning(l) = &mut state {
-        if let Some(b) = l.batch.as_mut() {
-            b.clear();
-            b.resize(n_inputs * n, A::Delta::default());
-        }
-    }
     // Both layers see the same generator, rates and seeds: identical input spikes. The first
     // attempt seeds every channel; a louder repeat only raises the thresholds and the channels'
     // LFSR streams continue where they stopped.
@@ -363,127 +402,195 @@ fn run_attempt<A: FspinnArithmetic>(
     } else {
         ws.gen.reseed_intensity(image, rate);
     }
-    let m = &p.mechanisms;
-    let mut stats = PresentationStats {
-        attempts: 1,
-        ..Default::default()
+    let (weights, theta, stdp) = match state {
+        State::Frozen(w, th) => (Weights::Frozen(w), Theta::Frozen(th), None),
+        State::Learning(l) => {
+            if let Some(b) = l.stdp.batch.as_mut() {
+                b.clear();
+                b.resize(n_inputs * n, A::Delta::default());
+            }
+            (
+                Weights::Learning,
+                Theta::Learning(&mut *l.theta),
+                Some(&mut l.stdp),
+            )
+        }
     };
     let mut inputs = std::mem::take(&mut ws.inputs);
-    // Training splits step 2 across threads for large layers; inference already runs one image
-    // per thread (evaluate.rs), so there it stays in one block.
-    let blocks = match &state {
-        State::Learning(_) => {
+    let mut fired = std::mem::take(&mut ws.fired);
+    let steps = Steps {
+        a,
+        p,
+        inhibition,
+        attempt,
+        n,
+    };
+    // Training splits each step across threads for large layers (split.rs); inference already
+    // runs one image per thread (evaluate.rs), so there the layer stays one block.
+    let blocks = match &stdp {
+        Some(_) if p.mechanisms.post_only_stdp => {
             crate::presentation::integration_blocks(n, rayon::current_num_threads())
         }
-        State::Frozen(..) => 1,
+        _ => 1,
     };
-    for t in 0..a.steps() {
-        // 1. Input spikes of this step.
-        ws.gen.step(&mut inputs);
-        stats.input_spikes += inputs.len() as u64;
-        for &i in &inputs {
-            ws.last_pre[i as usize] = t;
+    let mut sink = StepSink {
+        stdp,
+        weights,
+        last_pre: &mut ws.last_pre,
+        inputs: &mut inputs,
+        fired: &mut fired,
+        observer,
+        stats: PresentationStats {
+            attempts: 1,
+            ..Default::default()
+        },
+    };
+    let whole = Block {
+        lo: 0,
+        v: &mut ws.v,
+        refractory: &mut ws.refractory,
+        counts: &mut ws.counts,
+        sums: &mut ws.input_sum,
+        fired_last: &mut ws.fired_last,
+        last_post: &mut ws.last_post,
+        theta,
+        fired: Vec::new(),
+    };
+    if blocks > 1 {
+        let split = ws.chooser.choose();
+        let start = std::time::Instant::now();
+        if split {
+            super::split::run_steps(&steps, whole, &mut ws.gen, &mut sink, blocks);
+        } else {
+            steps.run(whole, &mut ws.gen, &mut sink);
         }
-        // 2. Leak, accumulation, relayed inhibition.
-        let weights: &[A::Weight] = match &state {
-            State::Frozen(w, _) => w,
-            State::Learning(l) => l.weights,
-        };
-        integrate(
-            a,
-            &mut ws.v,
-            &ws.refractory,
-            &mut ws.input_sum,
-            &inputs,
-            weights,
-            blocks,
-        );
-        if ws.pending_inhibition > 0 {
-            // (a) off: the inhibitory layer relays last step's spikes now.
-            let k = ws.pending_inhibition;
-            for (v, &own) in ws.v.iter_mut().zip(&ws.fired_last) {
-                *v = a.relay_inhibition(*v, inhibition, k, own != 0);
+        ws.chooser.record(split, start.elapsed().as_secs_f64());
+    } else {
+        steps.run(whole, &mut ws.gen, &mut sink);
+    }
+    let mut stats = sink.stats;
+    stats.lfsr_draws = ws.gen.draws();
+    ws.inputs = inputs;
+    ws.fired = fired;
+    stats
+}
+
+/// The weights a presentation reads: frozen, or those of the learning state ([`Stdp`]).
+pub(crate) enum Weights<'s, W> {
+    Frozen(&'s [W]),
+    Learning,
+}
+
+/// What an attempt's steps share: the arithmetic, the parameters and the attempt.
+pub(crate) struct Steps<'s, A: FspinnArithmetic> {
+    pub a: &'s A,
+    pub p: &'s FspinnParams,
+    pub inhibition: A::Potential,
+    pub attempt: u32,
+    pub n: usize,
+}
+
+/// The layer-wide side of a step, done once per step whatever the blocks: input spikes, spike
+/// times of the inputs, learning (step 5), the observer and the statistics.
+pub(crate) struct StepSink<'s, 'a, 'o, A: FspinnArithmetic> {
+    pub stdp: Option<&'s mut Stdp<'a, A>>,
+    pub weights: Weights<'s, A::Weight>,
+    pub last_pre: &'s mut [u32],
+    pub inputs: &'s mut Vec<u16>,
+    /// The layer's spikes of this step, ascending.
+    pub fired: &'s mut Vec<u32>,
+    pub observer: Option<&'o mut dyn StepObserver>,
+    pub stats: PresentationStats,
+}
+
+impl<A: FspinnArithmetic> StepSink<'_, '_, '_, A> {
+    /// Step 1: this step's input spikes, into `self.inputs`.
+    pub fn inputs(&mut self, gen: &mut crate::fixed::SpikeGenerator, t: u32) {
+        gen.step(self.inputs);
+        self.stats.input_spikes += self.inputs.len() as u64;
+        for &i in self.inputs.iter() {
+            self.last_pre[i as usize] = t;
+        }
+    }
+
+    /// The weights step 2 reads.
+    pub fn weights(&self) -> &[A::Weight] {
+        match (&self.weights, &self.stdp) {
+            (Weights::Frozen(w), _) => w,
+            (Weights::Learning, Some(l)) => l.weights,
+            (Weights::Learning, None) => &[],
+        }
+    }
+
+    /// After steps 2-4 of step `t`, with the layer's spikes in `self.fired`: the statistics,
+    /// learning (step 5) and the observer. `last_post` is the whole layer's (only (b) off reads
+    /// it, and then the layer is one block).
+    pub fn after_step(&mut self, s: &Steps<'_, A>, t: u32, last_post: &[u32]) {
+        let n = s.n;
+        let k = self.fired.len();
+        self.stats.neuron_updates += n as u64;
+        self.stats.synaptic_ops += (self.inputs.len() * n) as u64;
+        if !s.p.mechanisms.direct_inhibition {
+            if k > 0 {
+                self.stats.inh_spikes += k as u64;
             }
-            ws.pending_inhibition = 0;
+            self.stats.neuron_updates += n as u64;
         }
-        stats.neuron_updates += n as u64;
-        stats.synaptic_ops += (inputs.len() * n) as u64;
-        // 3. Fire, reset, theta.
-        let theta: &[A::Potential] = match &state {
-            State::Frozen(_, th) => th,
-            State::Learning(l) => l.theta,
-        };
-        find_firing(a, &ws.v, &ws.refractory, theta, &mut ws.fired);
-        for &j in &ws.fired {
-            let j = j as usize;
-            ws.v[j] = zero;
-            ws.refractory[j] = a.refractory_start();
-            ws.counts[j] += 1;
-        }
-        if let State::Learning(l) = &mut state {
-            for &j in &ws.fired {
-                let th = &mut l.theta[j as usize];
-                *th = a.bump_theta(*th);
-            }
-        }
-        // 4. Lateral inhibition.
-        let k = ws.fired.len();
-        if k > 0 {
-            if m.direct_inhibition {
-                // Neurons held at reset (refractory, which includes those that just fired) are
-                // not inhibited; a neuron that fired with no refractory period is reset after.
-                for (v, &r) in ws.v.iter_mut().zip(&ws.refractory) {
-                    if r == 0 {
-                        *v = a.inhibit(*v, inhibition, k as u32);
-                    }
-                }
-                for &j in &ws.fired {
-                    ws.v[j as usize] = zero;
-                }
-            } else {
-                ws.pending_inhibition = k as u32;
-                ws.fired_last.fill(0);
-                for &j in &ws.fired {
-                    ws.fired_last[j as usize] = 1;
-                }
-                stats.inh_spikes += k as u64;
-                stats.neuron_updates += n as u64;
-            }
-        } else if !m.direct_inhibition {
-            stats.neuron_updates += n as u64;
-        }
-        // 5. Learn.
-        if let State::Learning(l) = &mut state {
+        if let Some(l) = self.stdp.as_deref_mut() {
             let mut at = Site {
-                observer: &mut observer,
-                attempt,
+                observer: &mut self.observer,
+                attempt: s.attempt,
                 t,
                 n,
             };
-            if !m.post_only_stdp {
-                for &i in &inputs {
-                    depress_row(a, l, ws, i as usize, &mut at);
+            if !s.p.mechanisms.post_only_stdp {
+                for &i in self.inputs.iter() {
+                    depress_row(s.a, l, last_post, i as usize, &mut at);
                 }
             }
-            for &j in &ws.fired {
-                potentiate_column(a, l, ws, j as usize, p.rounding, &mut at);
+            for &j in self.fired.iter() {
+                potentiate_column(s.a, l, self.last_pre, j as usize, s.p.rounding, &mut at);
             }
         }
-        if let Some(o) = observer.as_deref_mut() {
-            o.step(attempt, t, &inputs, &ws.fired);
+        if let Some(o) = self.observer.as_deref_mut() {
+            o.step(s.attempt, t, self.inputs, self.fired);
         }
-        // 6. Count down.
-        for &j in &ws.fired {
-            ws.last_post[j as usize] = t;
-        }
-        for r in ws.refractory.iter_mut() {
-            *r = r.saturating_sub(1);
-        }
-        stats.exc_spikes += ws.fired.len() as u64;
+        self.stats.exc_spikes += k as u64;
     }
-    stats.lfsr_draws = ws.gen.draws();
-    ws.inputs = inputs;
-    stats
+}
+
+impl<A: FspinnArithmetic> Steps<'_, A> {
+    /// The relayed inhibition of step 2 after a step that fired `k` spikes ((a) off).
+    pub fn relay(&self, k: u32) -> Option<(A::Potential, u32)> {
+        (!self.p.mechanisms.direct_inhibition && k > 0).then_some((self.inhibition, k))
+    }
+
+    /// Every step of the attempt with the layer as one block, in the order of docs/datapath.md.
+    fn run(
+        &self,
+        mut b: Block<'_, A::Potential>,
+        gen: &mut crate::fixed::SpikeGenerator,
+        sink: &mut StepSink<'_, '_, '_, A>,
+    ) {
+        let direct = self.p.mechanisms.direct_inhibition;
+        let mut relay = None;
+        for t in 0..self.a.steps() {
+            // 1. Input spikes of this step.
+            sink.inputs(gen, t);
+            // 2. Leak, accumulation, relayed inhibition; 3. which neurons fire.
+            b.integrate(self.a, sink.inputs, sink.weights(), self.n, relay);
+            let k = b.fired.len() as u32;
+            // 3. Reset, theta; 4. lateral inhibition.
+            b.settle(self.a, k, self.inhibition, direct);
+            relay = self.relay(k);
+            // 5. Learn.
+            sink.fired.clear();
+            sink.fired.extend_from_slice(&b.fired);
+            sink.after_step(self, t, b.last_post);
+            // 6. Count down.
+            b.count_down(t);
+        }
+    }
 }
 
 /// Where in the presentation a learning update happens, for the observer.
@@ -499,7 +606,7 @@ struct Site<'o, 'd> {
 #[inline]
 fn update<A: FspinnArithmetic>(
     a: &A,
-    l: &mut Learning<'_, A>,
+    l: &mut Stdp<'_, A>,
     i: usize,
     j: usize,
     delta: A::Delta,
@@ -528,16 +635,16 @@ fn update<A: FspinnArithmetic>(
 /// `eta * (x_pre - x_tar)`: inputs that spiked recently grow, the others shrink.
 fn potentiate_column<A: FspinnArithmetic>(
     a: &A,
-    l: &mut Learning<'_, A>,
-    ws: &Workspace<A>,
+    l: &mut Stdp<'_, A>,
+    last_pre: &[u32],
     j: usize,
     rounding: Rounding,
     at: &mut Site<'_, '_>,
 ) {
     let t = at.t;
     let zero = A::Delta::default();
-    for i in 0..ws.last_pre.len() {
-        let age = (ws.last_pre[i] != NEVER).then(|| t - ws.last_pre[i]);
+    for (i, &pre) in last_pre.iter().enumerate() {
+        let age = (pre != NEVER).then(|| t - pre);
         let delta = a.potentiate(age, l.rate, rounding, &mut l.rounding_lfsr);
         if delta != zero {
             update(a, l, i, j, delta, false, at);
@@ -548,18 +655,18 @@ fn potentiate_column<A: FspinnArithmetic>(
 /// (b) off: depression at an input spike, `w -= eta_pre * x_post` over the neurons that spiked.
 fn depress_row<A: FspinnArithmetic>(
     a: &A,
-    l: &mut Learning<'_, A>,
-    ws: &Workspace<A>,
+    l: &mut Stdp<'_, A>,
+    last_post: &[u32],
     i: usize,
     at: &mut Site<'_, '_>,
 ) {
     let t = at.t;
     let zero = A::Delta::default();
-    for j in 0..at.n {
-        if ws.last_post[j] == NEVER {
+    for (j, &post) in last_post.iter().enumerate() {
+        if post == NEVER {
             continue;
         }
-        let delta = a.depress(t - ws.last_post[j], &mut l.rounding_lfsr);
+        let delta = a.depress(t - post, &mut l.rounding_lfsr);
         if delta != zero {
             update(a, l, i, j, delta, true, at);
         }

@@ -24,6 +24,8 @@ pub struct PresentationWorkspace<V, D> {
     pub(crate) last_post: Vec<u32>,
     pub(crate) gen: SpikeGenerator,
     pub(crate) batch: Vec<D>,
+    /// Whether training splits steps across threads, by measured speed.
+    pub(crate) chooser: crate::presentation::SplitChooser,
 }
 
 /// Scratch state of one integer (L1) presentation worker: membranes in membrane units.
@@ -47,6 +49,7 @@ impl<V: Copy + Default, D> PresentationWorkspace<V, D> {
             last_post: vec![NEVER; n],
             gen: SpikeGenerator::new(n_inputs),
             batch: Vec::new(),
+            chooser: Default::default(),
         }
     }
 

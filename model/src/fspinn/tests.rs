@@ -274,3 +274,113 @@ fn accumulating_all_rows_equals_accumulating_row_by_row() {
         }
     }
 }
+
+/// The one-pass step of the integer layer (integrate and fire test, 32 neurons at a time)
+/// against the two passes it replaces, for weights of 2 to 16 bits, blocks with and without a
+/// partial group, blocks starting inside the layer, steps with more input spikes than the
+/// 16-bit lanes hold, refractory neurons, and membranes near both ends of the format.
+#[test]
+fn one_pass_step_equals_integrate_then_fire_test() {
+    use super::present::{find_firing, FspinnArithmetic};
+    let mut rng = Rng::stream(12, crate::rng::StreamPhase::Init, 0, 0);
+    for bits in [2u8, 4, 8, 9, 16] {
+        let p = FspinnParams {
+            formats: crate::precision::FixedFormats::with_weight_bits(bits),
+            ..FspinnParams::default()
+        };
+        let c = FspinnConsts::new(&p).unwrap();
+        let (vmin, vmax) = (c.v_fmt.min_raw(), c.v_fmt.max_raw());
+        let n_inputs = 784;
+        for (n, lo, m) in [
+            (100usize, 0usize, 100usize),
+            (1100, 384, 384),
+            (1100, 768, 332),
+        ] {
+            let weights: Vec<u16> = (0..n_inputs * n)
+                .map(|_| (rng.next_u64() % (c.w_max as u64 + 1)) as u16)
+                .collect();
+            for spikes in [0usize, 1, 5, 128, 129] {
+                let inputs: Vec<u16> = (0..spikes)
+                    .map(|k| ((k * 7919 + spikes) % n_inputs) as u16)
+                    .collect();
+                let v0: Vec<i32> = (0..m)
+                    .map(|k| match k % 5 {
+                        0 => vmax - (rng.next_u64() % 600) as i32,
+                        1 => vmin + (rng.next_u64() % 600) as i32,
+                        _ => c.v_thresh - 2000 + (rng.next_u64() % 4000) as i32,
+                    })
+                    .collect();
+                let refractory: Vec<u8> = (0..m).map(|k| [0, 0, 0, 3][k % 4]).collect();
+                let theta: Vec<i32> = (0..m).map(|_| (rng.next_u64() % 1500) as i32).collect();
+                let (mut v1, mut sums1, mut fired1) = (v0.clone(), vec![0; m], vec![7]);
+                c.integrate_step(&mut v1, &refractory, &mut sums1, &inputs, &weights, n, lo);
+                find_firing(&c, &v1, &refractory, &theta, lo, &mut fired1);
+                let (mut v2, mut sums2, mut fired2) = (v0.clone(), vec![0; m], vec![7]);
+                c.integrate_and_test(
+                    &mut v2,
+                    &refractory,
+                    &theta,
+                    &mut sums2,
+                    &inputs,
+                    &weights,
+                    n,
+                    lo,
+                    &mut fired2,
+                );
+                let case = format!("w{bits} n {n} block {lo}+{m}, {spikes} spikes");
+                assert_eq!(v2, v1, "{case}");
+                assert_eq!(fired2, fired1, "{case}");
+                if spikes == 5 && bits == 4 {
+                    assert!(fired1.len() > 1, "{case}: the test must see spikes");
+                }
+            }
+        }
+    }
+}
+
+/// The normalisation that keeps its column statistics between calls against the one that reads
+/// every column each time, over a sequence of attempts in which learning writes a few columns
+/// (reported as touched), writes everywhere (reported as `all`), or pushes many columns off
+/// target at once (the whole-layer rescale, after which the statistics are read again).
+#[test]
+fn cached_normalisation_equals_normalising_from_scratch() {
+    use super::present::{ColumnCache, FspinnArithmetic};
+    let mut rng = Rng::stream(13, crate::rng::StreamPhase::Init, 0, 0);
+    for bits in [4u8, 8, 16] {
+        let p = FspinnParams {
+            formats: crate::precision::FixedFormats::with_weight_bits(bits),
+            ..FspinnParams::default()
+        };
+        let c = FspinnConsts::new(&p).unwrap();
+        let (inputs, n) = (784, 96);
+        let mut fresh: Vec<u16> = (0..inputs * n)
+            .map(|_| (rng.next_u64() % (c.w_max as u64 + 1)) as u16)
+            .collect();
+        let mut cached = fresh.clone();
+        let mut cache = ColumnCache::default();
+        let mut moved = 0;
+        for round in 0..40 {
+            c.normalize(&mut fresh, n);
+            c.normalize_cached(&mut cached, n, &mut cache);
+            assert_eq!(cached, fresh, "w{bits} round {round}");
+            // Learning: a few columns (or, every tenth round, many) move off target.
+            let columns = if round % 10 == 9 { n / 2 } else { 3 };
+            for _ in 0..columns {
+                let j = (rng.next_u64() % n as u64) as usize;
+                for i in (0..inputs).step_by(3 + round % 4) {
+                    let w = fresh[i * n + j] as i64 + (rng.next_u64() % 5) as i64 - 2;
+                    fresh[i * n + j] = w.clamp(0, c.w_max as i64) as u16;
+                    moved += 1;
+                }
+                cache.touched.push(j as u32);
+            }
+            if round % 7 == 6 {
+                let i = (rng.next_u64() % inputs as u64) as usize;
+                fresh[i * n..(i + 1) * n].fill(0);
+                cache.all = true;
+            }
+            cached.copy_from_slice(&fresh);
+        }
+        assert!(moved > 0);
+    }
+}

@@ -202,6 +202,11 @@ fn a_256_word_chunk_lints_clean() {
         std::fs::write(&p, text).unwrap();
         cmd.arg(p);
     }
+    // The generated constants header that fspinn_top.v includes.
+    for (name, text) in fspinn_testbench::builder::rtl_headers() {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    cmd.arg(format!("-I{}", dir.path().display()));
     let o = cmd.output().unwrap();
     let text = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success() && !text.contains("%Warning"), "{text}");

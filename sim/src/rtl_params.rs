@@ -99,6 +99,10 @@ pub const MAX_WDEPTH: u64 = consts::WEIGHT_ADDR_FIELD.count();
 pub const MAX_NDEPTH: u64 = consts::NEURON_ADDR_FIELD.count();
 /// Most input channels: 16 bits of pixel address and of input index on `wupd_input`.
 pub const MAX_INPUTS: u64 = consts::PIXEL_FIELD.count();
+/// Fewest input channels: the fired-neuron walk reads the next group's row while a neuron's
+/// synapses are accepted, so it needs at least two cycles per neuron (`fspinn_top.v`,
+/// `g_limit_inputs`).
+pub const MIN_INPUTS: u64 = 2;
 /// Most neurons: the `n_neurons` register and `spike_neuron`/`wupd_neuron` are 16 bits.
 pub const MAX_NEURONS: u64 = Reg::NNeurons.range().1 as u64;
 /// Most presentations of one sample: `attempt` is 8 bits.
@@ -124,6 +128,17 @@ fn limit(field: &str, value: u64, max: u64) -> Result<(), RtlParamsError> {
             field: field.to_string(),
             value: value as i128,
             limit: format!("<= {max}"),
+        });
+    }
+    Ok(())
+}
+
+fn at_least(field: &str, value: u64, min: u64) -> Result<(), RtlParamsError> {
+    if value < min {
+        return Err(RtlParamsError::Unsupported {
+            field: field.to_string(),
+            value: value as i128,
+            limit: format!(">= {min}"),
         });
     }
     Ok(())
@@ -184,6 +199,11 @@ pub fn parameters(
     for (field, value, max) in limits {
         limit(field, value, max)?;
     }
+    at_least(
+        "spike_generator.inputs",
+        cfg.spike_generator.inputs as u64,
+        MIN_INPUTS,
+    )?;
     if !layout.on_chip {
         // The DRAM port and the testbench's word image move 64-bit words.
         exactly(
@@ -425,6 +445,20 @@ mod tests {
         assert_eq!(
             msg,
             "unsupported by the RTL: pe_array.pes = 400, limit <= 256"
+        );
+    }
+
+    #[test]
+    fn one_input_channel_refused_two_accepted() {
+        let mut cfg = HwConfig::builtin("small").unwrap();
+        cfg.spike_generator.lanes = 1;
+        cfg.spike_generator.inputs = 2;
+        assert!(parameters(&cfg, &small_net()).is_ok());
+        cfg.spike_generator.inputs = 1;
+        let msg = unsupported(parameters(&cfg, &small_net()));
+        assert_eq!(
+            msg,
+            "unsupported by the RTL: spike_generator.inputs = 1, limit >= 2"
         );
     }
 

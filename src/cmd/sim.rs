@@ -277,8 +277,6 @@ pub struct SimRun {
     /// What `--json` prints.
     pub report: SimReport,
     pub energy: EnergyReport,
-    /// The modelled chip (also the JSON's `hardware` object).
-    pub hardware: HardwareSummary,
 }
 
 pub fn simulate(a: &SimArgs) -> Result<SimRun> {
@@ -395,7 +393,7 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
         weight_storage_bits: s.storage_bits,
         wall_seconds: wall,
     };
-    let mut report = SimReport::new(&acc, hardware.clone(), &run, &usage, &energy);
+    let mut report = SimReport::new(&acc, hardware, &run, &usage, &energy);
     if s.assignments.is_some() && !a.train {
         report.test_accuracy = Some(correct as f64 / a.samples as f64);
     }
@@ -405,7 +403,6 @@ pub fn simulate(a: &SimArgs) -> Result<SimRun> {
     Ok(SimRun {
         energy: energy.scaled(a.samples as u64),
         report,
-        hardware,
     })
 }
 
@@ -456,7 +453,7 @@ pub fn run(a: SimArgs) -> Result<()> {
         j.clock_mhz,
         j.energy_per_sample_uj,
         j.pj_per_sop.unwrap_or(f64::NAN),
-        r.hardware.weights_line(),
+        r.report.hardware.weights_line(),
     );
     if let Some(v) = &j.verification {
         text += &format!(
@@ -487,7 +484,7 @@ pub fn run_energy(a: SimArgs) -> Result<()> {
         r.report.config,
         r.report.variant,
         output::count(a.samples as u64, "sample", "samples"),
-        r.hardware.weights_line(),
+        r.report.hardware.weights_line(),
         r.energy.render_table()
     );
     output::report(a.json, &text)?;

@@ -76,14 +76,9 @@ pub fn run(a: SynthArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    // The sources as the co-simulation builds them: the embedded RTL and the headers generated
-    // from the shared constants table.
-    let headers = builder::rtl_headers();
-    let sources: Vec<(&str, &str)> = builder::RTL_SOURCES
-        .iter()
-        .copied()
-        .chain(headers.iter().map(|(name, text)| (*name, text.as_str())))
-        .collect();
+    // The files as the co-simulation builds them (embedded RTL and generated headers).
+    let files = builder::rtl_files();
+    let sources: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
     let job = SynthJob {
         top: builder::TOP,
         sources: &sources,

@@ -119,6 +119,16 @@ pub fn rtl_headers() -> Vec<(&'static str, String)> {
     vec![(HEADER_NAME, verilog_header())]
 }
 
+/// Every file the RTL is made from: the embedded sources, then the generated headers, as a
+/// build, a cache key or a synthesis flow needs them together.
+pub fn rtl_files() -> Vec<(&'static str, String)> {
+    RTL_SOURCES
+        .iter()
+        .map(|(name, text)| (*name, text.to_string()))
+        .chain(rtl_headers())
+        .collect()
+}
+
 /// Why the RTL could not be built or loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -291,13 +301,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// The cache key of a model: everything the library is made from.
 pub fn model_key(v: &Verilator, params: &[(&'static str, u64)], format: WaveFormat) -> String {
     let mut h = Sha256::new();
-    for (name, text) in RTL_SOURCES {
-        h.update(name.as_bytes());
-        h.update([0]);
-        h.update(text.as_bytes());
-        h.update([0]);
-    }
-    for (name, text) in rtl_headers() {
+    for (name, text) in rtl_files() {
         h.update(name.as_bytes());
         h.update([0]);
         h.update(text.as_bytes());
@@ -592,11 +596,7 @@ pub fn model_library_for(
     let dir = ensure_entry(&root, "models", &key, |tmp| {
         say("verilating");
         fs::create_dir_all(tmp.join("rtl")).map_err(io_err(tmp))?;
-        for (name, text) in RTL_SOURCES {
-            let p = tmp.join("rtl").join(name);
-            fs::write(&p, text).map_err(io_err(&p))?;
-        }
-        for (name, text) in rtl_headers() {
+        for (name, text) in rtl_files() {
             let p = tmp.join("rtl").join(name);
             fs::write(&p, text).map_err(io_err(&p))?;
         }

@@ -212,3 +212,26 @@ impl Counters {
         self.ops[unit as usize][op as usize]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phase_cycles_are_named_only_at_the_edge_in_name_order() {
+        let mut c = Counters::default();
+        let a = [Activity::Busy; 4];
+        for p in [
+            Phase::Seed,
+            Phase::Integrate,
+            Phase::Integrate,
+            Phase::Adapt,
+        ] {
+            c.cycle(&a, p);
+        }
+        let named: Vec<_> = c.phase_cycles().into_iter().collect();
+        assert_eq!(named, [("adapt", 1), ("integrate", 2), ("seed", 1)]);
+        assert_eq!(c.phase_cycles[Phase::Integrate.code() as usize], 2);
+        assert_eq!(c.cycles, 4);
+    }
+}

@@ -127,3 +127,85 @@ impl Pe {
         consts.normalize_weight(w, factor)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fspinn_model::fspinn::FspinnParams;
+
+    fn consts() -> FspinnConsts {
+        FspinnConsts::new(&FspinnParams::default()).unwrap()
+    }
+
+    #[test]
+    fn a_free_lane_leaks_integrates_and_fires_once_over_threshold() {
+        let c = consts();
+        let mut ctr = Counters::default();
+        let mut pe = Pe::default();
+        let v0 = c.v_thresh - 10;
+        pe.load(
+            NeuronState {
+                v: v0,
+                theta: 0,
+                refractory: 1,
+                count: 2,
+            },
+            &c,
+            &mut ctr,
+        );
+        // Refractory 1 counts down to 0 on the read: the neuron is free and leaks.
+        assert_eq!(pe.state().refractory, 0);
+        assert_eq!(pe.state().v, c.leak(v0));
+        let mut v = c.leak(v0);
+        while !c.fires(v, 0, 0) {
+            pe.accumulate(c.w_max as u16, &c, &mut ctr);
+            v = c.integrate(v, c.w_max as u16);
+            assert_eq!(pe.state().v, v);
+        }
+        let adds = ctr.op_count(Unit::PeArray, Op::Add16);
+        assert_eq!(ctr.synaptic_ops, adds);
+        assert!(pe.fire((0, 0), false, true, &c, &mut ctr));
+        let st = *pe.state();
+        assert_eq!(
+            (st.v, st.refractory, st.count),
+            (0, c.refractory_start(), 3)
+        );
+        assert_eq!(st.theta, c.bump_theta(0));
+        assert_eq!(ctr.op_count(Unit::PeArray, Op::Cmp16), 1);
+    }
+
+    #[test]
+    fn a_refractory_lane_neither_leaks_nor_integrates_nor_fires() {
+        let c = consts();
+        let mut ctr = Counters::default();
+        let mut pe = Pe::default();
+        let st = NeuronState {
+            v: c.v_thresh + 100,
+            theta: 7,
+            refractory: 3,
+            count: 1,
+        };
+        pe.load(st, &c, &mut ctr);
+        pe.accumulate(5, &c, &mut ctr);
+        assert_eq!(ctr.synaptic_ops, 1, "the lane was offered the spike");
+        assert_eq!(ctr.op_count(Unit::PeArray, Op::Add16), 0);
+        assert!(!pe.fire((0, 0), false, true, &c, &mut ctr));
+        assert_eq!(
+            *pe.state(),
+            NeuronState {
+                refractory: 2,
+                ..st
+            }
+        );
+        assert_eq!(Pe::inhibit(st, 3, 2, &c, &mut ctr), None);
+        let free = NeuronState {
+            refractory: 0,
+            ..st
+        };
+        assert_eq!(
+            Pe::inhibit(free, 3, 2, &c, &mut ctr).map(|s| s.v),
+            Some(c.inhibit(free.v, 3, 2))
+        );
+        assert_eq!(ctr.op_count(Unit::PeArray, Op::Sub16), 1);
+    }
+}

@@ -316,3 +316,48 @@ impl Stdp {
         done
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::HwConfig;
+
+    fn unit(inputs: usize, n: usize) -> Stdp {
+        let cfg = HwConfig::builtin("small").unwrap();
+        let pes = cfg.pe_array.pes as usize;
+        Stdp::new(WeightLayout::new(&cfg, n, 8, 8).unwrap(), inputs, n, pes)
+    }
+
+    #[test]
+    fn potentiation_walks_fired_neurons_ascending_times_every_input() {
+        let mut s = unit(3, 5);
+        let mut ctr = Counters::default();
+        s.clear(&mut ctr);
+        assert!(!s.begin_potentiate(4, 1, Rounding::Stochastic, &mut ctr));
+        s.set_fired_list(vec![1, 4]);
+        assert!(s.begin_potentiate(4, 1, Rounding::Stochastic, &mut ctr));
+        let st = s.stream.clone().unwrap();
+        let order: Vec<_> = (0..st.total).map(|k| s.synapse(&st, k)).collect();
+        assert_eq!(order, [(0, 1), (1, 1), (2, 1), (0, 4), (1, 4), (2, 4)]);
+        assert_eq!(
+            (s.last_post[1], s.last_post[4], s.last_post[0]),
+            (4, 4, NEVER)
+        );
+        assert_eq!(ctr.regfiles[RegFile::PreTimes as usize].reads, 6);
+    }
+
+    #[test]
+    fn depression_walks_input_spikes_times_neurons_that_have_spiked() {
+        let mut s = unit(4, 3);
+        let mut ctr = Counters::default();
+        s.clear(&mut ctr);
+        assert!(!s.begin_depress(&[0, 2], 5, &mut ctr), "nobody has spiked");
+        s.last_post[0] = 1;
+        s.last_post[2] = 3;
+        assert!(!s.begin_depress(&[], 5, &mut ctr), "no input spike");
+        assert!(s.begin_depress(&[1, 3], 5, &mut ctr));
+        let st = s.stream.clone().unwrap();
+        let order: Vec<_> = (0..st.total).map(|k| s.synapse(&st, k)).collect();
+        assert_eq!(order, [(1, 0), (1, 2), (3, 0), (3, 2)]);
+    }
+}

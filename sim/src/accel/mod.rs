@@ -15,7 +15,7 @@
 //! follows the same phases: (1) memories deliver the reads whose latency ends in this cycle
 //! (`tick`); (2) the PE lanes, the STDP unit and the normalisation compute on the delivered
 //! data, calling the L1 operations of `FspinnConsts`; (3) the controller issues this cycle's
-//! reads and writes; (4) at the end of the cycle ([`Accelerator::end_cycle`]) writes commit,
+//! reads and writes; (4) at the end of the cycle (`Accelerator::end_cycle`) writes commit,
 //! counters close the cycle and waveforms are sampled. The controller's passes
 //! (`controller/`) are loops in which each iteration is one cycle.
 

@@ -3,6 +3,7 @@
 //! checked; the SRAM banks and the DRAM channel keep their own.
 
 use crate::counter::bump;
+use crate::rtl_consts::Phase;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -157,7 +158,8 @@ pub struct Counters {
     pub units: [UnitCycles; 4],
     pub ops: [[u64; 12]; 4],
     pub regfiles: [Accesses; 7],
-    pub phase_cycles: BTreeMap<&'static str, u64>,
+    /// Cycles per controller phase, indexed by the phase's code ([`Counters::phase_cycles`]).
+    pub phase_cycles: [u64; Phase::ALL.len()],
     /// Synaptic accumulations (input spike x neuron), the denominator of pJ/SOP.
     pub synaptic_ops: u64,
     pub input_spikes: u64,
@@ -182,7 +184,7 @@ impl Counters {
         bump(&mut self.regfiles[rf as usize].writes, n, rf.name());
     }
     /// Closes a cycle: every unit's activity and the controller's phase.
-    pub fn cycle(&mut self, activity: &[Activity; 4], phase: &'static str) {
+    pub fn cycle(&mut self, activity: &[Activity; 4], phase: Phase) {
         bump(&mut self.cycles, 1, "cycles");
         for (u, a) in self.units.iter_mut().zip(activity) {
             match a {
@@ -191,9 +193,45 @@ impl Counters {
                 Activity::Idle => bump(&mut u.idle, 1, "idle"),
             }
         }
-        *self.phase_cycles.entry(phase).or_insert(0) += 1;
+        bump(
+            &mut self.phase_cycles[phase.code() as usize],
+            1,
+            "phase cycles",
+        );
+    }
+    /// Cycles of every phase the controller was in, by name (the reports' `phase_cycles`:
+    /// names only at the output edge, in name order as before the phases were typed).
+    pub fn phase_cycles(&self) -> BTreeMap<&'static str, u64> {
+        Phase::ALL
+            .into_iter()
+            .filter(|p| self.phase_cycles[p.code() as usize] > 0)
+            .map(|p| (p.name(), self.phase_cycles[p.code() as usize]))
+            .collect()
     }
     pub fn op_count(&self, unit: Unit, op: Op) -> u64 {
         self.ops[unit as usize][op as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phase_cycles_are_named_only_at_the_edge_in_name_order() {
+        let mut c = Counters::default();
+        let a = [Activity::Busy; 4];
+        for p in [
+            Phase::Seed,
+            Phase::Integrate,
+            Phase::Integrate,
+            Phase::Adapt,
+        ] {
+            c.cycle(&a, p);
+        }
+        let named: Vec<_> = c.phase_cycles().into_iter().collect();
+        assert_eq!(named, [("adapt", 1), ("integrate", 2), ("seed", 1)]);
+        assert_eq!(c.phase_cycles[Phase::Integrate.code() as usize], 2);
+        assert_eq!(c.cycles, 4);
     }
 }

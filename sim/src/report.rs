@@ -251,7 +251,7 @@ impl SimReport {
                 .iter()
                 .map(|u| (u.name(), ctr.units[*u as usize]))
                 .collect(),
-            phase_cycles: ctr.phase_cycles.clone(),
+            phase_cycles: ctr.phase_cycles(),
             ops,
             accesses,
             dram: DramReport {

@@ -523,9 +523,9 @@ impl Waves {
         }
         self.started = true;
         let f = self.fixed;
-        self.set1(f.phase, Phase::code_of(acc.phase()) as u64)?;
+        self.set1(f.phase, acc.phase().code() as u64)?;
         self.set1(f.timestep, acc.timestep() as u64)?;
-        self.set1(f.busy, (acc.phase() != Phase::Idle.name()) as u64)?;
+        self.set1(f.busy, (acc.phase() != Phase::Idle) as u64)?;
         self.set1(f.spike_valid, obs.any_spike() as u64)?;
         // The RTL's `spike_neuron` is its group register, defined only with `spike_valid`.
         if obs.any_spike() {

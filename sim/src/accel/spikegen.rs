@@ -1,6 +1,8 @@
-//! The on-chip Poisson spike generator: `lanes` input channels per cycle, each with its LFSR
-//! state, threshold and pixel in register files. It calls the L1 primitives (`input_seed`,
-//! `spike_threshold`, `Lfsr32::next16`) channel by channel, so its spikes are L1's.
+//! The twin of `fspinn_spikegen`: the on-chip Poisson spike generator, `lanes` input channels
+//! per cycle, each with its LFSR state, threshold and pixel in register files. It calls the L1
+//! primitives (`input_seed`, `spike_threshold`, `Lfsr32::next16`) channel by channel, so its
+//! spikes are L1's. Each `*_cycle` method is one clock cycle of a sweep; the controller calls
+//! them with its row counter `k`.
 
 use crate::counters::{Counters, Op, RegFile, Unit};
 use fspinn_model::fixed::{input_seed, spike_threshold, Lfsr32};
@@ -18,17 +20,18 @@ pub fn sample_seed(run_seed: u64, train: bool, index: u64) -> u32 {
     Rng::stream(run_seed, phase, 0, index).next_u64() as u32
 }
 
+/// The spike generator's register files (in the RTL, SRAMs of `ceil(inputs / lanes)` rows).
 #[derive(Clone, Debug)]
-pub struct SpikeGenUnit {
+pub struct SpikeGen {
     lanes: usize,
     lfsr: Vec<Lfsr32>,
     threshold: Vec<u16>,
     pixels: Vec<u8>,
 }
 
-impl SpikeGenUnit {
+impl SpikeGen {
     pub fn new(inputs: usize, lanes: usize) -> Self {
-        SpikeGenUnit {
+        SpikeGen {
             lanes,
             lfsr: vec![Lfsr32::new(1); inputs],
             threshold: vec![0; inputs],

@@ -204,6 +204,7 @@ pub fn run(a: CosimArgs) -> Result<()> {
     let model = Accelerator::new(&s.cfg, &s.net, bits)?;
     let hardware = HardwareSummary::new(&s.cfg, &config_source(&a.config), model.layout());
     let wave_setup = WaveSetup {
+        enabled: waves,
         format: a.waves,
         scope: a.vcd_scope.as_deref().map(ScopePattern::new).transpose()?,
     };

@@ -5,17 +5,28 @@
 // side needs no C++ toolchain to build.
 //
 // Timescale: one clock cycle is FSPINN_HALF_PERIOD * 2 time units (the config's clock period,
-// the unit set by --timescale-override). `tick()` of cycle c evaluates clk=0 at time
-// c * period and the rising edge clk=1 at c * period + period / 2 (registers change here).
-// Time is counted from `time_origin`, which the testbench sets to the first cycle of a sample
-// so the VCD starts at 0 there.
+// the unit set by --timescale-override). Cycle c is two halves: `low()` evaluates clk=0 at
+// time c * period with the inputs the testbench set since the last edge (the combinational
+// outputs of the cycle settle here), `rise()` the rising edge clk=1 at c * period + period / 2
+// (registers change here); `tick()` is both. Time is counted from `time_origin`, which the
+// testbench sets to the first cycle of a sample so the VCD starts at 0 there.
+//
+// Speed (docs/rtl.md, "Co-simulation speed"): every `eval()` of Verilator 5.006 evaluates the
+// input-combinational region once, so a cycle is exactly two evaluations: the testbench sets
+// the inputs of a cycle and calls `low()` (not a separate `eval()` and then `tick()`), and the
+// outputs come back from the half-cycle call itself (`FspinnPortsOut`), not from extra calls.
 //
 // No half-cycle glitches from testbench inputs: the testbench sets the inputs of cycle c after
 // that cycle's rising edge (as a synchronous device's outputs change just after the edge), so
-// the edge's dump is deferred until the next tick (or the close): the model is settled with
-// the new inputs and dumped at the edge's timestamp, and registers and inputs change together.
-// Dumping the edge at once would show the new registers with the previous cycle's inputs for
-// half a cycle (a write strobe computed from `dram_resp_valid`, say, pulsed for P/2).
+// the edge's dump is deferred until the next low half (or the close): the model is settled
+// with the new inputs and dumped at the edge's timestamp, and registers and inputs change
+// together. Dumping the edge at once would show the new registers with the previous cycle's
+// inputs for half a cycle (a write strobe computed from `dram_resp_valid`, say, pulsed for
+// P/2).
+//
+// Built with or without tracing (VM_TRACE, from Verilator's `--trace`/`--trace-fst` or their
+// absence): a model verilated without tracing keeps fewer signals in memory and runs faster;
+// its trace calls fail with a message instead.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -27,21 +38,32 @@
 #include "verilated.h"
 
 // One trace format per build: `--trace` (VCD) or `--trace-fst` (FST, VM_TRACE_FST=1); the
-// generated model's trace() takes only that format's writer.
-#if VM_TRACE_FST
+// generated model's trace() takes only that format's writer. No tracing: no writer at all.
+#if VM_TRACE && VM_TRACE_FST
 #include "verilated_fst_c.h"
 using Tracer = VerilatedFstC;
 static constexpr uint32_t kTraceFormat = 1;
-#else
+#elif VM_TRACE
 #include "verilated_vcd_c.h"
 using Tracer = VerilatedVcdC;
 static constexpr uint32_t kTraceFormat = 0;
+#else
+// A stand-in with the calls the shim makes, never instantiated (trace_open refuses).
+struct Tracer {
+    void dump(uint64_t) {}
+    void close() {}
+};
+static constexpr uint32_t kTraceFormat = 2;
 #endif
 
 #define FSPINN_API extern "C" __attribute__((visibility("default")))
 
 // Bumped whenever a signature or the PortsOut layout changes (bridge.rs checks it).
-static constexpr uint32_t kAbiVersion = 4;
+static constexpr uint32_t kAbiVersion = 5;
+// Words of `spike_mask` and `dram_req_wdata` copied into FspinnPortsOut (the first ones; the
+// full-width readers below serve wider ports).
+static constexpr size_t kMaskWords = 4;
+static constexpr size_t kWdataWords = 2;
 static constexpr int kTraceDepth = 99;
 
 extern "C" {
@@ -63,6 +85,8 @@ struct FspinnPortsOut {
     uint16_t wupd_value;
     uint16_t obs_timestep;
     uint16_t dram_req_bytes;
+    uint64_t spike_mask[kMaskWords];
+    uint64_t dram_req_wdata[kWdataWords];
 };
 }
 
@@ -157,7 +181,9 @@ FSPINN_API void* fspinn_rtl_new(uint64_t half_period) {
     auto* i = new Instance();
     i->ctx = std::make_unique<VerilatedContext>();
     i->ctx->randReset(0);
+#if VM_TRACE
     i->ctx->traceEverOn(true);
+#endif
     i->top = std::make_unique<Vfspinn>(i->ctx.get(), "TOP");
     i->half_period = half_period > 0 ? half_period : 1;
     i->top->clk = 0;
@@ -198,8 +224,8 @@ FSPINN_API void fspinn_rtl_set_dram_resp_rdata(void* p, const uint64_t* words, s
     set_wide(inst(p)->top->dram_resp_rdata, words, n);
 }
 
-FSPINN_API void fspinn_rtl_outputs(const void* p, FspinnPortsOut* o) {
-    const Vfspinn& m = *inst(p)->top;
+namespace {
+void read_outputs(const Vfspinn& m, FspinnPortsOut* o) {
     o->host_rdata = m.host_rdata;
     o->dram_req_addr = m.dram_req_addr;
     o->busy = m.busy;
@@ -216,11 +242,15 @@ FSPINN_API void fspinn_rtl_outputs(const void* p, FspinnPortsOut* o) {
     o->wupd_value = m.wupd_value;
     o->obs_timestep = m.obs_timestep;
     o->dram_req_bytes = m.dram_req_bytes;
+    std::memset(o->spike_mask, 0, sizeof o->spike_mask);
+    get_wide(m.spike_mask, o->spike_mask, kMaskWords);
+    std::memset(o->dram_req_wdata, 0, sizeof o->dram_req_wdata);
+    get_wide(m.dram_req_wdata, o->dram_req_wdata, kWdataWords);
 }
+}  // namespace
 
-// `spike_mask` (PES bits) into `out`, 64 bits a word; returns the words written.
-FSPINN_API size_t fspinn_rtl_spike_mask(const void* p, uint64_t* out, size_t n) {
-    return get_wide(inst(p)->top->spike_mask, out, n);
+FSPINN_API void fspinn_rtl_outputs(const void* p, FspinnPortsOut* o) {
+    read_outputs(*inst(p)->top, o);
 }
 
 FSPINN_API size_t fspinn_rtl_dram_req_wdata(const void* p, uint64_t* out, size_t n) {
@@ -255,15 +285,23 @@ FSPINN_API size_t fspinn_rtl_dram_words(const void* p) {
 // Settles combinational logic after input changes without a clock edge.
 FSPINN_API void fspinn_rtl_eval(void* p) { inst(p)->top->eval(); }
 
-// One full clock cycle (see the timescale note above), dumping both edges when tracing.
-// The rising edge is dumped at the next tick or close, with the inputs set after it.
-FSPINN_API void fspinn_rtl_tick(void* p) {
+// The low half of the current cycle (see the timescale note above): settles the inputs set
+// since the last edge with clk=0 and dumps it when tracing (a pending edge first). Writes the
+// outputs to `o` unless it is null.
+FSPINN_API void fspinn_rtl_low(void* p, FspinnPortsOut* o) {
     Instance* i = inst(p);
     i->flush_edge();
     i->top->clk = 0;
     i->top->eval();
     i->dump();
     i->ctx->timeInc(i->half_period);
+    if (o) read_outputs(*i->top, o);
+}
+
+// The rising edge ending the current cycle; its dump waits for the next low half or the
+// close. Writes the outputs after the edge to `o` unless it is null.
+FSPINN_API void fspinn_rtl_rise(void* p, FspinnPortsOut* o) {
+    Instance* i = inst(p);
     i->top->clk = 1;
     i->top->eval();
     i->edge_pending = true;
@@ -271,6 +309,13 @@ FSPINN_API void fspinn_rtl_tick(void* p) {
     i->edge_trace = i->vcd.get();
     i->ctx->timeInc(i->half_period);
     ++i->cycles;
+    if (o) read_outputs(*i->top, o);
+}
+
+// One full clock cycle: the low half, then the rising edge.
+FSPINN_API void fspinn_rtl_tick(void* p, FspinnPortsOut* o) {
+    fspinn_rtl_low(p, nullptr);
+    fspinn_rtl_rise(p, o);
 }
 
 FSPINN_API uint64_t fspinn_rtl_cycles(const void* p) { return inst(p)->cycles; }
@@ -281,7 +326,7 @@ FSPINN_API void fspinn_rtl_set_time_origin(void* p, uint64_t cycle) {
     inst(p)->origin_cycle = cycle;
 }
 
-// 0: this build writes VCD, 1: FST.
+// 0: this build writes VCD, 1: FST, 2: it was built without tracing.
 FSPINN_API uint32_t fspinn_rtl_trace_format() { return kTraceFormat; }
 
 // Adds one full hierarchical name (a signal, or a scope: everything under it) to trace;
@@ -301,6 +346,7 @@ int fail_with(char* err, size_t err_len, const std::string& msg) {
     return -1;
 }
 
+#if VM_TRACE
 // A writer for the hierarchy, with the scope applied (dumpvars before open).
 std::unique_ptr<Tracer> new_tracer(Instance* i, bool scoped) {
     auto t = std::make_unique<Tracer>();
@@ -309,6 +355,11 @@ std::unique_ptr<Tracer> new_tracer(Instance* i, bool scoped) {
         for (const auto& name : i->scope) t->dumpvars(kTraceDepth, name);
     return t;
 }
+#endif
+
+// Bridge.rs turns this message into its typed error (TraceError::Untraced) by the format code
+// 2; the text is for a direct caller of the C ABI.
+constexpr const char* kUntraced = "this model was built without tracing";
 }  // namespace
 
 // Opens a trace of the hierarchy (or of the scope's signals); 0 on success, else -1 with a
@@ -316,6 +367,10 @@ std::unique_ptr<Tracer> new_tracer(Instance* i, bool scoped) {
 FSPINN_API int fspinn_rtl_trace_open(void* p, const char* path, char* err, size_t err_len) {
     Instance* i = inst(p);
     if (i->vcd) return fail_with(err, err_len, "a trace is already open");
+#if !VM_TRACE
+    (void)path;
+    return fail_with(err, err_len, kUntraced);
+#else
     try {
         auto t = new_tracer(i, true);
         t->open(path);
@@ -325,12 +380,18 @@ FSPINN_API int fspinn_rtl_trace_open(void* p, const char* path, char* err, size_
         return fail_with(err, err_len, e.what());
     }
     return 0;
+#endif
 }
 
 // Writes the header of a trace of the whole hierarchy (no values) to `path` and closes it:
 // the names a scope pattern is matched against. Leaves an open trace alone.
 FSPINN_API int fspinn_rtl_trace_probe(void* p, const char* path, char* err, size_t err_len) {
     Instance* i = inst(p);
+#if !VM_TRACE
+    (void)i;
+    (void)path;
+    return fail_with(err, err_len, kUntraced);
+#else
     try {
         auto t = new_tracer(i, false);
         t->open(path);
@@ -341,6 +402,7 @@ FSPINN_API int fspinn_rtl_trace_probe(void* p, const char* path, char* err, size
         return fail_with(err, err_len, e.what());
     }
     return 0;
+#endif
 }
 
 // Flushes and closes the VCD, if any.

@@ -12,7 +12,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// ABI version `cpp/capi.cpp` exports; a library of another version is rebuilt.
-pub(crate) const ABI_VERSION: u32 = 4;
+pub(crate) const ABI_VERSION: u32 = 5;
+
+/// Words of `spike_mask` in [`PortsOut`] (`kMaskWords` in `cpp/capi.cpp`).
+pub(crate) const MASK_WORDS: usize = 4;
+/// Words of `dram_req_wdata` in [`PortsOut`] (`kWdataWords` in `cpp/capi.cpp`).
+pub(crate) const WDATA_WORDS: usize = 2;
 
 /// Every scalar output port of `fspinn_top` (mirrors `FspinnPortsOut` in `cpp/capi.cpp`).
 #[repr(C)]
@@ -34,6 +39,19 @@ pub(crate) struct PortsOut {
     pub wupd_value: u16,
     pub obs_timestep: u16,
     pub dram_req_bytes: u16,
+    /// The first [`MASK_WORDS`] words of `spike_mask`.
+    pub spike_mask: [u64; MASK_WORDS],
+    /// The first [`WDATA_WORDS`] words of `dram_req_wdata`.
+    pub dram_req_wdata: [u64; WDATA_WORDS],
+}
+
+/// What a model library can trace, from `fspinn_rtl_trace_format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TraceKind {
+    Vcd,
+    Fst,
+    /// Built without tracing.
+    None,
 }
 
 /// Scalar inputs, numbered as `fspinn_rtl_set` in `cpp/capi.cpp`.
@@ -74,12 +92,13 @@ struct Api {
     set: unsafe extern "C" fn(Ptr, u32, u64),
     set_dram_resp_rdata: unsafe extern "C" fn(Ptr, *const u64, usize),
     outputs: unsafe extern "C" fn(CPtr, *mut PortsOut),
-    spike_mask: unsafe extern "C" fn(CPtr, *mut u64, usize) -> usize,
     dram_req_wdata: unsafe extern "C" fn(CPtr, *mut u64, usize) -> usize,
     dram_words: unsafe extern "C" fn(CPtr) -> usize,
     obs: unsafe extern "C" fn(CPtr, u32, *mut u64, usize) -> usize,
     eval: unsafe extern "C" fn(Ptr),
-    tick: unsafe extern "C" fn(Ptr),
+    low: unsafe extern "C" fn(Ptr, *mut PortsOut),
+    rise: unsafe extern "C" fn(Ptr, *mut PortsOut),
+    tick: unsafe extern "C" fn(Ptr, *mut PortsOut),
     cycles: unsafe extern "C" fn(CPtr) -> u64,
     time: unsafe extern "C" fn(CPtr) -> u64,
     set_time_origin: unsafe extern "C" fn(Ptr, u64),
@@ -146,11 +165,12 @@ impl Library {
             set: sym!("fspinn_rtl_set"),
             set_dram_resp_rdata: sym!("fspinn_rtl_set_dram_resp_rdata"),
             outputs: sym!("fspinn_rtl_outputs"),
-            spike_mask: sym!("fspinn_rtl_spike_mask"),
             dram_req_wdata: sym!("fspinn_rtl_dram_req_wdata"),
             dram_words: sym!("fspinn_rtl_dram_words"),
             obs: sym!("fspinn_rtl_obs"),
             eval: sym!("fspinn_rtl_eval"),
+            low: sym!("fspinn_rtl_low"),
+            rise: sym!("fspinn_rtl_rise"),
             tick: sym!("fspinn_rtl_tick"),
             cycles: sym!("fspinn_rtl_cycles"),
             time: sym!("fspinn_rtl_time"),
@@ -207,9 +227,6 @@ impl Model {
         unsafe { (self.lib.api.outputs)(self.ptr, &mut o) };
         o
     }
-    pub(crate) fn spike_mask(&self, out: &mut [u64]) -> usize {
-        unsafe { (self.lib.api.spike_mask)(self.ptr, out.as_mut_ptr(), out.len()) }
-    }
     pub(crate) fn dram_req_wdata(&self, out: &mut [u64]) -> usize {
         unsafe { (self.lib.api.dram_req_wdata)(self.ptr, out.as_mut_ptr(), out.len()) }
     }
@@ -223,8 +240,28 @@ impl Model {
     pub(crate) fn eval(&mut self) {
         unsafe { (self.lib.api.eval)(self.ptr) }
     }
+    /// One clock cycle, without reading the outputs.
     pub(crate) fn tick(&mut self) {
-        unsafe { (self.lib.api.tick)(self.ptr) }
+        unsafe { (self.lib.api.tick)(self.ptr, std::ptr::null_mut()) }
+    }
+    /// One clock cycle; the outputs after its rising edge.
+    pub(crate) fn tick_out(&mut self) -> PortsOut {
+        let mut o = PortsOut::default();
+        unsafe { (self.lib.api.tick)(self.ptr, &mut o) };
+        o
+    }
+    /// The low half of the current cycle with the inputs set since the last edge; the
+    /// outputs it settles to.
+    pub(crate) fn low(&mut self) -> PortsOut {
+        let mut o = PortsOut::default();
+        unsafe { (self.lib.api.low)(self.ptr, &mut o) };
+        o
+    }
+    /// The rising edge ending the current cycle; the outputs after it.
+    pub(crate) fn rise(&mut self) -> PortsOut {
+        let mut o = PortsOut::default();
+        unsafe { (self.lib.api.rise)(self.ptr, &mut o) };
+        o
     }
     pub(crate) fn cycles(&self) -> u64 {
         unsafe { (self.lib.api.cycles)(self.ptr) }
@@ -243,9 +280,13 @@ impl Model {
     pub(crate) fn trace_probe(&mut self, path: &str) -> Result<(), String> {
         self.call_with_path(self.lib.api.trace_probe, path)
     }
-    /// Whether the library writes FST (else VCD).
-    pub(crate) fn trace_is_fst(&self) -> bool {
-        unsafe { (self.lib.api.trace_format)() == 1 }
+    /// What the library traces.
+    pub(crate) fn trace_kind(&self) -> TraceKind {
+        match unsafe { (self.lib.api.trace_format)() } {
+            0 => TraceKind::Vcd,
+            1 => TraceKind::Fst,
+            _ => TraceKind::None,
+        }
     }
     /// The signals the next trace holds: these full names, or every signal when empty.
     pub(crate) fn set_trace_scope(&mut self, names: &[String]) -> Result<(), String> {

@@ -3,7 +3,7 @@
 //!
 //! Recipe (measured on Verilator 5.006): `verilator --cc` with the `-G` parameters, the file
 //! names from the generated `*_classes.mk` (they differ between versions), every C++ file
-//! compiled at `-O1` or more with `-fPIC` (at most [`jobs`] compilers at once), linked with
+//! compiled at `-O2` ([`OPT`]) with `-fPIC` (at most [`jobs`] compilers at once), linked with
 //! the C shim into `libfspinn_rtl.so`. The Verilator runtime's objects depend only on the
 //! Verilator and the flags, so they are cached apart and shared by every model.
 //!
@@ -41,12 +41,15 @@ pub const MIN_VERILATOR: (u32, u32) = (5, 6);
 pub const INSTALL_HINT: &str = "co-simulation needs Verilator 5.006 or newer to build the RTL: \
     `apt-get install -y verilator` (Debian 12 / Ubuntu 24.04), or set VERILATOR=/path/to/bin/verilator";
 /// C++ optimisation of the Verilator runtime and of models up to [`BIG_PES`] PEs: `-O0` runs
-/// the RTL ~5x slower; `-O2` compiles much longer for ~10 %.
-pub const OPT: &str = "-O1";
+/// the RTL ~5x slower; `-O1` ~1.3x slower than `-O2` (small config, 64 against 48 ms of CPU
+/// per sample) for ~15 % less compiler time; `-O3` and `-march=native` gain nothing
+/// (docs/rtl.md, "Co-simulation speed").
+pub const OPT: &str = "-O2";
 /// C++ optimisation of models above [`BIG_PES`] PEs in quick-build mode
 /// ([`set_quick_builds`]): their PE loops are unrolled (hundreds of thousands of lines of
-/// C++), which `-O1` compiles ~3x slower than `-O0` (a 128-PE model: 75 s against 27 s of
-/// compiler time), while the model runs ~10x slower (docs/rtl.md, "Build time").
+/// C++), which `-O1` compiled ~3x slower than `-O0` (a 128-PE model: 75 s against 27 s of
+/// compiler time; measured before [`OPT`] became `-O2`), while the model runs ~10x slower
+/// (docs/rtl.md, "Build time").
 pub const OPT_BIG: &str = "-O0";
 /// Models with more PEs than this are compiled at [`OPT_BIG`] in quick-build mode.
 pub const BIG_PES: u64 = 64;
@@ -254,36 +257,79 @@ pub fn jobs() -> usize {
         .clamp(1, 4)
 }
 
-/// Verilator's options for a parameter set and trace format (`--trace` or `--trace-fst`: one
-/// format per verilated model, so the two are different cache entries), every one of them part
+/// What a verilated model can trace: Verilator builds one trace format, or none, into a model,
+/// so each is its own build and cache entry. Without tracing (`--trace` absent) Verilator
+/// keeps fewer signals in the model's state and the model runs faster (docs/rtl.md,
+/// "Co-simulation speed"), so runs that write no waveform use [`Tracing::Off`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Tracing {
+    /// No waveforms: the fastest model.
+    #[default]
+    Off,
+    /// VCD (`--trace`).
+    Vcd,
+    /// FST (`--trace-fst`).
+    Fst,
+}
+
+impl From<WaveFormat> for Tracing {
+    fn from(f: WaveFormat) -> Self {
+        match f {
+            WaveFormat::Vcd => Tracing::Vcd,
+            WaveFormat::Fst => Tracing::Fst,
+        }
+    }
+}
+
+impl From<Option<WaveFormat>> for Tracing {
+    fn from(f: Option<WaveFormat>) -> Self {
+        f.map_or(Tracing::Off, Tracing::from)
+    }
+}
+
+impl Tracing {
+    /// The format it writes, if any.
+    pub fn format(self) -> Option<WaveFormat> {
+        match self {
+            Tracing::Off => None,
+            Tracing::Vcd => Some(WaveFormat::Vcd),
+            Tracing::Fst => Some(WaveFormat::Fst),
+        }
+    }
+}
+
+/// Verilator's options for a parameter set and trace choice (`--trace`, `--trace-fst` or
+/// neither: one per verilated model, so each is its own cache entry), every one of them part
 /// of the cache key.
-pub fn verilator_flags(params: &[(&'static str, u64)], format: WaveFormat) -> Vec<String> {
+pub fn verilator_flags(params: &[(&'static str, u64)], tracing: impl Into<Tracing>) -> Vec<String> {
     let get = |n: &str| params.iter().find(|(k, _)| *k == n).map_or(0, |(_, v)| *v);
     // Loops over the PEs and banks must be unrolled (a loop Verilator keeps cannot hold the
     // non-blocking array writes of the counters: BLKLOOPINIT).
     let unroll = get("PES").max(get("WBANKS")).max(64);
-    let mut f: Vec<String> = [
-        "--cc",
-        match format {
-            WaveFormat::Vcd => "--trace",
-            WaveFormat::Fst => "--trace-fst",
-        },
-        "-Wall",
-        "--top-module",
-        TOP,
-        "--prefix",
-        "Vfspinn",
-        // One time unit and precision of 1 ps for every file: the shim advances time by the
-        // config's half period in ps per clock edge (cpp/capi.cpp).
-        "--timescale-override",
-        "1ps/1ps",
-        // Memories (SRAM contents, register files) are not traced; their ports are.
-        "--trace-max-array",
-        "32",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut f: Vec<String> = ["--cc"].iter().map(|s| s.to_string()).collect();
+    match tracing.into() {
+        Tracing::Off => {}
+        Tracing::Vcd => f.push("--trace".into()),
+        Tracing::Fst => f.push("--trace-fst".into()),
+    }
+    f.extend(
+        [
+            "-Wall",
+            "--top-module",
+            TOP,
+            "--prefix",
+            "Vfspinn",
+            // One time unit and precision of 1 ps for every file: the shim advances time by the
+            // config's half period in ps per clock edge (cpp/capi.cpp).
+            "--timescale-override",
+            "1ps/1ps",
+            // Memories (SRAM contents, register files) are not traced; their ports are.
+            "--trace-max-array",
+            "32",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
     f.push("--unroll-count".into());
     f.push(unroll.to_string());
     f.extend(fspinn_sim::rtl_params::verilator_args(params));
@@ -299,7 +345,12 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The cache key of a model: everything the library is made from.
-pub fn model_key(v: &Verilator, params: &[(&'static str, u64)], format: WaveFormat) -> String {
+pub fn model_key(
+    v: &Verilator,
+    params: &[(&'static str, u64)],
+    tracing: impl Into<Tracing>,
+) -> String {
+    let tracing = tracing.into();
     let mut h = Sha256::new();
     for (name, text) in rtl_files() {
         h.update(name.as_bytes());
@@ -312,7 +363,7 @@ pub fn model_key(v: &Verilator, params: &[(&'static str, u64)], format: WaveForm
     h.update(
         format!(
             "{:?}|{}|{}",
-            verilator_flags(params, format),
+            verilator_flags(params, tracing),
             opt_level(params),
             cxx()
         )
@@ -575,18 +626,19 @@ pub fn model_library(
     params: &[(&'static str, u64)],
     progress: Option<Progress>,
 ) -> Result<PathBuf, BuildError> {
-    model_library_for(params, WaveFormat::Vcd, progress)
+    model_library_for(params, Tracing::Vcd, progress)
 }
 
-/// [`model_library`] tracing `format` (an FST model is its own cache entry).
+/// [`model_library`] tracing as `tracing` says (each choice is its own cache entry).
 pub fn model_library_for(
     params: &[(&'static str, u64)],
-    format: WaveFormat,
+    tracing: impl Into<Tracing>,
     progress: Option<Progress>,
 ) -> Result<PathBuf, BuildError> {
+    let tracing = tracing.into();
     let v = find_verilator()?;
     let root = cache_dir()?;
-    let key = model_key(&v, params, format);
+    let key = model_key(&v, params, tracing);
     let started = Instant::now();
     let say = |stage: &str| {
         if let Some(p) = progress {
@@ -603,7 +655,7 @@ pub fn model_library_for(
         let obj = tmp.join("obj");
         let mut cmd = Command::new(&v.path);
         // The include path is the build folder's, so it stays out of the flags of the key.
-        cmd.args(verilator_flags(params, format))
+        cmd.args(verilator_flags(params, tracing))
             .arg(format!("-I{}", tmp.join("rtl").display()))
             .arg("-Mdir")
             .arg(&obj);
@@ -642,7 +694,7 @@ pub fn model_library_for(
         link.args(objects.iter().map(|o| obj.join(o)));
         link.args(runtime.iter());
         link.arg("-pthread");
-        if format == WaveFormat::Fst {
+        if tracing == Tracing::Fst {
             // Verilator's FST writer (gtkwave/fstapi.c) compresses with zlib.
             link.arg("-lz");
         }

@@ -78,11 +78,14 @@ struct DramSide {
 impl DramSide {
     /// Drives the DRAM inputs of cycle `cycle` of the sample, settles the RTL, hands over its
     /// request if the channel takes one, and returns the outputs of the cycle and the request
-    /// handed over.
+    /// handed over. `split`: settle with [`Rtl::low`] (the caller ends the cycle with
+    /// [`Rtl::rise`]), else with [`Rtl::eval`] (the caller ends it with [`Rtl::tick`], whose
+    /// low half a VCD window opened in between starts with).
     fn step(
         &mut self,
         rtl: &mut Rtl,
         cycle: u64,
+        split: bool,
         errors: &mut Vec<String>,
     ) -> (Outputs, Option<DramIssue>) {
         let now = self.base + cycle;
@@ -101,7 +104,7 @@ impl DramSide {
         }
         let ready = self.channel.ready(now);
         rtl.set_dram_req_ready(ready);
-        let out = rtl.eval();
+        let out = if split { rtl.low() } else { rtl.eval() };
         let mut issued = None;
         if out.dram_req_valid && ready {
             let (write, addr, bytes) = (
@@ -194,26 +197,27 @@ impl RtlAccelerator {
 
     /// [`load_from`](Self::load_from), building the RTL for `model`'s config and network into
     /// the cache first if needed (`progress` hears of each stage); refuses a config or network
-    /// beyond the RTL's limits (`fspinn_sim::rtl_params`).
+    /// beyond the RTL's limits (`fspinn_sim::rtl_params`). The RTL can write VCDs.
     pub fn open(
         model: &Accelerator,
         progress: Option<crate::builder::Progress>,
     ) -> Result<Self, crate::RtlError> {
-        Self::open_for(model, fspinn_sim::waves::WaveFormat::Vcd, progress)
+        Self::open_for(model, crate::Tracing::Vcd, progress)
     }
 
-    /// [`open`](Self::open) on an RTL model that traces `format` (an FST model is its own
-    /// build).
+    /// [`open`](Self::open) on an RTL model that traces as `tracing` says (a
+    /// [`WaveFormat`](fspinn_sim::waves::WaveFormat), or [`Tracing::Off`](crate::Tracing::Off)
+    /// for the faster model that writes no waveform; each is its own build).
     pub fn open_for(
         model: &Accelerator,
-        format: fspinn_sim::waves::WaveFormat,
+        tracing: impl Into<crate::Tracing>,
         progress: Option<crate::builder::Progress>,
     ) -> Result<Self, crate::RtlError> {
         let design = fspinn_sim::rtl_params::design(model)?;
         let cfg = model.config();
         let layout = model.layout();
         let period_ps = (1e6 / cfg.clock_mhz).round() as u64;
-        let mut rtl = Rtl::open_for(&design.structure, period_ps, format, progress)?;
+        let mut rtl = Rtl::open_for(&design.structure, period_ps, tracing, progress)?;
         rtl.reset();
         let c = model.consts();
         let p = model.params();
@@ -432,10 +436,14 @@ impl RtlAccelerator {
         let mut cycle = 0u64;
         let mut ports: Vec<(u32, PortActivity)> = Vec::new();
         let mask_words = self.pes.div_ceil(64).min(crate::SPIKE_MASK_WORDS);
+        // With the DRAM port and no waveform, a cycle is the low half with the DRAM inputs
+        // (`Rtl::low`) and the rising edge (`Rtl::rise`): two model evaluations instead of
+        // three. A VCD window keeps the three, so its dumps start where they always did.
+        let split = self.dram.is_some() && trace.is_none();
         loop {
             let mut issued = None;
             if let Some(d) = self.dram.as_mut() {
-                (out, issued) = d.step(&mut self.rtl, cycle, &mut sample.dram_errors);
+                (out, issued) = d.step(&mut self.rtl, cycle, split, &mut sample.dram_errors);
             }
             self.record(&out, cycle, &mut sample);
             if !matches!(watch, Watch::Off) {
@@ -503,7 +511,11 @@ impl RtlAccelerator {
             if cycle + 1 == window.end && self.rtl.is_tracing() {
                 self.rtl.trace_close();
             }
-            out = self.rtl.tick();
+            out = if split {
+                self.rtl.rise()
+            } else {
+                self.rtl.tick()
+            };
             cycle += 1;
             if self.cycle_limit.is_some_and(|limit| cycle >= limit) {
                 sample.timed_out = true;
@@ -689,9 +701,14 @@ pub fn compare_sample_traced(
     Ok((c.mismatches, totals))
 }
 
-/// Waveform settings of a co-simulation: the file format of both sides and the signals kept.
+/// Waveform settings of a co-simulation: whether any is written, the file format of both
+/// sides and the signals kept.
 #[derive(Clone, Debug, Default)]
 pub struct WaveSetup {
+    /// Whether the run writes waveforms: the session's RTL is then built with tracing in
+    /// `format`; without (the default), the faster model built without tracing is opened
+    /// (a mismatch replay opens a traced one of its own).
+    pub enabled: bool,
     /// VCD or FST (the RTL is then built with FST tracing).
     pub format: fspinn_sim::waves::WaveFormat,
     /// Only signals whose full name matches (all when `None`).
@@ -699,6 +716,15 @@ pub struct WaveSetup {
 }
 
 impl WaveSetup {
+    /// What the session's RTL must be able to trace.
+    pub fn tracing(&self) -> crate::Tracing {
+        if self.enabled {
+            self.format.into()
+        } else {
+            crate::Tracing::Off
+        }
+    }
+
     /// The cycle model's waveform of cycles `window` of the sample that starts at model cycle
     /// `origin` (time 0 of the file), in this setup's format and scope.
     pub fn model_waves(

@@ -5,6 +5,10 @@ use std::path::PathBuf;
 /// Why a VCD trace could not be opened; the simulation itself is unaffected.
 #[derive(Debug, thiserror::Error)]
 pub enum TraceError {
+    /// The model was built without tracing (`Tracing::Off`, the faster build): open the RTL
+    /// with a trace format to write waveforms.
+    #[error("this RTL model was built without tracing (the fast build for runs without waveforms); open it with a trace format to write a VCD or FST")]
+    Untraced,
     /// One trace at a time: close the current one first.
     #[error("a VCD trace is already open; close it first")]
     AlreadyOpen,

@@ -42,11 +42,11 @@ use std::sync::Arc;
 
 use fspinn_sim::waves::{ScopePattern, WaveFormat};
 
-pub use builder::BuildError;
+pub use builder::{BuildError, Tracing};
 pub use error::{RtlError, TraceError};
 pub use params::DRAM_WORDS;
 
-use bridge::{Input, Library, Model, Obs};
+use bridge::{Input, Library, Model, Obs, PortsOut, TraceKind};
 use fspinn_sim::sram::PortActivity;
 
 /// Cycles [`Rtl::reset`] holds `rst` high: enough for any synchronous reset chain of a few
@@ -55,6 +55,9 @@ pub const RESET_CYCLES: u64 = 4;
 
 /// Words of [`Outputs::spike_mask`]: PES <= 256 (`fspinn_sim::rtl_params::MAX_PES`).
 pub const SPIKE_MASK_WORDS: usize = 4;
+
+// The outputs come across the C ABI in one struct holding exactly these words.
+const _: () = assert!(SPIKE_MASK_WORDS == bridge::MASK_WORDS && DRAM_WORDS == bridge::WDATA_WORDS);
 
 /// Clock period of the shipped configs (200 MHz), in ps: the default of [`Rtl::new`].
 pub const DEFAULT_PERIOD_PS: u64 = 5_000;
@@ -303,24 +306,26 @@ impl Rtl {
     /// them), built into the cache first if needed (`progress` hears of each stage), at time
     /// 0 with every register and input at zero (deterministic: Verilator's random
     /// initialisation is off), one clock cycle every `period_ps`. Call [`Rtl::reset`] before
-    /// use, as on a chip.
+    /// use, as on a chip. It can write VCDs; [`Rtl::open_for`] with [`Tracing::Off`] gives
+    /// the faster model that cannot.
     pub fn open(
         params: &[(&'static str, u64)],
         period_ps: u64,
         progress: Option<builder::Progress>,
     ) -> Result<Self, BuildError> {
-        Self::open_for(params, period_ps, WaveFormat::Vcd, progress)
+        Self::open_for(params, period_ps, Tracing::Vcd, progress)
     }
 
-    /// [`Rtl::open`] for a model that traces `format` (Verilator builds one trace format into
-    /// a model, so an FST model is a separate build and cache entry).
+    /// [`Rtl::open`] for a model that traces `tracing` (a [`WaveFormat`] or
+    /// [`Tracing::Off`]): Verilator builds one trace format or none into a model, so each is
+    /// a separate build and cache entry; the untraced one runs faster.
     pub fn open_for(
         params: &[(&'static str, u64)],
         period_ps: u64,
-        format: WaveFormat,
+        tracing: impl Into<Tracing>,
         progress: Option<builder::Progress>,
     ) -> Result<Self, BuildError> {
-        let path = builder::model_library_for(params, format, progress)?;
+        let path = builder::model_library_for(params, tracing, progress)?;
         let lib = Library::load(&path).map_err(BuildError::Load)?;
         Ok(Self::from_library(lib, params, period_ps))
     }
@@ -496,24 +501,36 @@ impl Rtl {
 
     /// One full clock cycle; returns the outputs after its rising edge.
     pub fn tick(&mut self) -> Outputs {
-        self.model.tick();
-        self.outputs()
+        Self::convert(&self.model.tick_out())
+    }
+
+    /// The first half of a cycle split in two (the lock step with the DRAM port,
+    /// `cosim`): settles the inputs set since the last edge with the clock low and returns the
+    /// outputs of the cycle; [`Rtl::rise`] ends it. Together they are one [`Rtl::tick`] whose
+    /// outputs are read before the edge, in two model evaluations where
+    /// [`Rtl::eval`] + [`Rtl::tick`] take three.
+    pub fn low(&mut self) -> Outputs {
+        Self::convert(&self.model.low())
+    }
+
+    /// The rising edge that ends the cycle [`Rtl::low`] began; returns the outputs after it.
+    pub fn rise(&mut self) -> Outputs {
+        Self::convert(&self.model.rise())
     }
 
     /// The outputs as they are now (after the last evaluation).
     pub fn outputs(&self) -> Outputs {
-        let p = self.model.outputs();
-        let mut spike_mask = [0u64; SPIKE_MASK_WORDS];
-        self.model.spike_mask(&mut spike_mask);
-        let mut dram_req_wdata = [0u64; DRAM_WORDS];
-        self.model.dram_req_wdata(&mut dram_req_wdata);
+        Self::convert(&self.model.outputs())
+    }
+
+    fn convert(p: &PortsOut) -> Outputs {
         Outputs {
             host_rdata: p.host_rdata,
             busy: p.busy != 0,
             done: p.done != 0,
             spike_valid: p.spike_valid != 0,
             spike_neuron: p.spike_neuron,
-            spike_mask,
+            spike_mask: p.spike_mask,
             wupd_valid: p.wupd_valid != 0,
             wupd_input: p.wupd_input,
             wupd_neuron: p.wupd_neuron,
@@ -525,7 +542,7 @@ impl Rtl {
             dram_req_write: p.dram_req_write != 0,
             dram_req_addr: p.dram_req_addr,
             dram_req_bytes: p.dram_req_bytes,
-            dram_req_wdata,
+            dram_req_wdata: p.dram_req_wdata,
         }
     }
 
@@ -551,13 +568,18 @@ impl Rtl {
         self.model.dram_words()
     }
 
-    /// The trace format this model writes.
-    pub fn trace_format(&self) -> WaveFormat {
-        if self.model.trace_is_fst() {
-            WaveFormat::Fst
-        } else {
-            WaveFormat::Vcd
+    /// The trace format this model writes (`None`: built without tracing).
+    pub fn trace_format(&self) -> Option<WaveFormat> {
+        match self.model.trace_kind() {
+            TraceKind::Vcd => Some(WaveFormat::Vcd),
+            TraceKind::Fst => Some(WaveFormat::Fst),
+            TraceKind::None => None,
         }
+    }
+
+    /// What this model was built to trace.
+    pub fn tracing(&self) -> Tracing {
+        self.trace_format().into()
     }
 
     /// Limits the next traces to the signals whose full hierarchical name
@@ -582,7 +604,11 @@ impl Rtl {
     fn scoped_names(&mut self) -> Result<(Vec<probe::TracedName>, Vec<bool>), TraceError> {
         static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let k = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let fst = self.model.trace_is_fst();
+        let fst = match self.model.trace_kind() {
+            TraceKind::Vcd => false,
+            TraceKind::Fst => true,
+            TraceKind::None => return Err(TraceError::Untraced),
+        };
         let path = std::env::temp_dir().join(format!(
             "fspinn-trace-probe-{}-{k}.{}",
             std::process::id(),
@@ -622,6 +648,9 @@ impl Rtl {
         if self.is_tracing() {
             return Err(TraceError::AlreadyOpen);
         }
+        if self.model.trace_kind() == TraceKind::None {
+            return Err(TraceError::Untraced);
+        }
         path.to_str()
             .ok_or_else(|| TraceError::NonUtf8Path(path.to_path_buf()))?;
         // FST: Verilator's dumpvars selects the signals. VCD: its dumpvars writes an invalid
@@ -630,7 +659,7 @@ impl Rtl {
         let mut decls: Vec<String> = Vec::new();
         let mut target = path.to_path_buf();
         if let Some(p) = self.scope.clone() {
-            if self.model.trace_is_fst() {
+            if self.model.trace_kind() == TraceKind::Fst {
                 let (names, keep) = self.scoped_names()?;
                 decls = probe::dumpvars(&names, &keep);
             } else {

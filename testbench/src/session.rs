@@ -61,7 +61,8 @@ struct Failure {
 
 impl CosimSession {
     /// Opens the RTL for `model`'s config and network (built into the cache on first use,
-    /// `progress` hears of each stage) and loads it with the model's state.
+    /// `progress` hears of each stage) and loads it with the model's state. The RTL is the
+    /// build without tracing (faster; it writes no waveform, see [`open_with`](Self::open_with)).
     pub fn open(
         model: Accelerator,
         progress: Option<crate::builder::Progress>,
@@ -70,14 +71,15 @@ impl CosimSession {
     }
 
     /// [`open`](Self::open) with the waveforms in `waves`' format and filtered by its scope
-    /// (an FST-tracing RTL is its own build).
+    /// (an FST-tracing RTL is its own build); with `waves.enabled` false the RTL is the faster
+    /// build without tracing ([`crate::Tracing::Off`]), as [`open`](Self::open) gives.
     pub fn open_with(
         model: Accelerator,
         waves: WaveSetup,
         progress: Option<crate::builder::Progress>,
     ) -> Result<Self, crate::RtlError> {
         let t = Instant::now();
-        let mut rtl = RtlAccelerator::open_for(&model, waves.format, progress)?;
+        let mut rtl = RtlAccelerator::open_for(&model, waves.tracing(), progress)?;
         rtl.rtl().set_trace_scope(waves.scope.clone());
         Ok(CosimSession {
             model,

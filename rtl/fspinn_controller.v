@@ -8,7 +8,7 @@
 // the chunks requested and received in a pass and the input and output spikes of the step.
 //
 // It also walks what only it can order: the input spikes of a step (a bitmap of ROWS rows of
-// LANES bits in fspinn_top's u_in_spikes, read one row per cycle, the lowest unconsumed lane of
+// LANES bits, u_in_spikes, read one row per cycle, the lowest unconsumed lane of
 // the current row and the next non-empty row by priority encoders, one spike per chunk
 // request), the theta-decay sweep (neurons in index order, with its LFSR's draws travelling
 // with the neuron reads) and the sweeps over neuron groups (read group k, the data of group
@@ -28,6 +28,8 @@ module fspinn_controller #(
     parameter integer WLAT            = 1,
     parameter integer WEIGHT_BITS     = 8,
     parameter integer ATTEMPTS        = 16,
+    parameter integer WEIGHTS_ON_CHIP = 1,
+    parameter integer WDEPTH          = 19600,
     parameter integer PHASE_W         = 5,
     parameter integer ROWS            = (INPUTS + LANES - 1) / LANES,
     parameter integer RBITS           = (ROWS > 1) ? $clog2(ROWS) : 1,
@@ -54,7 +56,6 @@ module fspinn_controller #(
     // The blocks' conditions.
     input  wire [RBITS-1:0]    sg_row,          // spike generator: the row of this cycle
     input  wire [LANES-1:0]    sg_spike,        // and its spikes
-    input  wire [LANES-1:0]    bm_rdata,        // input spike bitmap: the row read
     input  wire                can_read,        // weight port: a chunk read can be issued
     input  wire                w_arrive,        // weight port: a read arrives
     input  wire                norm_read,       // normalisation reads a chunk
@@ -89,13 +90,12 @@ module fspinn_controller #(
     // Integrate.
     output wire                integrate_arrive,
     output wire                integrate_done,
-    output wire [31:0]         grp_base,        // grp * PES
-    output wire [31:0]         grp_inputs,      // grp * INPUTS
+    output wire [31:0]         grp_base,        // grp * PES: the group's first neuron
+    output wire [39:0]         grp_addr,        // the group's first chunk's address
+    output wire [39:0]         req_addr,        // req chunks on: req * CHUNK_STEP
+    output wire [39:0]         recv_addr,       // recv * CHUNK_STEP
     output wire                int_read,
-    output wire [31:0]         int_row,
-    output wire [39:0]         int_daddr,
-    output wire                bm_we,
-    output wire [RBITS-1:0]    bm_raddr,
+    output wire [39:0]         int_addr,        // the chunk of the next input spike
     // STDP.
     output wire                attempt_reset,
     output wire                walk_start,
@@ -128,7 +128,15 @@ module fspinn_controller #(
     localparam integer LBITS    = (LANES > 1) ? $clog2(LANES) : 1;
     localparam integer WBYTES   = WWORD_BITS / 8;
     localparam integer CHUNK_BYTES = WPC * WBYTES;
-    localparam [39:0] CB40      = {8'd0, CHUNK_BYTES[31:0]};
+    // A chunk's address: its first bank row on chip (CPC rows per chunk), its byte address in
+    // DRAM (WeightLayout::dram_chunk_addr). Every address is a running sum stepped with the
+    // loops (no multiply or divide by a parameter on the address paths).
+    localparam integer CHUNK_STEP_I = (WEIGHTS_ON_CHIP != 0) ? CPC : CHUNK_BYTES;
+    localparam [39:0] CHUNK_STEP = {8'd0, CHUNK_STEP_I[31:0]};
+    localparam [39:0] GROUP_STEP = CHUNK_STEP * INPUTS;   // a group's INPUTS chunks
+    localparam [31:0] PES32     = PES;
+    localparam [31:0] NLAT_PES  = NLAT * PES;
+    localparam [31:0] NLAT1_PES = (NLAT - 1) * PES;
     localparam integer DELAY    = (NLAT > WLAT) ? NLAT - WLAT : 0;
 
     generate
@@ -149,6 +157,11 @@ module fspinn_controller #(
     reg [15:0] fired_step_q, fired_step_d;  // neurons fired in this step
     reg [15:0] spikes_att_q, spikes_att_d;  // neurons fired in this attempt
     reg [31:0] dlfsr_q, dlfsr_d;          // theta decay LFSR
+    // Running products of the counters (updated with them): k * PES, grp * PES, and the
+    // addresses grp * GROUP_STEP, req * CHUNK_STEP, recv * CHUNK_STEP.
+    reg [31:0] kp_q, kp_d, gp_q, gp_d;
+    reg [39:0] ga_q, ga_d, ra_q, ra_d, va_q, va_d;
+    reg        k_clear, grp_clear, grp_inc, req_clear, req_inc, recv_clear, recv_inc;
 
     wire [31:0] kk = k_q;
     assign phase = phase_q;
@@ -183,22 +196,29 @@ module fspinn_controller #(
     wire unused_attempt_hi = ^{attempt_q, attempt_next};   // below ATTEMPTS where used
 
     // ---------------------------------------------------------------- group sweeps
-    wire [31:0] groups = ({16'd0, r_n} + PES - 1) / PES;
-    localparam [31:0] PES32 = PES;
+    // Group k is read and group k - NLAT arrives; the sweep ends when group k - NLAT + 1 is
+    // past the last (its first neuron, (k - NLAT + 1) * PES, at or above n_neurons: the cycle
+    // k = ceil(n / PES) + NLAT - 1).
     wire sweep = ph_reset || ph_inhibit || ph_readout;
     wire [31:0] sweep_arrive = kk - NLAT;
-    wire sweep_end = kk == groups + NLAT - 1;
-    assign sweep_rd = sweep && kk < groups;
-    assign sweep_rd_base = kk * PES32;
+    wire unused_sweep_arrive = ^sweep_arrive;   // only its low (address) bits are used
+    wire [31:0] sweep_next_base = kp_q - NLAT1_PES;
+    wire sweep_end = kk + 32'd1 >= NLAT && sweep_next_base >= {16'd0, r_n};
+    assign sweep_rd = sweep && kp_q < {16'd0, r_n};
+    assign sweep_rd_base = kp_q;
     assign sweep_raddr = kk[NABITS-1:0];
     assign sweep_wr = sweep && kk >= NLAT;
-    assign sweep_wr_base = sweep_arrive * PES32;
+    assign sweep_wr_base = kp_q - NLAT_PES;
     assign sweep_waddr = sweep_arrive[NABITS-1:0];
     assign done = ph_readout && sweep_end;
     assign cnt_we = ph_readout && kk >= NLAT;
     assign cnt_waddr = sweep_arrive[GBITS-1:0];
-    assign grp_base = grp_q * PES32;
-    assign grp_inputs = grp_q * INPUTS;
+    assign grp_base = gp_q;
+    assign grp_addr = ga_q;
+    assign req_addr = ra_q;
+    assign recv_addr = va_q;
+    // Another group after this one: its first neuron below n_neurons.
+    wire grp_more = gp_q + PES32 < {16'd0, r_n};
     assign attempt_reset = ph_reset && k_zero;
     assign walk_start = ph_inhibit && sweep_end && r_train;
 
@@ -216,13 +236,27 @@ module fspinn_controller #(
     // (row r = channels r * LANES ..), written in the generate cycle of the row, and a
     // register of the rows with any spike (`in_occ`). Each cycle reads the row that is current
     // in the next cycle; a read of the row written in the same cycle (the last generate cycle
-    // reading the first non-empty row) takes the written word (`bm_fwd`).
+    // reading the first non-empty row) takes the written word (`bm_fwd`). A row also keeps
+    // its first chunk's address offset within a group (row * LANES chunks), a running sum of
+    // the generate pass written with the row, so the walk's jumps need no multiply.
+    localparam integer WABITS  = (WDEPTH > 1) ? $clog2(WDEPTH) : 1;
+    localparam integer IA_BITS = (WEIGHTS_ON_CHIP != 0) ? WABITS : 40;
+    localparam [39:0] ROW_STEP40 = CHUNK_STEP * LANES;
+    localparam [IA_BITS-1:0] ROW_STEP = ROW_STEP40[IA_BITS-1:0];
+    wire [LANES+IA_BITS-1:0] bm_rdata;
+    wire [RBITS-1:0]         bm_raddr;
+    wire                     bm_we = ph_generate;
+    reg  [IA_BITS-1:0]       gen_base;    // the generate pass's row * ROW_STEP
     reg  [ROWS-1:0]  in_occ;      // rows with any spike in this step
     reg  [ROWS-1:0]  occ_now, r_above;
     reg  [RBITS-1:0] cur_row;     // the row of the walk
     reg  [LANES-1:0] consumed;    // its lanes already requested
     reg              bm_fwd;
     reg  [LANES-1:0] bm_fwd_word;
+    reg  [IA_BITS-1:0] bm_fwd_base;
+    fspinn_sram_1r1w #(.DEPTH(ROWS), .WIDTH(LANES + IA_BITS), .LATENCY(1)) u_in_spikes (
+        .clk(clk), .re(1'b1), .raddr(bm_raddr), .rdata(bm_rdata),
+        .we(bm_we), .waddr(sg_row), .wdata({gen_base, sg_spike}));
     integer ob;
     always @(*) begin
         occ_now = in_occ;
@@ -236,7 +270,8 @@ module fspinn_controller #(
         .vec(occ_now), .index(first_row), .any(unused_first_any));
     fspinn_first_set #(.WIDTH(ROWS)) u_in_next (
         .vec(occ_now & r_above), .index(next_row), .any(unused_next_any));
-    wire [LANES-1:0] bm_word = bm_fwd ? bm_fwd_word : bm_rdata;
+    wire [LANES-1:0]   bm_word = bm_fwd ? bm_fwd_word : bm_rdata[LANES-1:0];
+    wire [IA_BITS-1:0] bm_base = bm_fwd ? bm_fwd_base : bm_rdata[LANES +: IA_BITS];
     wire [LANES-1:0] bm_left = bm_word & ~consumed;
     fspinn_first_set #(.WIDTH(LANES)) u_in_lane (
         .vec(bm_left), .index(in_lane), .any(unused_lane_any));
@@ -247,13 +282,26 @@ module fspinn_controller #(
     // A new walk starts with every group (the state of the generate pass's last cycle, or of
     // the cycle a group ends).
     wire bm_restart = (ph_generate && kk == ROWS - 1) || integrate_done;
-    assign bm_we = ph_generate;
     assign bm_raddr = bm_restart ? first_row : (int_read && in_row_last) ? next_row : cur_row;
-    localparam [31:0] LANES32 = LANES;
-    wire [31:0] in_channel = {{(32-RBITS){1'b0}}, cur_row} * LANES32 + {{(32-LBITS){1'b0}}, in_lane};
+    // The spike's chunk within the group: the row's offset plus the lane's, a table of
+    // constants indexed by the lane (each unrolled iteration's x is a constant).
+    reg [39:0] lane_off;
+    reg [39:0] lane_off_x;
+    integer lx;
+    always @(*) begin
+        lane_off = 40'd0;
+        for (lx = 0; lx < LANES; lx = lx + 1) begin
+            lane_off_x = CHUNK_STEP * lx;
+            if ({{(32-LBITS){1'b0}}, in_lane} == lx) lane_off = lane_off_x;
+        end
+    end
+    wire [IA_BITS-1:0] in_offset = bm_base + lane_off[IA_BITS-1:0];
+    wire unused_lane_off = ^lane_off;
     always @(posedge clk) begin
         bm_fwd <= bm_we && sg_row == bm_raddr;
         bm_fwd_word <= sg_spike;
+        bm_fwd_base <= gen_base;
+        gen_base <= (ph_generate && kk != ROWS - 1) ? gen_base + ROW_STEP : {IA_BITS{1'b0}};
         if (ph_generate) in_occ[sg_row] <= sg_spike != {LANES{1'b0}};
         if (bm_restart) begin
             cur_row <= first_row;
@@ -267,9 +315,7 @@ module fspinn_controller #(
             end
         end
     end
-    wire [31:0] chunk_int = grp_inputs + in_channel;
-    assign int_row = chunk_int * CPC;
-    assign int_daddr = {8'd0, chunk_int} * CB40;
+    assign int_addr = ga_q + {{(40-IA_BITS){1'b0}}, in_offset};
 
     // The spikes of this generate cycle, and of this group's integration.
     reg [31:0] gen_count;
@@ -340,78 +386,76 @@ module fspinn_controller #(
     reg end_step, end_attempt;
     always @(*) begin
         phase_d = phase_q;
-        k_d = k_q + 32'd1;
-        grp_d = grp_q;
         t_d = t_q;
         attempt_d = attempt_q;
-        req_d = req_q;
-        recv_d = recv_q;
         n_in_d = n_in_q;
         fired_step_d = fired_step_q;
         spikes_att_d = spikes_att_q;
         dlfsr_d = dlfsr_q;
+        k_clear = 1'b0; grp_clear = 1'b0; grp_inc = 1'b0;
+        req_clear = 1'b0; req_inc = 1'b0; recv_clear = 1'b0; recv_inc = 1'b0;
         end_step = 1'b0;
         end_attempt = 1'b0;
         case (phase_q)
             P_IDLE: begin
-                k_d = 32'd0;
+                k_clear = 1'b1;
                 if (start) begin
                     phase_d = P_SEED;
                     attempt_d = 8'd0;
                 end
             end
             P_SEED: if (kk == ROWS - 1) begin
-                phase_d = P_THRESHOLD; k_d = 32'd0;
+                phase_d = P_THRESHOLD; k_clear = 1'b1;
             end
             P_THRESHOLD: if (kk == ROWS - 1) begin
-                phase_d = P_RESET; k_d = 32'd0;
+                phase_d = P_RESET; k_clear = 1'b1;
             end
             P_RESET: begin
                 if (k_zero) spikes_att_d = 16'd0;
                 if (sweep_end) begin
-                    k_d = 32'd0; grp_d = 32'd0; t_d = 32'd0; req_d = 32'd0; recv_d = 32'd0;
+                    k_clear = 1'b1; grp_clear = 1'b1; t_d = 32'd0; req_clear = 1'b1; recv_clear = 1'b1;
                     n_in_d = 32'd0;
                     phase_d = r_train ? P_NORM_SUM : P_GENERATE;
                 end
             end
             P_NORM_SUM: begin
-                if (norm_read) req_d = req_q + 32'd1;
-                if (w_arrive) recv_d = recv_q + 32'd1;
+                if (norm_read) req_inc = 1'b1;
+                if (w_arrive) recv_inc = 1'b1;
                 if (norm_sum_last) begin
-                    phase_d = P_NORM_DIVIDE; k_d = 32'd0;
+                    phase_d = P_NORM_DIVIDE; k_clear = 1'b1;
                 end
             end
             P_NORM_DIVIDE: if (divided) begin
-                phase_d = P_NORM_SCALE; k_d = 32'd0; req_d = 32'd0; recv_d = 32'd0;
+                phase_d = P_NORM_SCALE; k_clear = 1'b1; req_clear = 1'b1; recv_clear = 1'b1;
             end
             P_NORM_SCALE: begin
-                if (norm_read) req_d = req_q + 32'd1;
-                if (w_arrive) recv_d = recv_q + 32'd1;
+                if (norm_read) req_inc = 1'b1;
+                if (w_arrive) recv_inc = 1'b1;
                 if (scale_end) begin
-                    k_d = 32'd0; req_d = 32'd0; recv_d = 32'd0;
-                    if (grp_q + 32'd1 < groups) begin
-                        grp_d = grp_q + 32'd1; phase_d = P_NORM_SUM;
+                    k_clear = 1'b1; req_clear = 1'b1; recv_clear = 1'b1;
+                    if (grp_more) begin
+                        grp_inc = 1'b1; phase_d = P_NORM_SUM;
                     end else begin
-                        grp_d = 32'd0; t_d = 32'd0; n_in_d = 32'd0; phase_d = P_GENERATE;
+                        grp_clear = 1'b1; t_d = 32'd0; n_in_d = 32'd0; phase_d = P_GENERATE;
                     end
                 end
             end
             P_GENERATE: begin
                 n_in_d = n_in_q + gen_count;
                 if (kk == ROWS - 1) begin
-                    phase_d = P_INTEGRATE; k_d = 32'd0; grp_d = 32'd0; req_d = 32'd0;
-                    recv_d = 32'd0; fired_step_d = 16'd0;
+                    phase_d = P_INTEGRATE; k_clear = 1'b1; grp_clear = 1'b1; req_clear = 1'b1;
+                    recv_clear = 1'b1; fired_step_d = 16'd0;
                 end
             end
             P_INTEGRATE: begin
-                if (int_read) req_d = req_q + 32'd1;
-                if (w_arrive) recv_d = recv_q + 32'd1;
+                if (int_read) req_inc = 1'b1;
+                if (w_arrive) recv_inc = 1'b1;
                 if (integrate_done) begin
                     fired_step_d = fired_total;
                     spikes_att_d = spikes_att_q + fired_now;
-                    k_d = 32'd0; req_d = 32'd0; recv_d = 32'd0;
-                    if (grp_q + 32'd1 < groups) begin
-                        grp_d = grp_q + 32'd1;
+                    k_clear = 1'b1; req_clear = 1'b1; recv_clear = 1'b1;
+                    if (grp_more) begin
+                        grp_inc = 1'b1;
                     end else if (fired_total != 16'd0) begin
                         phase_d = P_INHIBIT;
                     end else begin
@@ -420,7 +464,7 @@ module fspinn_controller #(
                 end
             end
             P_INHIBIT: if (sweep_end) begin
-                k_d = 32'd0;
+                k_clear = 1'b1;
                 if (r_train) phase_d = P_POTENTIATE;
                 else end_step = 1'b1;
             end
@@ -428,18 +472,18 @@ module fspinn_controller #(
             P_THETA_DECAY: begin
                 if (kk < {16'd0, r_n}) dlfsr_d = dl2;
                 if (kk == {16'd0, r_n} + NLAT - 1) begin
-                    phase_d = P_ADAPT; k_d = 32'd0;
+                    phase_d = P_ADAPT; k_clear = 1'b1;
                 end
             end
             P_ADAPT: end_attempt = 1'b1;
             P_READOUT: if (done) begin
-                phase_d = P_IDLE; k_d = 32'd0;
+                phase_d = P_IDLE; k_clear = 1'b1;
             end
             default: phase_d = P_IDLE;
         endcase
         // Where a step goes after its last pass.
         if (end_step) begin
-            k_d = 32'd0;
+            k_clear = 1'b1;
             if (t_q + 32'd1 < {16'd0, r_steps}) begin
                 t_d = t_q + 32'd1;
                 phase_d = P_GENERATE;
@@ -452,7 +496,7 @@ module fspinn_controller #(
         end
         // Where an attempt goes after its last step.
         if (end_attempt) begin
-            k_d = 32'd0;
+            k_clear = 1'b1;
             if (spikes_att_q >= r_min_spikes || {8'd0, attempt_q} + 16'd1 >= r_max_attempts) begin
                 phase_d = P_READOUT;
             end else begin
@@ -460,22 +504,39 @@ module fspinn_controller #(
                 phase_d = P_THRESHOLD;
             end
         end
+        // The counters and their running products (a clear wins over a step: it comes last
+        // in every branch that has both).
+        k_d = k_clear ? 32'd0 : k_q + 32'd1;
+        kp_d = k_clear ? 32'd0 : kp_q + PES32;
+        grp_d = grp_clear ? 32'd0 : grp_inc ? grp_q + 32'd1 : grp_q;
+        gp_d = grp_clear ? 32'd0 : grp_inc ? gp_q + PES32 : gp_q;
+        ga_d = grp_clear ? 40'd0 : grp_inc ? ga_q + GROUP_STEP : ga_q;
+        req_d = req_clear ? 32'd0 : req_inc ? req_q + 32'd1 : req_q;
+        ra_d = req_clear ? 40'd0 : req_inc ? ra_q + CHUNK_STEP : ra_q;
+        recv_d = recv_clear ? 32'd0 : recv_inc ? recv_q + 32'd1 : recv_q;
+        va_d = recv_clear ? 40'd0 : recv_inc ? va_q + CHUNK_STEP : va_q;
     end
 
     always @(posedge clk) begin
         if (rst) begin
             phase_q <= P_IDLE;
             k_q <= 32'd0;
+            kp_q <= 32'd0;
             t_q <= 32'd0;
             attempt_q <= 8'd0;
         end else begin
             phase_q <= phase_d;
             k_q <= k_d;
+            kp_q <= kp_d;
             grp_q <= grp_d;
+            gp_q <= gp_d;
+            ga_q <= ga_d;
             t_q <= t_d;
             attempt_q <= attempt_d;
             req_q <= req_d;
+            ra_q <= ra_d;
             recv_q <= recv_d;
+            va_q <= va_d;
             n_in_q <= n_in_d;
             fired_step_q <= fired_step_d;
             spikes_att_q <= spikes_att_d;

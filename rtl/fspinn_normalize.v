@@ -22,9 +22,11 @@ module fspinn_normalize #(
 ) (
     input  wire                       ph_norm_sum,
     input  wire                       ph_norm_scale,
-    input  wire [31:0]                grp_inputs,   // group * INPUTS: the group's first chunk
+    input  wire [39:0]                grp_addr,     // the group's first chunk's address
     input  wire [31:0]                req,          // chunks requested in this pass
+    input  wire [39:0]                req_addr,     // and their address offset
     input  wire [31:0]                recv,         // chunks received in this pass
+    input  wire [39:0]                recv_addr,    // and their address offset
     // The weight port.
     input  wire                       can_read,
     input  wire                       w_arrive,
@@ -37,19 +39,14 @@ module fspinn_normalize #(
     input  wire [PES*WEIGHT_BITS-1:0] scaled,
     // Sequencing.
     output wire                       norm_read,
-    output wire [31:0]                norm_row,
-    output wire [39:0]                norm_daddr,
-    output wire [31:0]                scale_row,
-    output wire [39:0]                scale_daddr,
+    output wire [39:0]                norm_addr,    // the chunk read (row on chip, bytes in DRAM)
+    output wire [39:0]                scale_addr,   // the chunk written back
     output reg  [WPC*WWORD_BITS-1:0]  sc_words,
     output wire                       norm_sum_last,
     output wire                       divided,
     output wire                       scale_end
 );
     localparam integer CPC    = (WPC + WBANKS - 1) / WBANKS;      // cycles per chunk (on chip)
-    localparam integer WBYTES = WWORD_BITS / 8;
-    localparam integer CHUNK_BYTES = WPC * WBYTES;
-    localparam [39:0] CB40 = {8'd0, CHUNK_BYTES[31:0]};
 
     wire norm_want = (ph_norm_sum || ph_norm_scale) && req < INPUTS;
     assign norm_read = norm_want && can_read;
@@ -61,12 +58,9 @@ module fspinn_normalize #(
                      : (CPC == 1) ? (w_arrive && recv == INPUTS - 1)
                      : (ws_last && recv == INPUTS);
 
-    wire [31:0] chunk_norm  = grp_inputs + req;
-    wire [31:0] chunk_scale = grp_inputs + recv;
-    assign norm_row = chunk_norm * CPC;
-    assign scale_row = chunk_scale * CPC;
-    assign norm_daddr = {8'd0, chunk_norm} * CB40;
-    assign scale_daddr = {8'd0, chunk_scale} * CB40;
+    // The pass's chunks in order: the controller's running addresses.
+    assign norm_addr = grp_addr + req_addr;
+    assign scale_addr = grp_addr + recv_addr;
 
     // The scaled words of the chunk arriving in norm_scale.
     integer sq, sp;

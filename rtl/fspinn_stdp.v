@@ -22,12 +22,16 @@ module fspinn_stdp #(
     parameter integer LANES           = 16,
     parameter integer WBANKS          = 2,
     parameter integer WWORD_BITS      = 64,
+    parameter integer WDEPTH          = 19600,
     parameter integer WEIGHT_BITS     = 8,
     parameter integer STEP_BITS       = 9,
     parameter integer WEIGHTS_ON_CHIP = 1,
     parameter integer ROWS            = (INPUTS + LANES - 1) / LANES,
     parameter integer RBITS           = (ROWS > 1) ? $clog2(ROWS) : 1,
-    parameter integer GBITS           = (NEURONS_PER_PE > 1) ? $clog2(NEURONS_PER_PE) : 1
+    parameter integer GBITS           = (NEURONS_PER_PE > 1) ? $clog2(NEURONS_PER_PE) : 1,
+    parameter integer BBITS           = (WBANKS > 1) ? $clog2(WBANKS) : 1,
+    parameter integer POS_BITS        = (WWORD_BITS / WEIGHT_BITS > 1)
+                                        ? $clog2(WWORD_BITS / WEIGHT_BITS) : 1
 ) (
     input  wire                         clk,
     input  wire                         rst,
@@ -39,6 +43,8 @@ module fspinn_stdp #(
     input  wire                         walk_start,      // last inhibit cycle of a training step
     input  wire                         integrate_done,  // a group's integration ends
     input  wire [GBITS-1:0]             grp,             // that group
+    input  wire [31:0]                  grp_base,        // its first neuron
+    input  wire [39:0]                  grp_addr,        // its first chunk's address
     input  wire [PES-1:0]               fire_mask,       // its fired lanes
     input  wire [STEP_BITS-1:0]         t,               // the time step
     input  wire [7:0]                   attempt,
@@ -56,16 +62,15 @@ module fspinn_stdp #(
     input  wire [WEIGHT_BITS-1:0]       r_w_max,
     // The weight port: the arriving word and its tags, and whether a read can be issued.
     input  wire                         w_arrive,
-    input  wire [31:0]                  wa_i,
-    input  wire [31:0]                  wa_j,
     input  wire signed [31:0]           wa_delta,
+    input  wire [BBITS-1:0]             wa_bank,         // on chip: the word's bank
+    input  wire [POS_BITS-1:0]          wa_pos,          // the synapse's field in the word
     input  wire [WBANKS*WWORD_BITS-1:0] w_rdata,
     input  wire [WWORD_BITS-1:0]        rd_word0,        // word 0 of the chunk (DRAM)
     input  wire                         d_can_read,
     input  wire                         wp_pending,      // a read in a pipeline stage
     input  wire                         d_idle_next,     // DRAM: nothing queued or in flight next
     // The read of a synapse's word (issued now) and its tags.
-    output wire                         syn_nz,          // a non-zero change accepted now
     output wire                         syn_read,
     output wire [31:0]                  syn_i,
     output wire [31:0]                  syn_j,
@@ -73,16 +78,13 @@ module fspinn_stdp #(
     output wire [31:0]                  rs_i,            // the synapse read now (held or new)
     output wire [31:0]                  rs_j,
     output wire signed [31:0]           rs_delta,
-    output wire [31:0]                  syn_row,         // on chip: its bank row and bank
-    output wire [31:0]                  syn_bank,
-    output wire [39:0]                  syn_daddr,       // off chip: its byte address
-    // The write-back of the arriving word.
+    output wire [39:0]                  rs_addr,         // its word: bank row / byte address
+    output wire [BBITS-1:0]             rs_bank,         // on chip: the word's bank
+    output wire [POS_BITS-1:0]          rs_pos,          // the synapse's field in the word
+    // The write-back of the arriving word (to the address it was read from).
     output wire                         stdp_write,
     output wire [WEIGHT_BITS-1:0]       wa_new,
     output reg  [WWORD_BITS-1:0]        wa_mod,
-    output wire [31:0]                  wa_addr,         // on chip: bank row and bank
-    output wire [31:0]                  wa_bank,
-    output wire [39:0]                  wa_daddr,        // off chip: byte address
     // Last cycle of the potentiate pass.
     output wire                         stdp_last
 );
@@ -93,13 +95,19 @@ module fspinn_stdp #(
     localparam integer CPC      = (WPC + WBANKS - 1) / WBANKS;      // cycles per chunk (on chip)
     localparam integer LBITS    = (LANES > 1) ? $clog2(LANES) : 1;
     localparam integer PBITS    = (PES > 1) ? $clog2(PES) : 1;
+    localparam integer WABITS   = (WDEPTH > 1) ? $clog2(WDEPTH) : 1;
+    // A fired row also keeps its group's first neuron and first chunk address (written with
+    // the row, from the controller's running sums), so the walk's jumps need no multiply.
+    localparam integer FA_BITS  = (WEIGHTS_ON_CHIP != 0) ? WABITS : 40;
+    localparam integer FW       = PES + 16 + FA_BITS;
     localparam integer GROUPS_MAX = NEURONS_PER_PE;
     localparam integer PT_BITS  = STEP_BITS + 1;
     localparam integer WBYTES   = WWORD_BITS / 8;
     localparam integer CHUNK_BYTES = WPC * WBYTES;
-    localparam [31:0] PES32 = PES;
-    localparam [39:0] CB40 = {8'd0, CHUNK_BYTES[31:0]};
-    localparam [39:0] WB40 = {8'd0, WBYTES[31:0]};
+    // A chunk's address step (as the controller's): bank rows on chip, bytes in DRAM.
+    localparam integer CHUNK_STEP_I = (WEIGHTS_ON_CHIP != 0) ? CPC : CHUNK_BYTES;
+    localparam [39:0] CHUNK_STEP40 = {8'd0, CHUNK_STEP_I[31:0]};
+    localparam [FA_BITS-1:0] CHUNK_STEP = CHUNK_STEP40[FA_BITS-1:0];
 
     // ---------------------------------------------------------------- last spike times
     // Read by the walk one row per cycle: each cycle reads the row of the synapse accepted in
@@ -114,11 +122,17 @@ module fspinn_stdp #(
         .we(pt_we), .wmask(pt_wmask), .waddr(sg_row), .wdata({LANES{pt_entry}}));
 
     // ---------------------------------------------------------------- fired neurons
-    wire [PES-1:0]   f_rdata;
+    wire [FW-1:0]    f_word;
     wire [GBITS-1:0] f_raddr;
-    fspinn_sram_1r1w #(.DEPTH(GROUPS_MAX), .WIDTH(PES), .LATENCY(1)) u_fired (
-        .clk(clk), .re(1'b1), .raddr(f_raddr), .rdata(f_rdata),
-        .we(integrate_done), .waddr(grp), .wdata(fire_mask));
+    fspinn_sram_1r1w #(.DEPTH(GROUPS_MAX), .WIDTH(FW), .LATENCY(1)) u_fired (
+        .clk(clk), .re(1'b1), .raddr(f_raddr), .rdata(f_word),
+        .we(integrate_done), .waddr(grp),
+        .wdata({grp_addr[FA_BITS-1:0], grp_base[15:0], fire_mask}));
+    wire [PES-1:0]     f_rdata = f_word[PES-1:0];
+    wire [15:0]        f_jbase = f_word[PES +: 16];
+    wire [FA_BITS-1:0] f_abase = f_word[PES + 16 +: FA_BITS];
+    // Neurons are below 2^16 and the group's base fits; addresses fit FA_BITS.
+    wire unused_bases = ^{grp_base[31:16], grp_addr};
 
     // ---------------------------------------------------------------- the walk
     // The synapse accepted in this cycle: input syn_i (row pt_row, lane pt_lane of the
@@ -130,6 +144,9 @@ module fspinn_stdp #(
     reg  [GBITS-1:0] syn_g;
     reg  [PBITS-1:0] syn_l;
     reg  [PES-1:0]   syn_fired;
+    reg  [15:0]      syn_jb;       // the group's first neuron
+    reg  [FA_BITS-1:0] syn_ab;     // the group's first chunk address
+    reg  [FA_BITS-1:0] syn_ca;     // the synapse's chunk address (syn_ab + syn_i steps)
     reg              syn_more;     // synapses left to accept in this potentiate pass
     reg  [31:0]      rlfsr;        // the rounding LFSR
     reg  [GROUPS_MAX-1:0] f_occ;
@@ -155,8 +172,10 @@ module fspinn_stdp #(
     reg         held;
     reg  [31:0] held_i, held_j;
     reg signed [31:0] held_delta;
+    reg  [FA_BITS-1:0]  held_addr;
+    reg  [POS_BITS-1:0] held_pos;
     assign accept = ph_potentiate && syn_more && !held;
-    assign syn_nz = accept && syn_delta != 32'sd0;
+    wire syn_nz = accept && syn_delta != 32'sd0;   // a non-zero change accepted now
     wire syn_want = syn_nz || (ph_potentiate && held);
     assign syn_read = (WEIGHTS_ON_CHIP != 0) ? syn_nz : (syn_want && d_can_read);
     wire held_next = (WEIGHTS_ON_CHIP == 0) && syn_want && !d_can_read;
@@ -187,9 +206,42 @@ module fspinn_stdp #(
         .vec(f_rdata), .index(row_l), .any(unused_row_any));
     assign f_raddr = ph_potentiate ? f_next_g : f_first_g;
     wire nf_none = !rest_any && !f_next_any;    // no fired neuron after syn_j
-    wire [31:0] f_first_j = {{(32-GBITS){1'b0}}, f_first_g} * PES32 + {{(32-PBITS){1'b0}}, row_l};
-    wire [31:0] f_rest_j  = {{(32-GBITS){1'b0}}, syn_g} * PES32 + {{(32-PBITS){1'b0}}, rest_l};
-    wire [31:0] f_next_j  = {{(32-GBITS){1'b0}}, f_next_g} * PES32 + {{(32-PBITS){1'b0}}, row_l};
+    // The neuron indices: the row's (or the group's) first neuron plus the lane.
+    wire [31:0] f_row_j  = {16'd0, f_jbase} + {{(32-PBITS){1'b0}}, row_l};
+    wire [31:0] f_rest_j = {16'd0, syn_jb} + {{(32-PBITS){1'b0}}, rest_l};
+
+    // ---------------------------------------------------------------- addresses
+    // The word of lane syn_l within a chunk: word q = l / PER_WORD, field l % PER_WORD; on chip
+    // bank q % WBANKS at row offset q / WBANKS, in DRAM byte offset q * WBYTES. A table of
+    // constants indexed by the lane (each unrolled iteration's x is a constant), not a divider.
+    reg [FA_BITS-1:0]  l_off;
+    reg [BBITS-1:0]    l_bank;
+    reg [POS_BITS-1:0] l_pos;
+    reg [39:0]         l_off40;
+    integer x, xq;
+    // The table's loop temporaries: constants whose low bits are the bank and the field.
+    /* verilator lint_off UNUSEDSIGNAL */
+    integer xb, xp;
+    /* verilator lint_on UNUSEDSIGNAL */
+    always @(*) begin
+        l_off40 = 40'd0; l_bank = {BBITS{1'b0}}; l_pos = {POS_BITS{1'b0}};
+        for (x = 0; x < PES; x = x + 1) begin
+            xq = x / PER_WORD;
+            xb = xq % WBANKS;
+            xp = x % PER_WORD;
+            if ({{(32-PBITS){1'b0}}, syn_l} == x) begin
+                l_off40 = (WEIGHTS_ON_CHIP != 0) ? {8'd0, xq / WBANKS} : {8'd0, xq * WBYTES};
+                l_bank = xb[BBITS-1:0];
+                l_pos = xp[POS_BITS-1:0];
+            end
+        end
+        l_off = l_off40[FA_BITS-1:0];
+    end
+    wire [FA_BITS-1:0] syn_addr = syn_ca + l_off;
+    assign rs_addr = {{(40-FA_BITS){1'b0}}, held ? held_addr : syn_addr};
+    assign rs_bank = l_bank;
+    assign rs_pos = held ? held_pos : l_pos;
+    wire unused_l_off40 = ^l_off40;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -198,6 +250,7 @@ module fspinn_stdp #(
             held <= held_next;
             if (syn_nz && held_next) begin
                 held_i <= syn_i_q; held_j <= syn_j_q; held_delta <= syn_delta;
+                held_addr <= syn_addr; held_pos <= l_pos;
             end
             if (attempt_reset) begin
                 f_occ <= {GROUPS_MAX{1'b0}};
@@ -207,7 +260,8 @@ module fspinn_stdp #(
             if (walk_start) begin
                 syn_i_q <= 32'd0; pt_row <= {RBITS{1'b0}}; pt_lane <= {LBITS{1'b0}};
                 syn_g <= f_first_g; syn_l <= row_l; syn_fired <= f_rdata;
-                syn_j_q <= f_first_j; syn_more <= 1'b1;
+                syn_j_q <= f_row_j; syn_more <= 1'b1;
+                syn_jb <= f_jbase; syn_ab <= f_abase; syn_ca <= f_abase;
             end
             if (accept) begin
                 rlfsr <= rl_next;
@@ -216,13 +270,15 @@ module fspinn_stdp #(
                     if (nf_none) begin
                         syn_more <= 1'b0;
                     end else if (rest_any) begin
-                        syn_l <= rest_l; syn_j_q <= f_rest_j;
+                        syn_l <= rest_l; syn_j_q <= f_rest_j; syn_ca <= syn_ab;
                     end else begin
                         syn_g <= f_next_g; syn_l <= row_l; syn_fired <= f_rdata;
-                        syn_j_q <= f_next_j;
+                        syn_j_q <= f_row_j;
+                        syn_jb <= f_jbase; syn_ab <= f_abase; syn_ca <= f_abase;
                     end
                 end else begin
                     syn_i_q <= syn_i_q + 32'd1;
+                    syn_ca <= syn_ca + CHUNK_STEP;
                     if (pt_lane == LAST_LANE) begin
                         pt_row <= pt_row + 1'b1; pt_lane <= {LBITS{1'b0}};
                     end else begin
@@ -239,23 +295,19 @@ module fspinn_stdp #(
         .sample_seed(r_seed), .channel(32'h0001_0000 + {24'd0, attempt}), .seed(rseed));
 
     // ---------------------------------------------------------------- read-modify-write
-    // The arriving word of a read-modify-write.
-    wire [31:0] wa_lane = wa_j % PES;
-    wire [31:0] wa_q = wa_lane / PER_WORD;       // word of the chunk
-    assign wa_bank = wa_q % WBANKS;              // its bank and row on chip
-    wire [31:0] wa_row = wa_q / WBANKS;
-    wire [31:0] wa_shift = (wa_lane % PER_WORD) * WEIGHT_BITS;
+    // The arriving word of a read-modify-write: its bank's data on chip, word 0 of a one-word
+    // DRAM read; its field wa_pos gets the new code and the word is written back.
     reg [WWORD_BITS-1:0] wa_word;
     reg [WEIGHT_BITS-1:0] wa_old;
     integer wb;
     always @(*) begin
         wa_word = w_rdata[0 +: WWORD_BITS];
         for (wb = 1; wb < WBANKS; wb = wb + 1)
-            if (wa_bank == wb) wa_word = w_rdata[wb*WWORD_BITS +: WWORD_BITS];
+            if ({{(32-BBITS){1'b0}}, wa_bank} == wb) wa_word = w_rdata[wb*WWORD_BITS +: WWORD_BITS];
         if (WEIGHTS_ON_CHIP == 0) wa_word = rd_word0;   // a one-word DRAM read
         wa_old = {WEIGHT_BITS{1'b0}};
         for (wb = 0; wb < PER_WORD; wb = wb + 1)
-            if (wa_shift == wb * WEIGHT_BITS) wa_old = wa_word[wb * WEIGHT_BITS +: WEIGHT_BITS];
+            if ({{(32-POS_BITS){1'b0}}, wa_pos} == wb) wa_old = wa_word[wb * WEIGHT_BITS +: WEIGHT_BITS];
     end
     fspinn_apply_delta #(.WEIGHT_BITS(WEIGHT_BITS)) u_apply (
         .w(wa_old), .delta(wa_delta), .w_max(r_w_max), .w_out(wa_new));
@@ -264,21 +316,8 @@ module fspinn_stdp #(
     always @(*) begin
         wa_mod = wa_word;
         for (wb = 0; wb < PER_WORD; wb = wb + 1)
-            if (wa_shift == wb * WEIGHT_BITS) wa_mod[wb * WEIGHT_BITS +: WEIGHT_BITS] = wa_new;
+            if ({{(32-POS_BITS){1'b0}}, wa_pos} == wb) wa_mod[wb * WEIGHT_BITS +: WEIGHT_BITS] = wa_new;
     end
-
-    // ---------------------------------------------------------------- addresses
-    wire [31:0] syn_q = {{(32-PBITS){1'b0}}, syn_l} / PER_WORD;
-    wire [31:0] chunk_syn = {{(32-GBITS){1'b0}}, syn_g} * INPUTS + syn_i_q;
-    wire [31:0] chunk_wa  = (wa_j / PES) * INPUTS + wa_i;
-    assign syn_row = chunk_syn * CPC + syn_q / WBANKS;
-    assign syn_bank = syn_q % WBANKS;
-    assign wa_addr = chunk_wa * CPC + wa_row;
-    // Byte addresses of WeightLayout::dram_word_addr.
-    wire [31:0] chunk_rs = (rs_j / PES) * INPUTS + rs_i;
-    wire [31:0] rs_q = (rs_j % PES) / PER_WORD;
-    assign syn_daddr = {8'd0, chunk_rs} * CB40 + {8'd0, rs_q} * WB40;
-    assign wa_daddr = {8'd0, chunk_wa} * CB40 + {8'd0, wa_q} * WB40;
 
     // ---------------------------------------------------------------- end of the pass
     // In flight after this cycle: a read issued now, or one in a stage that arrives later.

@@ -6,9 +6,9 @@
 // The top only instantiates and wires the blocks, each in its own file with a same-named
 // Rust twin in sim/src/accel/ (docs/rtl.md, "Blocks"): fspinn_host (registers, counters,
 // host reads), fspinn_controller (the phase FSM), fspinn_spikegen, one fspinn_pe per lane,
-// fspinn_normalize, fspinn_stdp and fspinn_weight_port; and it holds the memories shared by
-// several blocks: the weight banks, the neuron banks (one per lane) and the input spike
-// bitmap.
+// fspinn_normalize, fspinn_stdp and fspinn_weight_port; and it holds the memories several
+// blocks drive (the blocks' ports, or the host's while idle): the weight banks and the neuron
+// banks (one per lane).
 //
 // On chip, a chunk of WPC words is read (and written) in CPC = ceil(WPC / WBANKS) cycles,
 // word q from bank q % WBANKS at address chunk * CPC + q / WBANKS (sim/src/layout.rs). This
@@ -128,6 +128,8 @@ module fspinn_top #(
     localparam integer GBITS = (NEURONS_PER_PE > 1) ? $clog2(NEURONS_PER_PE) : 1;
     localparam integer PBITS = (PES > 1) ? $clog2(PES) : 1;
     localparam integer ABITS = (ATTEMPTS > 1) ? $clog2(ATTEMPTS) : 1;
+    localparam integer BBITS = (WBANKS > 1) ? $clog2(WBANKS) : 1;
+    localparam integer POS_BITS = (PER_WORD > 1) ? $clog2(PER_WORD) : 1;
 
     // ---------------------------------------------------------------- wires between blocks
     // Network registers (fspinn_host).
@@ -167,9 +169,9 @@ module fspinn_top #(
     wire [1:0] sg_op;
     wire [ABITS-1:0] rate_raddr;
     wire [31:0] rate;
-    wire integrate_arrive, integrate_done, int_read, bm_we, attempt_reset, walk_start;
-    wire [31:0] grp_base, grp_inputs, int_row;
-    wire [39:0] int_daddr;
+    wire integrate_arrive, integrate_done, int_read, attempt_reset, walk_start;
+    wire [31:0] grp_base;
+    wire [39:0] grp_addr, req_addr, recv_addr, int_addr;
     wire sweep_rd, sweep_wr, cnt_we, td_read, td_write, inh_we;
     wire [31:0] sweep_rd_base, sweep_wr_base, td_rand;
     wire [NABITS-1:0] sweep_raddr, sweep_waddr, td_ra, td_wa;
@@ -181,8 +183,6 @@ module fspinn_top #(
     // Spike generator, input spike bitmap.
     wire [LANES-1:0] sg_spike;
     wire [RBITS-1:0] sg_row;   // the row of this sweep cycle (the unit's own counter)
-    wire [LANES-1:0] bm_rdata;
-    wire [RBITS-1:0] bm_raddr;
     wire pix_we;
     // Weight port.
     wire can_read, d_can_read, w_arrive, wp_pending, d_idle_next, d_write_done, ws_last;
@@ -191,17 +191,19 @@ module fspinn_top #(
     wire [WPC*WWORD_BITS-1:0] rd_words;
     // Normalisation.
     wire norm_read, norm_sum_last, divided, scale_end;
-    wire [31:0] norm_row, scale_row;
-    wire [39:0] norm_daddr, scale_daddr;
+    wire [39:0] norm_addr, scale_addr;
     wire [WPC*WWORD_BITS-1:0] sc_words;
     // STDP.
-    wire syn_nz, syn_read, stdp_write, stdp_last;
-    wire [31:0] syn_i, syn_j, rs_i, rs_j, syn_row, syn_bank, wa_addr, wa_bank;
+    wire syn_read, stdp_write, stdp_last;
+    wire [31:0] syn_i, syn_j, rs_i, rs_j;
     wire signed [31:0] syn_delta, rs_delta;
-    wire [39:0] syn_daddr, wa_daddr;
+    wire [39:0] rs_addr;
+    wire [BBITS-1:0] rs_bank, wa_bank;
+    wire [POS_BITS-1:0] rs_pos, wa_pos;
     wire [WEIGHT_BITS-1:0] wa_new;
     wire [WWORD_BITS-1:0] wa_mod;
-    wire unused_syn_nz = syn_nz;
+    // The observation ports carry 16-bit input and neuron indices.
+    wire unused_wa_hi = ^{wa_i[31:16], wa_j[31:16]};
     // Lanes.
     wire [PES-1:0] fire_mask, lane_ok, div_last, sweep_wr_ok;
     wire [PES*WEIGHT_BITS-1:0] pe_scaled;
@@ -239,14 +241,15 @@ module fspinn_top #(
     fspinn_controller #(
         .PES(PES), .NEURONS_PER_PE(NEURONS_PER_PE), .INPUTS(INPUTS), .LANES(LANES),
         .WBANKS(WBANKS), .WWORD_BITS(WWORD_BITS), .NDEPTH(NDEPTH), .NLAT(NLAT), .WLAT(WLAT),
-        .WEIGHT_BITS(WEIGHT_BITS), .ATTEMPTS(ATTEMPTS), .PHASE_W(PHASE_BITS)
+        .WEIGHT_BITS(WEIGHT_BITS), .ATTEMPTS(ATTEMPTS), .WEIGHTS_ON_CHIP(WEIGHTS_ON_CHIP),
+        .WDEPTH(WDEPTH), .PHASE_W(PHASE_BITS)
     ) u_controller (
         .clk(clk), .rst(rst), .start(start),
         .r_n(r_n), .r_steps(r_steps), .r_train(r_train), .r_min_spikes(r_min_spikes),
         .r_max_attempts(r_max_attempts), .r_adaptive(r_flags[FLAG_ADAPTIVE_INHIBITION]),
         .r_seed(r_seed), .r_inhibition(r_inhibition), .r_target(r_target),
         .r_v_thresh(r_v_thresh), .r_v_max(r_v_max),
-        .sg_row(sg_row), .sg_spike(sg_spike), .bm_rdata(bm_rdata), .can_read(can_read),
+        .sg_row(sg_row), .sg_spike(sg_spike), .can_read(can_read),
         .w_arrive(w_arrive), .norm_read(norm_read), .norm_sum_last(norm_sum_last),
         .divided(divided), .scale_end(scale_end), .fire_mask(fire_mask), .stdp_last(stdp_last),
         .phase(phase), .busy(busy), .done(done), .t(t), .attempt(attempt), .grp(grp),
@@ -256,8 +259,8 @@ module fspinn_top #(
         .ph_inhibit(ph_inhibit), .ph_potentiate(ph_potentiate), .k_zero(k_zero),
         .sg_op(sg_op), .rate_raddr(rate_raddr),
         .integrate_arrive(integrate_arrive), .integrate_done(integrate_done),
-        .grp_base(grp_base), .grp_inputs(grp_inputs), .int_read(int_read), .int_row(int_row),
-        .int_daddr(int_daddr), .bm_we(bm_we), .bm_raddr(bm_raddr),
+        .grp_base(grp_base), .grp_addr(grp_addr), .req_addr(req_addr), .recv_addr(recv_addr),
+        .int_read(int_read), .int_addr(int_addr),
         .attempt_reset(attempt_reset), .walk_start(walk_start),
         .sweep_rd(sweep_rd), .sweep_rd_base(sweep_rd_base), .sweep_raddr(sweep_raddr),
         .sweep_wr(sweep_wr), .sweep_wr_base(sweep_wr_base), .sweep_waddr(sweep_waddr),
@@ -276,11 +279,6 @@ module fspinn_top #(
         .pix_addr(host_addr[HA_PIXEL_LSB +: HA_PIXEL_BITS]), .pix_data(host_wdata[7:0]),
         .row(sg_row), .spike(sg_spike));
 
-    // Input spikes of the step: a bitmap of ROWS rows of LANES bits, written in the generate
-    // cycle of the row, walked by the controller in the integrate pass.
-    fspinn_sram_1r1w #(.DEPTH(ROWS), .WIDTH(LANES), .LATENCY(1)) u_in_spikes (
-        .clk(clk), .re(1'b1), .raddr(bm_raddr), .rdata(bm_rdata),
-        .we(bm_we), .waddr(sg_row), .wdata(sg_spike));
 
     // ---------------------------------------------------------------- memories
     // The banks' ports: the blocks' drive, or the host's access while idle.
@@ -367,35 +365,37 @@ module fspinn_top #(
         .PES(PES), .INPUTS(INPUTS), .WBANKS(WBANKS), .WWORD_BITS(WWORD_BITS),
         .WEIGHT_BITS(WEIGHT_BITS), .WEIGHTS_ON_CHIP(WEIGHTS_ON_CHIP)
     ) u_normalize (
-        .ph_norm_sum(ph_norm_sum), .ph_norm_scale(ph_norm_scale), .grp_inputs(grp_inputs),
-        .req(req), .recv(recv), .can_read(can_read), .w_arrive(w_arrive),
+        .ph_norm_sum(ph_norm_sum), .ph_norm_scale(ph_norm_scale), .grp_addr(grp_addr),
+        .req(req), .req_addr(req_addr), .recv(recv), .recv_addr(recv_addr),
+        .can_read(can_read), .w_arrive(w_arrive),
         .d_write_done(d_write_done), .ws_last(ws_last), .rd_words(rd_words),
         .div_last(div_last), .lane_ok(lane_ok), .scaled(pe_scaled),
-        .norm_read(norm_read), .norm_row(norm_row), .norm_daddr(norm_daddr),
-        .scale_row(scale_row), .scale_daddr(scale_daddr), .sc_words(sc_words),
+        .norm_read(norm_read), .norm_addr(norm_addr), .scale_addr(scale_addr),
+        .sc_words(sc_words),
         .norm_sum_last(norm_sum_last), .divided(divided), .scale_end(scale_end));
 
     // ---------------------------------------------------------------- STDP unit
     fspinn_stdp #(
         .PES(PES), .NEURONS_PER_PE(NEURONS_PER_PE), .INPUTS(INPUTS), .LANES(LANES),
-        .WBANKS(WBANKS), .WWORD_BITS(WWORD_BITS), .WEIGHT_BITS(WEIGHT_BITS),
+        .WBANKS(WBANKS), .WWORD_BITS(WWORD_BITS), .WDEPTH(WDEPTH), .WEIGHT_BITS(WEIGHT_BITS),
         .STEP_BITS(STEP_BITS), .WEIGHTS_ON_CHIP(WEIGHTS_ON_CHIP)
     ) u_stdp (
         .clk(clk), .rst(rst), .ph_threshold(ph_threshold), .ph_generate(ph_generate),
         .ph_potentiate(ph_potentiate), .attempt_reset(attempt_reset), .walk_start(walk_start),
-        .integrate_done(integrate_done), .grp(grp[GBITS-1:0]), .fire_mask(fire_mask),
+        .integrate_done(integrate_done), .grp(grp[GBITS-1:0]), .grp_base(grp_base),
+        .grp_addr(grp_addr), .fire_mask(fire_mask),
         .t(t[STEP_BITS-1:0]), .attempt(attempt), .sg_row(sg_row), .sg_spike(sg_spike),
         .r_seed(r_seed), .r_eta(r_eta), .r_x_tar(r_x_tar), .r_trace_max(r_trace_max),
         .r_trace_bits(r_trace_bits), .r_half_life(r_half_life), .rmode(rmode),
         .r_w_max(r_w_max[WEIGHT_BITS-1:0]),
-        .w_arrive(w_arrive), .wa_i(wa_i), .wa_j(wa_j), .wa_delta(wa_delta), .w_rdata(w_rdata),
+        .w_arrive(w_arrive), .wa_delta(wa_delta), .wa_bank(wa_bank), .wa_pos(wa_pos),
+        .w_rdata(w_rdata),
         .rd_word0(rd_words[WWORD_BITS-1:0]), .d_can_read(d_can_read), .wp_pending(wp_pending),
         .d_idle_next(d_idle_next),
-        .syn_nz(syn_nz), .syn_read(syn_read), .syn_i(syn_i), .syn_j(syn_j),
+        .syn_read(syn_read), .syn_i(syn_i), .syn_j(syn_j),
         .syn_delta(syn_delta), .rs_i(rs_i), .rs_j(rs_j), .rs_delta(rs_delta),
-        .syn_row(syn_row), .syn_bank(syn_bank), .syn_daddr(syn_daddr),
-        .stdp_write(stdp_write), .wa_new(wa_new), .wa_mod(wa_mod), .wa_addr(wa_addr),
-        .wa_bank(wa_bank), .wa_daddr(wa_daddr), .stdp_last(stdp_last));
+        .rs_addr(rs_addr), .rs_bank(rs_bank), .rs_pos(rs_pos),
+        .stdp_write(stdp_write), .wa_new(wa_new), .wa_mod(wa_mod), .stdp_last(stdp_last));
 
     // ---------------------------------------------------------------- weight port
     fspinn_weight_port #(
@@ -403,15 +403,14 @@ module fspinn_top #(
         .WEIGHT_BITS(WEIGHT_BITS), .DRAM_WORDS(DRAM_WORDS), .WEIGHTS_ON_CHIP(WEIGHTS_ON_CHIP)
     ) u_weight_port (
         .clk(clk), .rst(rst), .ph_norm_scale(ph_norm_scale), .ph_potentiate(ph_potentiate),
-        .int_read(int_read), .int_row(int_row), .int_daddr(int_daddr),
-        .norm_read(norm_read), .norm_row(norm_row), .norm_daddr(norm_daddr), .req(req),
-        .scale_row(scale_row), .scale_daddr(scale_daddr), .sc_words(sc_words),
+        .int_read(int_read), .int_addr(int_addr), .norm_read(norm_read), .norm_addr(norm_addr),
+        .req(req), .scale_addr(scale_addr), .sc_words(sc_words),
         .syn_read(syn_read), .syn_i(syn_i), .syn_j(syn_j), .syn_delta(syn_delta),
-        .rs_i(rs_i), .rs_j(rs_j), .rs_delta(rs_delta), .syn_row(syn_row), .syn_bank(syn_bank),
-        .syn_daddr(syn_daddr), .stdp_write(stdp_write), .wa_mod(wa_mod), .wa_addr(wa_addr),
-        .wa_bank(wa_bank), .wa_daddr(wa_daddr),
+        .rs_i(rs_i), .rs_j(rs_j), .rs_delta(rs_delta), .rs_addr(rs_addr), .rs_bank(rs_bank),
+        .rs_pos(rs_pos), .stdp_write(stdp_write), .wa_mod(wa_mod),
         .can_read(can_read), .d_can_read(d_can_read), .w_arrive(w_arrive), .wa_i(wa_i),
-        .wa_j(wa_j), .wa_delta(wa_delta), .rd_words(rd_words), .wp_pending(wp_pending),
+        .wa_j(wa_j), .wa_delta(wa_delta), .wa_bank(wa_bank), .wa_pos(wa_pos),
+        .rd_words(rd_words), .wp_pending(wp_pending),
         .d_idle_next(d_idle_next), .d_write_done(d_write_done), .ws_last(ws_last),
         .w_re(w_re), .w_raddr(w_raddr), .w_we(w_we), .w_waddr(w_waddr), .w_wdata(w_wdata),
         .w_rdata(w_rdata),

@@ -22,23 +22,23 @@ module fspinn_weight_port #(
     parameter integer WEIGHTS_ON_CHIP = 1,
     parameter integer PER_WORD        = WWORD_BITS / WEIGHT_BITS,
     parameter integer WPC             = (PES + PER_WORD - 1) / PER_WORD,
-    parameter integer WABITS          = (WDEPTH > 1) ? $clog2(WDEPTH) : 1
+    parameter integer WABITS          = (WDEPTH > 1) ? $clog2(WDEPTH) : 1,
+    parameter integer BBITS           = (WBANKS > 1) ? $clog2(WBANKS) : 1,
+    parameter integer POS_BITS        = (PER_WORD > 1) ? $clog2(PER_WORD) : 1
 ) (
     input  wire                          clk,
     input  wire                          rst,
     input  wire                          ph_norm_scale,
     input  wire                          ph_potentiate,
     // Chunk reads: the integrate walk's and normalisation's (tag: the chunk's input `req`).
+    // Addresses are a chunk's first bank row on chip, its byte address in DRAM.
     input  wire                          int_read,
-    input  wire [31:0]                   int_row,      // on chip: chunk * CPC
-    input  wire [39:0]                   int_daddr,    // off chip: chunk's byte address
+    input  wire [39:0]                   int_addr,
     input  wire                          norm_read,
-    input  wire [31:0]                   norm_row,
-    input  wire [39:0]                   norm_daddr,
+    input  wire [39:0]                   norm_addr,
     input  wire [31:0]                   req,
     // The scaled chunk written back in norm_scale (the one arriving now).
-    input  wire [31:0]                   scale_row,
-    input  wire [39:0]                   scale_daddr,
+    input  wire [39:0]                   scale_addr,
     input  wire [WPC*WWORD_BITS-1:0]     sc_words,
     // STDP: the synapse's one-word read and the arriving word's write-back.
     input  wire                          syn_read,
@@ -48,14 +48,11 @@ module fspinn_weight_port #(
     input  wire [31:0]                   rs_i,
     input  wire [31:0]                   rs_j,
     input  wire signed [31:0]            rs_delta,
-    input  wire [31:0]                   syn_row,
-    input  wire [31:0]                   syn_bank,
-    input  wire [39:0]                   syn_daddr,
-    input  wire                          stdp_write,
+    input  wire [39:0]                   rs_addr,      // its word: bank row / byte address
+    input  wire [BBITS-1:0]              rs_bank,      // on chip: the word's bank
+    input  wire [POS_BITS-1:0]           rs_pos,       // the synapse's field (a tag)
+    input  wire                          stdp_write,   // write the arriving word back
     input  wire [WWORD_BITS-1:0]         wa_mod,
-    input  wire [31:0]                   wa_addr,
-    input  wire [31:0]                   wa_bank,
-    input  wire [39:0]                   wa_daddr,
     // Whether a new read can be issued in this cycle (`can_read`; off chip `d_can_read`).
     output wire                          can_read,
     output wire                          d_can_read,
@@ -64,6 +61,8 @@ module fspinn_weight_port #(
     output wire [31:0]                   wa_i,
     output wire [31:0]                   wa_j,
     output wire signed [31:0]            wa_delta,
+    output wire [BBITS-1:0]              wa_bank,
+    output wire [POS_BITS-1:0]           wa_pos,
     output wire [WPC*WWORD_BITS-1:0]     rd_words,
     // For the requesters' end conditions.
     output wire                          wp_pending,   // a read in a stage arriving later
@@ -101,6 +100,8 @@ module fspinn_weight_port #(
     reg [64*DRAM_WORDS-1:0] dq_wdata;
     reg [31:0] d_i, d_j;
     reg signed [31:0] d_delta;
+    reg [39:0] d_addr;
+    reg [POS_BITS-1:0] d_pos;
     wire d_resp   = dram_resp_valid && d_inf;
     wire d_arrive = d_resp && !d_inf_write;          // read data in this cycle
     wire d_busy   = d_inf && !dram_resp_valid;       // still in flight after this cycle's completion
@@ -112,13 +113,16 @@ module fspinn_weight_port #(
     assign d_write_done = d_resp && d_inf_write;
 
     // Chunks over several cycles (CPC > 1, on chip): `wc` read groups of the chunk being read
-    // are still to be issued after this cycle's (group CPC - wc next), `ws` write groups of
-    // the chunk being written back (norm_scale); the early groups' words are kept in
-    // `asm_word` as they arrive, the scaled words to write in `ws_word`.
-    reg [31:0] wc, wc_base, wc_tag;
-    reg [31:0] ws, ws_base;
-    wire [31:0] wc_g = CPC - wc;
-    wire [31:0] ws_g = CPC - ws;
+    // are still to be issued after this cycle's, `ws` write groups of the chunk being written
+    // back (norm_scale); the next group's row and first word (`*_row`, `*_off`) step with
+    // them. The early groups' words are kept in `asm_word` as they arrive (the group's first
+    // word travels with the read: `wg_off`), the scaled words to write in `ws_word`.
+    reg [31:0] wc, wc_tag, wc_off;
+    reg [31:0] ws, ws_off;
+    reg [WABITS-1:0] wc_row, ws_row;
+    localparam [31:0] WBANKS32 = WBANKS;
+    localparam [31:0] LAST_OFF = (CPC - 1) * WBANKS;   // first word of a chunk's last group
+    wire [WABITS-1:0] first_row = int_read ? int_addr[WABITS-1:0] : norm_addr[WABITS-1:0];
     assign ws_last = ws == 32'd1;
     /* verilator lint_off UNUSEDSIGNAL */ // read only when CPC > 1 (g_chip_early)
     reg [WWORD_BITS-1:0] asm_word [0:WPC-1];
@@ -143,15 +147,22 @@ module fspinn_weight_port #(
     // ---------------------------------------------------------------- read pipelines
     // Weight reads: valid/tag per stage; the read issued in cycle c arrives in c + WLAT.
     reg [WLAT-1:0]    wg_valid;              // a group of bank reads (chunk reads)
-    reg [31:0]        wg_idx   [0:WLAT-1];   // its group within the chunk
+    reg [31:0]        wg_off   [0:WLAT-1];   // its group's first word within the chunk
     reg [WLAT-1:0]    wp_valid;
     reg [31:0]        wp_i     [0:WLAT-1];   // input of the chunk / synapse
     reg [31:0]        wp_j     [0:WLAT-1];   // neuron of the synapse (STDP)
     reg signed [31:0] wp_delta [0:WLAT-1];   // its change (STDP)
+    reg [39:0]        wp_addr  [0:WLAT-1];   // its word's row and bank, its field (STDP)
+    reg [BBITS-1:0]   wp_bank  [0:WLAT-1];
+    reg [POS_BITS-1:0] wp_pos  [0:WLAT-1];
     assign w_arrive = (WEIGHTS_ON_CHIP != 0) ? wp_valid[WLAT-1] : d_arrive;
     assign wa_i = (WEIGHTS_ON_CHIP != 0) ? wp_i[WLAT-1] : d_i;
     assign wa_j = (WEIGHTS_ON_CHIP != 0) ? wp_j[WLAT-1] : d_j;
     assign wa_delta = (WEIGHTS_ON_CHIP != 0) ? wp_delta[WLAT-1] : d_delta;
+    // The arriving synapse word's address (its write-back goes where it was read from).
+    wire [39:0] wa_addr = (WEIGHTS_ON_CHIP != 0) ? wp_addr[WLAT-1] : d_addr;
+    assign wa_bank = wp_bank[WLAT-1];
+    assign wa_pos = (WEIGHTS_ON_CHIP != 0) ? wp_pos[WLAT-1] : d_pos;
     reg pending;
     integer s;
     always @(*) begin
@@ -171,38 +182,50 @@ module fspinn_weight_port #(
             wp_valid[0] <= ((int_read || norm_read) && CPC == 1) || wc == 1 || syn_read;
             wp_i[0] <= (CPC > 1 && wc == 1) ? wc_tag : ((int_read || norm_read) ? req : syn_i);
             wg_valid[0] <= (WEIGHTS_ON_CHIP != 0) && (int_read || norm_read || wc != 0);
-            wg_idx[0] <= (int_read || norm_read) ? 32'd0 : wc_g;
+            wg_off[0] <= (int_read || norm_read) ? 32'd0 : wc_off;
             for (x = 1; x < WLAT; x = x + 1) begin
                 wg_valid[x] <= wg_valid[x-1];
-                wg_idx[x] <= wg_idx[x-1];
+                wg_off[x] <= wg_off[x-1];
             end
-            if (CPC > 1 && wg_valid[WLAT-1] && wg_idx[WLAT-1] < CPC - 1)
+            if (CPC > 1 && wg_valid[WLAT-1] && wg_off[WLAT-1] < LAST_OFF)
                 for (x = 0; x < WBANKS; x = x + 1)
-                    if (wg_idx[WLAT-1] * WBANKS + x < WPC)
-                        asm_word[wg_idx[WLAT-1] * WBANKS + x] <= w_rdata[x*WWORD_BITS +: WWORD_BITS];
+                    if (wg_off[WLAT-1] + x < WPC)
+                        asm_word[wg_off[WLAT-1] + x] <= w_rdata[x*WWORD_BITS +: WWORD_BITS];
             if (WEIGHTS_ON_CHIP != 0 && CPC > 1) begin
                 if (int_read || norm_read) begin
                     wc <= CPC - 1;
-                    wc_base <= int_read ? int_row : norm_row;
+                    wc_row <= first_row + 1'b1;
+                    wc_off <= WBANKS32;
                     wc_tag <= req;
                 end else if (wc != 0) begin
                     wc <= wc - 32'd1;
+                    wc_row <= wc_row + 1'b1;
+                    wc_off <= wc_off + WBANKS32;
                 end
                 if (ph_norm_scale && w_arrive) begin
                     ws <= CPC - 1;
-                    ws_base <= scale_row;
+                    ws_row <= scale_addr[WABITS-1:0] + 1'b1;
+                    ws_off <= WBANKS32;
                     for (x = 0; x < WPC; x = x + 1) ws_word[x] <= sc_words[x*WWORD_BITS +: WWORD_BITS];
                 end else if (ws != 0) begin
                     ws <= ws - 32'd1;
+                    ws_row <= ws_row + 1'b1;
+                    ws_off <= ws_off + WBANKS32;
                 end
             end
             wp_j[0] <= syn_j;
             wp_delta[0] <= syn_delta;
+            wp_addr[0] <= rs_addr;
+            wp_bank[0] <= rs_bank;
+            wp_pos[0] <= rs_pos;
             for (x = 1; x < WLAT; x = x + 1) begin
                 wp_valid[x] <= wp_valid[x-1];
                 wp_i[x] <= wp_i[x-1];
                 wp_j[x] <= wp_j[x-1];
                 wp_delta[x] <= wp_delta[x-1];
+                wp_addr[x] <= wp_addr[x-1];
+                wp_bank[x] <= wp_bank[x-1];
+                wp_pos[x] <= wp_pos[x-1];
             end
         end
     end
@@ -221,19 +244,19 @@ module fspinn_weight_port #(
         d_new_bytes = CHUNK_BYTES[15:0];
         d_new_wdata = DRAM_ZERO;
         if (d_new_write && ph_norm_scale) begin
-            d_new_addr = scale_daddr;
+            d_new_addr = scale_addr;
             for (dw = 0; dw < WPC; dw = dw + 1)
                 d_new_wdata[dw * WWORD_BITS +: WWORD_BITS] = sc_words[dw * WWORD_BITS +: WWORD_BITS];
         end else if (d_new_write) begin
-            d_new_addr = wa_daddr;
+            d_new_addr = wa_addr;
             d_new_bytes = WBYTES[15:0];
             d_new_wdata[WWORD_BITS-1:0] = wa_mod;
         end else if (int_read) begin
-            d_new_addr = int_daddr;
+            d_new_addr = int_addr;
         end else if (norm_read) begin
-            d_new_addr = norm_daddr;
+            d_new_addr = norm_addr;
         end else if (syn_read) begin
-            d_new_addr = syn_daddr;
+            d_new_addr = rs_addr;
             d_new_bytes = WBYTES[15:0];
         end
     end
@@ -265,18 +288,16 @@ module fspinn_weight_port #(
             if (WEIGHTS_ON_CHIP == 0 && (int_read || norm_read)) d_i <= req;
             if (WEIGHTS_ON_CHIP == 0 && syn_read) begin
                 d_i <= rs_i; d_j <= rs_j; d_delta <= rs_delta;
+                d_addr <= rs_addr; d_pos <= rs_pos;
             end
         end
     end
 
     // ---------------------------------------------------------------- bank drive
     assign can_read = (WEIGHTS_ON_CHIP != 0) ? wc == 32'd0 : d_can_read;
-    wire [31:0] wc_row = wc_base + wc_g;
-    wire [31:0] ws_row = ws_base + ws_g;
-    // Rows are computed in 32 bits; a bank has WABITS of address.
-    wire unused_row_top = ^{int_row[31:WABITS], norm_row[31:WABITS], scale_row[31:WABITS],
-                            wc_row[31:WABITS], ws_row[31:WABITS], syn_row[31:WABITS],
-                            wa_addr[31:WABITS]};
+    // On chip an address is a bank row (WABITS); the 40 bits are DRAM byte addresses.
+    wire unused_addr_top = ^{int_addr[39:WABITS], norm_addr[39:WABITS], scale_addr[39:WABITS],
+                             rs_addr[39:WABITS], wa_addr[39:WABITS]};
     // On chip the DRAM port's read data is not used (nor are the banks with the weights in
     // DRAM, whose drive is forced idle below).
     wire unused_dram_rdata = ^dram_resp_rdata;
@@ -288,26 +309,26 @@ module fspinn_weight_port #(
             w_wdata[b*WWORD_BITS +: WWORD_BITS] = {WWORD_BITS{1'b0}};
             // Group 0 of a chunk in the cycle it starts, groups 1.. in the next CPC - 1.
             if (int_read && b < WPC) begin
-                w_re[b] = 1'b1; w_raddr[b*WABITS +: WABITS] = int_row[WABITS-1:0];
+                w_re[b] = 1'b1; w_raddr[b*WABITS +: WABITS] = int_addr[WABITS-1:0];
             end
             if (norm_read && b < WPC) begin
-                w_re[b] = 1'b1; w_raddr[b*WABITS +: WABITS] = norm_row[WABITS-1:0];
+                w_re[b] = 1'b1; w_raddr[b*WABITS +: WABITS] = norm_addr[WABITS-1:0];
             end
-            if (wc != 0 && wc_g * WBANKS + b < WPC) begin
-                w_re[b] = 1'b1; w_raddr[b*WABITS +: WABITS] = wc_row[WABITS-1:0];
+            if (wc != 0 && wc_off + b < WPC) begin
+                w_re[b] = 1'b1; w_raddr[b*WABITS +: WABITS] = wc_row;
             end
             if (ph_norm_scale && w_arrive && b < WPC) begin
-                w_we[b] = 1'b1; w_waddr[b*WABITS +: WABITS] = scale_row[WABITS-1:0];
+                w_we[b] = 1'b1; w_waddr[b*WABITS +: WABITS] = scale_addr[WABITS-1:0];
                 w_wdata[b*WWORD_BITS +: WWORD_BITS] = sc_words[b*WWORD_BITS +: WWORD_BITS];
             end
-            if (ws != 0 && ws_g * WBANKS + b < WPC) begin
-                w_we[b] = 1'b1; w_waddr[b*WABITS +: WABITS] = ws_row[WABITS-1:0];
-                w_wdata[b*WWORD_BITS +: WWORD_BITS] = ws_word[ws_g * WBANKS + b];
+            if (ws != 0 && ws_off + b < WPC) begin
+                w_we[b] = 1'b1; w_waddr[b*WABITS +: WABITS] = ws_row;
+                w_wdata[b*WWORD_BITS +: WWORD_BITS] = ws_word[ws_off + b];
             end
-            if (syn_read && syn_bank == b) begin
-                w_re[b] = 1'b1; w_raddr[b*WABITS +: WABITS] = syn_row[WABITS-1:0];
+            if (syn_read && {{(32-BBITS){1'b0}}, rs_bank} == b) begin
+                w_re[b] = 1'b1; w_raddr[b*WABITS +: WABITS] = rs_addr[WABITS-1:0];
             end
-            if (stdp_write && wa_bank == b) begin
+            if (stdp_write && {{(32-BBITS){1'b0}}, wa_bank} == b) begin
                 w_we[b] = 1'b1; w_waddr[b*WABITS +: WABITS] = wa_addr[WABITS-1:0];
                 w_wdata[b*WWORD_BITS +: WWORD_BITS] = wa_mod;
             end

@@ -643,7 +643,10 @@ fn vcd_has_the_hierarchy_increasing_times_and_busy_edges() {
     for p in 0..params::PES {
         let g = scope(&inner.items, &format!("g_nbank[{p}]"));
         assert_eq!(scope_names(&g.items), ["u_mem"], "g_nbank[{p}]");
-        let pe = scope(&inner.items, &format!("g_pe[{p}]"));
+        // Each lane is one fspinn_pe instance in the generate loop's block.
+        let lane = scope(&inner.items, &format!("g_pe[{p}]"));
+        assert_eq!(scope_names(&lane.items), ["u_pe"], "g_pe[{p}]");
+        let pe = scope(&lane.items, "u_pe");
         let units = scope_names(&pe.items);
         for unit in [
             "u_leak", "u_int", "u_fire", "u_bump", "u_inh", "u_decay", "u_div", "u_norm",
@@ -651,8 +654,25 @@ fn vcd_has_the_hierarchy_increasing_times_and_busy_edges() {
             assert!(units.contains(&unit), "g_pe[{p}] has {unit}: {units:?}");
         }
     }
-    for unit in ["u_spikegen", "u_rlfsr", "u_pot", "u_apply", "u_adapt"] {
-        assert!(names.contains(&unit), "fspinn_top has {unit}: {names:?}");
+    // The blocks (docs/rtl.md, "Blocks"), and units inside them.
+    for block in [
+        "u_host",
+        "u_controller",
+        "u_spikegen",
+        "u_normalize",
+        "u_stdp",
+        "u_weight_port",
+    ] {
+        assert!(names.contains(&block), "fspinn_top has {block}: {names:?}");
+    }
+    for (block, unit) in [
+        ("u_stdp", "u_rlfsr"),
+        ("u_stdp", "u_pot"),
+        ("u_stdp", "u_apply"),
+        ("u_controller", "u_adapt"),
+    ] {
+        let units = scope_names(&scope(&inner.items, block).items);
+        assert!(units.contains(&unit), "{block} has {unit}: {units:?}");
     }
     assert!(wave
         .header

@@ -137,5 +137,8 @@ fn bad_values_the_baseline_and_resumed_runs_are_refused() {
     ]);
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(e.contains("--precision-rule") && e.contains("resumed"), "{e}");
+    assert!(
+        e.contains("--precision-rule") && e.contains("resumed"),
+        "{e}"
+    );
 }

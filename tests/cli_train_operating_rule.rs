@@ -54,21 +54,25 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
     let k = |extra: &[&str]| key(&params(root, extra).unwrap());
     // 4-bit weights on MNIST: the published values.
     assert_eq!(k(&["--precision", "w4"]), (0.01, 25.0, 0.125));
-    // 8-bit weights (the FSpiNN default): rate and settling point x2.
-    assert_eq!(k(&[]), (0.02, 50.0, 0.125));
-    assert_eq!(k(&["--precision", "w8"]), (0.02, 50.0, 0.125));
+    // The precision rule is off by default; on, 8-bit weights get rate and settling point x2.
+    assert_eq!(k(&[]), (0.01, 25.0, 0.125));
+    let on = ["--precision-rule", "on"];
     assert_eq!(
-        k(&["--precision", "w8", "--precision-rule", "off"]),
+        k(&[&on[..], &["--precision", "w4"]].concat()),
         (0.01, 25.0, 0.125)
     );
+    assert_eq!(k(&on), (0.02, 50.0, 0.125));
     assert_eq!(
-        k(&["--precision", "w8", "--set", "nu_post=0.03"]),
+        k(&[&on[..], &["--precision", "w8", "--set", "nu_post=0.03"]].concat()),
         (0.03, 50.0, 0.125)
     );
     // The f32 network and post-training quantisation learn unrounded: no precision rule.
-    assert_eq!(k(&["--precision", "fp32"]), (0.01, 25.0, 0.125));
     assert_eq!(
-        k(&["--precision", "w8", "--quantize", "post"]),
+        k(&[&on[..], &["--precision", "fp32"]].concat()),
+        (0.01, 25.0, 0.125)
+    );
+    assert_eq!(
+        k(&[&on[..], &["--precision", "w8", "--quantize", "post"]].concat()),
         (0.01, 25.0, 0.125)
     );
     // Fashion-MNIST: the input rate x M_MNIST / M_Fashion.

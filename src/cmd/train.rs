@@ -88,8 +88,8 @@ pub struct TrainArgs {
     pub size_rule: Option<SizeRule>,
     /// FSpiNN with B-bit weights trained in fixed point: multiply the learning rate `nu_post`
     /// and the threshold's settling point `theta_target_mv` by 2^((B - 4) / 4) (x2 at 8 bits;
-    /// the identity at 4 bits and below; docs/fspinn.md). `--set` overrides the result
-    /// [default: on].
+    /// the identity at 4 bits and below; docs/fspinn.md: it helps at N = 400 and costs at
+    /// N = 100). `--set` overrides the result [default: off].
     #[arg(long, value_name = "on|off")]
     pub precision_rule: Option<RuleSwitch>,
     /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image
@@ -235,7 +235,7 @@ fn network_params(
             };
             // The precision rule adapts learning to the weight grid it happens on: only
             // quantisation-aware training has one (the f32 network learns unrounded).
-            if float.is_none() && a.precision_rule.unwrap_or(RuleSwitch::On).is_on() {
+            if float.is_none() && a.precision_rule.unwrap_or(RuleSwitch::Off).is_on() {
                 params = operating_rule::fspinn_for_precision(params);
             }
             if a.dataset_rule.unwrap_or(RuleSwitch::On).is_on() {

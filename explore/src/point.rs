@@ -9,6 +9,7 @@ use fspinn_model::data::DatasetKind;
 use fspinn_model::fixed::Rounding;
 use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
 use fspinn_model::network::NetworkParams;
+use fspinn_model::operating_rule;
 use fspinn_model::params::BaselineParams;
 use fspinn_model::precision::{Precision, Quantize};
 use fspinn_model::size_rule::{self, SizeRule};
@@ -172,6 +173,11 @@ impl NetworkPoint {
                     },
                     self.neurons,
                     SizeRule::default_for(self.variant),
+                );
+                // `fspinn train`'s default dataset rule (the precision rule is off by default).
+                p = operating_rule::fspinn_for_dataset(
+                    p,
+                    self.dataset.kind().unwrap_or(DatasetKind::Mnist),
                 );
                 match (self.precision(), self.quantize) {
                     (Precision::Fp32, _) => NetworkParams::FspinnF32(FspinnF32Params {

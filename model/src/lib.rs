@@ -13,6 +13,7 @@ pub mod labels;
 pub mod limits;
 pub mod memory;
 pub mod network;
+pub mod operating_rule;
 pub mod params;
 pub mod poisson;
 pub mod precision;

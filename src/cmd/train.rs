@@ -11,6 +11,7 @@ use fspinn_model::fixed::Rounding;
 use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
 use fspinn_model::memory::{InhibitoryStorage, MemoryReport, NetworkShape};
 use fspinn_model::network::NetworkParams;
+use fspinn_model::operating_rule::{self, RuleSwitch};
 use fspinn_model::params::BaselineParams;
 use fspinn_model::precision::{Precision, Quantize};
 use fspinn_model::size_rule::{self, SizeRule};
@@ -85,6 +86,17 @@ pub struct TrainArgs {
     /// values. `--set` overrides the result [default: inhibition for baseline, off for fspinn].
     #[arg(long, value_name = "RULE")]
     pub size_rule: Option<SizeRule>,
+    /// FSpiNN with B-bit weights trained in fixed point: multiply the learning rate `nu_post`
+    /// and the threshold's settling point `theta_target_mv` by 2^((B - 4) / 4) (x2 at 8 bits;
+    /// the identity at 4 bits and below; docs/fspinn.md: it helps at N = 400 and costs at
+    /// N = 100). `--set` overrides the result [default: off].
+    #[arg(long, value_name = "on|off")]
+    pub precision_rule: Option<RuleSwitch>,
+    /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image
+    /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457; the identity on
+    /// MNIST; docs/fspinn.md). `--set` overrides the result [default: on].
+    #[arg(long, value_name = "on|off")]
+    pub dataset_rule: Option<RuleSwitch>,
     /// Write the checkpoint here (periodically and at the end).
     #[arg(long, value_name = "CKPT")]
     pub out: Option<PathBuf>,
@@ -171,7 +183,12 @@ fn set_param<T: Serialize + serde::de::DeserializeOwned>(params: T, kv: &str) ->
 }
 
 /// The network parameters the command line asks for.
-fn network_params(a: &TrainArgs, variant: Variant, neurons: usize) -> Result<NetworkParams> {
+fn network_params(
+    a: &TrainArgs,
+    variant: Variant,
+    neurons: usize,
+    dataset: DatasetKind,
+) -> Result<NetworkParams> {
     match variant {
         Variant::Baseline => {
             if let Some(q) = a.quantize {
@@ -182,6 +199,9 @@ fn network_params(a: &TrainArgs, variant: Variant, neurons: usize) -> Result<Net
             }
             if a.rounding.is_some() {
                 bail!("--rounding applies to the fixed-point datapath (--variant fspinn)");
+            }
+            if a.precision_rule.is_some() || a.dataset_rule.is_some() {
+                bail!("--precision-rule and --dataset-rule apply to --variant fspinn; the baseline's parameters follow only --size-rule");
             }
             let mut params = BaselineParams::default();
             let rule = a.size_rule.unwrap_or(SizeRule::default_for(variant));
@@ -213,6 +233,14 @@ fn network_params(a: &TrainArgs, variant: Variant, neurons: usize) -> Result<Net
                     (q == Some(Quantize::Post)).then_some(true)
                 }
             };
+            // The precision rule adapts learning to the weight grid it happens on: only
+            // quantisation-aware training has one (the f32 network learns unrounded).
+            if float.is_none() && a.precision_rule.unwrap_or(RuleSwitch::Off).is_on() {
+                params = operating_rule::fspinn_for_precision(params);
+            }
+            if a.dataset_rule.unwrap_or(RuleSwitch::On).is_on() {
+                params = operating_rule::fspinn_for_dataset(params, dataset);
+            }
             if let Some(r) = a.rounding {
                 if float.is_some() {
                     bail!("--rounding {r} applies to quantisation-aware training (--quantize train with --precision wB); the f32 network does not round and post-training quantisation rounds to nearest");
@@ -258,19 +286,22 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
             || a.rounding.is_some()
             || a.quantize.is_some()
             || a.size_rule.is_some()
+            || a.precision_rule.is_some()
+            || a.dataset_rule.is_some()
             || !a.set.is_empty()
         {
-            bail!("--dt-ms, --presentation-ms, --precision, --rounding, --quantize, --size-rule and --set cannot change a resumed run");
+            bail!("--dt-ms, --presentation-ms, --precision, --rounding, --quantize, --size-rule, --precision-rule, --dataset-rule and --set cannot change a resumed run");
         }
         let out = a.out.clone().or_else(|| Some(path.clone()));
         return Ok((t, out));
     }
     let variant = a.variant.unwrap_or(Variant::Baseline);
     let neurons = a.neurons.unwrap_or(100);
-    let params = network_params(a, variant, neurons)?;
+    let dataset = a.dataset.unwrap_or(DatasetKind::Mnist);
+    let params = network_params(a, variant, neurons, dataset)?;
     let train_samples = a.train_samples.unwrap_or(60_000);
     let config = RunConfig {
-        dataset: a.dataset.unwrap_or(DatasetKind::Mnist),
+        dataset,
         variant,
         neurons,
         train_samples,

@@ -1,0 +1,148 @@
+//! `fspinn train --precision-rule` and `--dataset-rule` (docs/fspinn.md, "Parameters at other
+//! precisions and on other datasets"): what each rule sets in the run's recorded parameters,
+//! that both are the identity at 4-bit weights on MNIST, that `--set` overrides them, and the
+//! errors for the baseline, a bad value and a resumed run.
+
+mod common;
+
+use common::{data_root, fspinn, stderr};
+
+/// The FSpiNN `params` of a short run with `extra` flags, or the failed output's stderr.
+fn params(root: &str, extra: &[&str]) -> Result<serde_json::Value, String> {
+    let mut args = vec![
+        "train",
+        "--data-dir",
+        root,
+        "--variant",
+        "fspinn",
+        "--neurons",
+        "20",
+        "--train-samples",
+        "5",
+        "--test-samples",
+        "3",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = fspinn(&args);
+    if !o.status.success() {
+        return Err(stderr(&o));
+    }
+    let out = String::from_utf8_lossy(&o.stdout);
+    let j: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let p = &j["params"];
+    Ok(if p["fspinn"].is_object() {
+        p["fspinn"].clone()
+    } else {
+        p["fspinn-f32"]["fspinn"].clone()
+    })
+}
+
+/// (nu_post, theta_target_mv, rate_per_pixel_hz) as f32.
+fn key(p: &serde_json::Value) -> (f32, f32, f32) {
+    let f = |k: &str| p[k].as_f64().unwrap() as f32;
+    (f("nu_post"), f("theta_target_mv"), f("rate_per_pixel_hz"))
+}
+
+#[test]
+fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
+    let Some(root) = data_root() else {
+        eprintln!("note: FSPINN_DATA unset, skipping the operating-rule test");
+        return;
+    };
+    let root = root.to_str().unwrap();
+    let k = |extra: &[&str]| key(&params(root, extra).unwrap());
+    // 4-bit weights on MNIST: the published values.
+    assert_eq!(k(&["--precision", "w4"]), (0.01, 25.0, 0.125));
+    // The precision rule is off by default; on, 8-bit weights get rate and settling point x2.
+    assert_eq!(k(&[]), (0.01, 25.0, 0.125));
+    let on = ["--precision-rule", "on"];
+    assert_eq!(
+        k(&[&on[..], &["--precision", "w4"]].concat()),
+        (0.01, 25.0, 0.125)
+    );
+    assert_eq!(k(&on), (0.02, 50.0, 0.125));
+    assert_eq!(
+        k(&[&on[..], &["--precision", "w8", "--set", "nu_post=0.03"]].concat()),
+        (0.03, 50.0, 0.125)
+    );
+    // The f32 network and post-training quantisation learn unrounded: no precision rule.
+    assert_eq!(
+        k(&[&on[..], &["--precision", "fp32"]].concat()),
+        (0.01, 25.0, 0.125)
+    );
+    assert_eq!(
+        k(&[&on[..], &["--precision", "w8", "--quantize", "post"]].concat()),
+        (0.01, 25.0, 0.125)
+    );
+    // Fashion-MNIST: the input rate x M_MNIST / M_Fashion.
+    if root_has_fashion(root) {
+        let (nu, theta, rate) = k(&["--dataset", "fashion-mnist", "--precision", "w4"]);
+        assert_eq!((nu, theta), (0.01, 25.0));
+        assert!((rate - 0.0571).abs() < 1e-4, "{rate}");
+        assert_eq!(
+            k(&[
+                "--dataset",
+                "fashion-mnist",
+                "--precision",
+                "w4",
+                "--dataset-rule",
+                "off"
+            ]),
+            (0.01, 25.0, 0.125)
+        );
+    }
+}
+
+fn root_has_fashion(root: &str) -> bool {
+    std::path::Path::new(root)
+        .join("fashion-mnist/train-images-idx3-ubyte.gz")
+        .exists()
+}
+
+#[test]
+fn bad_values_the_baseline_and_resumed_runs_are_refused() {
+    let Some(root) = data_root() else {
+        eprintln!("note: FSPINN_DATA unset, skipping the operating-rule error test");
+        return;
+    };
+    let root = root.to_str().unwrap();
+    let err = params(root, &["--precision-rule", "yes"]).unwrap_err();
+    assert!(
+        err.contains("yes") && err.contains("on or off") && !err.contains("panicked"),
+        "{err}"
+    );
+    let o = fspinn(&[
+        "train",
+        "--data-dir",
+        root,
+        "--train-samples",
+        "5",
+        "--test-samples",
+        "3",
+        "--dataset-rule",
+        "off",
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("--dataset-rule") && e.contains("fspinn"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let ckpt = dir.path().join("r.ckpt");
+    let ckpt = ckpt.to_str().unwrap();
+    params(root, &["--out", ckpt, "--stop-after", "2"]).unwrap();
+    let o = fspinn(&[
+        "train",
+        "--resume",
+        ckpt,
+        "--data-dir",
+        root,
+        "--precision-rule",
+        "off",
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("--precision-rule") && e.contains("resumed"),
+        "{e}"
+    );
+}

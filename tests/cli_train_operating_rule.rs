@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{data_root, fspinn, stderr};
+use common::{data_root, fspinn, json_run, stderr};
 
 /// The FSpiNN `params` of a short run with `extra` flags, or the failed output's stderr.
 fn params(root: &str, extra: &[&str]) -> Result<serde_json::Value, String> {
@@ -24,12 +24,7 @@ fn params(root: &str, extra: &[&str]) -> Result<serde_json::Value, String> {
         "--json",
     ];
     args.extend_from_slice(extra);
-    let o = fspinn(&args);
-    if !o.status.success() {
-        return Err(stderr(&o));
-    }
-    let out = String::from_utf8_lossy(&o.stdout);
-    let j: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let j = json_run(&args)?;
     let p = &j["params"];
     Ok(if p["fspinn"].is_object() {
         p["fspinn"].clone()

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{data_root, fspinn, stderr};
+use common::{data_root, fspinn, json_run, stderr};
 
 /// The `params` of a short run with `extra` flags, or the failed output's stderr.
 fn params(root: &str, extra: &[&str]) -> Result<serde_json::Value, String> {
@@ -19,13 +19,7 @@ fn params(root: &str, extra: &[&str]) -> Result<serde_json::Value, String> {
         "--json",
     ];
     args.extend_from_slice(extra);
-    let o = fspinn(&args);
-    if !o.status.success() {
-        return Err(stderr(&o));
-    }
-    let out = String::from_utf8_lossy(&o.stdout);
-    let j: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
-    Ok(j["params"].clone())
+    Ok(json_run(&args)?["params"].clone())
 }
 
 #[test]

@@ -22,6 +22,23 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Runs `fspinn` with `args` (a `--json` command) and parses the last line it printed, or
+/// returns its stderr when it failed.
+#[allow(dead_code)] // not every test file reads a JSON result
+pub fn json_run(args: &[&str]) -> Result<serde_json::Value, String> {
+    let o = fspinn(args);
+    if !o.status.success() {
+        return Err(stderr(&o));
+    }
+    let out = String::from_utf8_lossy(&o.stdout);
+    Ok(serde_json::from_str(
+        out.lines()
+            .last()
+            .expect("a --json command prints its result"),
+    )
+    .expect("the last line is JSON"))
+}
+
 /// The data root for real-data tests ($FSPINN_DATA, resolved against the workspace root when
 /// relative); `None` when unset, so that those tests skip with a note.
 #[allow(dead_code)] // not every test file reads real data

@@ -166,19 +166,14 @@ impl NetworkPoint {
                 ))
             }
             Variant::Fspinn => {
-                let mut p = size_rule::fspinn_for_size(
-                    FspinnParams {
-                        presentation_ms: self.presentation_ms,
-                        ..Default::default()
-                    },
+                // `fspinn train`'s defaults (the precision rule is off by default).
+                let mut p = operating_rule::fspinn_start(
                     self.neurons,
-                    SizeRule::default_for(self.variant),
-                );
-                // `fspinn train`'s default dataset rule (the precision rule is off by default).
-                p = operating_rule::fspinn_for_dataset(
-                    p,
                     self.dataset.kind().unwrap_or(DatasetKind::Mnist),
+                    SizeRule::default_for(self.variant),
+                    operating_rule::DEFAULT_DATASET_RULE,
                 );
+                p.presentation_ms = self.presentation_ms;
                 match (self.precision(), self.quantize) {
                     (Precision::Fp32, _) => NetworkParams::FspinnF32(FspinnF32Params {
                         fspinn: p,

@@ -30,6 +30,7 @@
 
 use crate::data::DatasetKind;
 use crate::fspinn::FspinnParams;
+use crate::size_rule::{self, SizeRule};
 use std::fmt;
 use std::str::FromStr;
 
@@ -105,6 +106,31 @@ pub fn fspinn_for_precision(mut p: FspinnParams) -> FspinnParams {
 /// The factor `M_MNIST / M_dataset` that the dataset rule multiplies the input rate by.
 pub fn rate_factor(kind: DatasetKind) -> f64 {
     mean_pixel_sum(DatasetKind::Mnist) / mean_pixel_sum(kind)
+}
+
+/// The dataset rule's default (`fspinn train` without `--dataset-rule`): on, the identity on
+/// MNIST.
+pub const DEFAULT_DATASET_RULE: RuleSwitch = RuleSwitch::On;
+/// The precision rule's default (`fspinn train` without `--precision-rule`): off, because it
+/// loses 6 points at N = 100 (module docs).
+pub const DEFAULT_PRECISION_RULE: RuleSwitch = RuleSwitch::Off;
+
+/// The FSpiNN parameters a run of `n` neurons on `dataset` starts from, before its own settings
+/// (precision, presentation, `--set`): the defaults under the size rule and the dataset rule.
+/// `fspinn train` and `fspinn explore` both start here, so an exploration point trains the
+/// network `fspinn train` would; the two rules touch disjoint fields, so their order is free.
+pub fn fspinn_start(
+    n: usize,
+    dataset: DatasetKind,
+    size: SizeRule,
+    dataset_rule: RuleSwitch,
+) -> FspinnParams {
+    let p = size_rule::fspinn_for_size(FspinnParams::default(), n, size);
+    if dataset_rule.is_on() {
+        fspinn_for_dataset(p, dataset)
+    } else {
+        p
+    }
 }
 
 /// FSpiNN's parameters on `kind`: `rate_per_pixel_hz` times [`rate_factor`] (MNIST: unchanged).

@@ -8,7 +8,7 @@ use clap::Args;
 use fspinn_model::baseline::PresentationStats;
 use fspinn_model::data::{Dataset, DatasetKind, Split};
 use fspinn_model::fixed::Rounding;
-use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
+use fspinn_model::fspinn::FspinnF32Params;
 use fspinn_model::memory::{InhibitoryStorage, MemoryReport, NetworkShape};
 use fspinn_model::network::NetworkParams;
 use fspinn_model::operating_rule::{self, RuleSwitch};
@@ -218,9 +218,13 @@ fn network_params(
             Ok(NetworkParams::Baseline(params))
         }
         Variant::Fspinn => {
-            let mut params = FspinnParams::default();
-            let rule = a.size_rule.unwrap_or(SizeRule::default_for(variant));
-            params = size_rule::fspinn_for_size(params, neurons, rule);
+            let mut params = operating_rule::fspinn_start(
+                neurons,
+                dataset,
+                a.size_rule.unwrap_or(SizeRule::default_for(variant)),
+                a.dataset_rule
+                    .unwrap_or(operating_rule::DEFAULT_DATASET_RULE),
+            );
             let precision = a.precision.unwrap_or(Precision::Fixed(params.formats));
             // None: the f32 network; Some(post): f32, quantised after training.
             let float = match (precision, a.quantize) {
@@ -235,11 +239,12 @@ fn network_params(
             };
             // The precision rule adapts learning to the weight grid it happens on: only
             // quantisation-aware training has one (the f32 network learns unrounded).
-            if float.is_none() && a.precision_rule.unwrap_or(RuleSwitch::Off).is_on() {
+            if float.is_none()
+                && a.precision_rule
+                    .unwrap_or(operating_rule::DEFAULT_PRECISION_RULE)
+                    .is_on()
+            {
                 params = operating_rule::fspinn_for_precision(params);
-            }
-            if a.dataset_rule.unwrap_or(RuleSwitch::On).is_on() {
-                params = operating_rule::fspinn_for_dataset(params, dataset);
             }
             if let Some(r) = a.rounding {
                 if float.is_some() {

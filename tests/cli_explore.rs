@@ -350,3 +350,58 @@ fn bad_spaces_are_rejected_by_field() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("space.toml"), "{}", stderr(&o));
 }
+
+#[test]
+fn points_are_set_against_their_baseline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let space = tmp.path().join("versus.toml");
+    std::fs::write(
+        &space,
+        "objectives = [\"accuracy\", \"energy_inference_uj\"]\n\
+         [network]\ndataset = \"builtin\"\nvariant = [\"baseline\", \"fspinn\"]\nneurons = 20\n\
+         precision = [\"w4\", \"w8\"]\ntrain_samples = 40\nlabel_samples = 20\ntest_samples = 20\n\
+         [hardware]\nconfig = \"small\"\n\
+         [evaluation]\ninference_images = 2\ntraining_images = 1\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = fspinn(&[
+        "explore",
+        "--space",
+        space.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rep = &last_json(&o)["report"];
+    let pts = rep["points"].as_array().unwrap();
+    assert_eq!(
+        pts.len(),
+        3,
+        "one baseline (precision does not apply) and two FSpiNN points"
+    );
+    let base = pts.iter().find(|p| p["variant"] == "baseline").unwrap();
+    let versus = rep["versus_baseline"].as_array().unwrap();
+    assert_eq!(versus.len(), 2, "{rep}");
+    for v in versus {
+        assert_eq!(v["baseline_index"], base["index"]);
+        let p = pts.iter().find(|p| p["index"] == v["index"]).unwrap();
+        assert_eq!(p["variant"], "fspinn");
+        let f = |x: &Value| x.as_f64().unwrap();
+        let delta = (f(&p["accuracy"]) - f(&base["accuracy"])) * 100.0;
+        assert!((f(&v["accuracy_delta_points"]) - delta).abs() < 1e-9, "{v}");
+        let mem = f(&base["memory_bytes"]) / f(&p["memory_bytes"]);
+        assert!((f(&v["memory_saving"]) - mem).abs() < 1e-9, "{v}");
+        let e = f(&base["energy_inference_uj"]) / f(&p["energy_inference_uj"]);
+        assert!(
+            (f(&v["energy_inference_saving"]) - e).abs() < 1e-9 * e,
+            "{v}"
+        );
+        // FSpiNN's weights are 4 or 8 bits against the baseline's 32: always smaller.
+        assert!(f(&v["memory_saving"]) > 3.0, "{v}");
+        assert!(f(&v["energy_training_saving"]) > 0.0, "{v}");
+    }
+    let md = std::fs::read_to_string(out.join("report/report.md")).unwrap();
+    assert!(md.contains("## Against the baseline"), "{md}");
+}

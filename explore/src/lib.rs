@@ -19,6 +19,7 @@ pub mod select;
 pub mod slurm;
 pub mod space;
 pub mod store;
+pub mod versus;
 
 pub use error::{ExploreError, Result};
 pub use point::Point;

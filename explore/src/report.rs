@@ -8,6 +8,7 @@ use crate::plots::{self, Bar, Class, Dot, PlotFiles};
 use crate::select::{self, Objective};
 use crate::space::Space;
 use crate::store::{write_atomic, PointResult, Store};
+use crate::versus::{self, Comparison};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -298,6 +299,7 @@ pub fn build(dir: &Path) -> Result<Report> {
         .iter()
         .map(|p| json!({"title": p.title, "svg": rel(&p.svg), "png": rel(&p.png)}))
         .collect();
+    let versus = versus::compare(&results);
     let chosen_json = chosen.map(|i| {
         json!({"index": results[i].index, "label": results[i].label, "reward": reward_of(i), "point": rows[i]})
     });
@@ -314,6 +316,7 @@ pub fn build(dir: &Path) -> Result<Report> {
         "feasible": feasible.iter().map(|&i| results[i].index).collect::<Vec<_>>(),
         "pareto": front.iter().map(|&i| results[i].index).collect::<Vec<_>>(),
         "chosen": chosen_json,
+        "versus_baseline": serde_json::to_value(&versus).expect("comparisons serialise"),
         "plots": plots_json,
         "plots_skipped": skipped,
         "csv": rel(&csv_path),
@@ -331,6 +334,7 @@ pub fn build(dir: &Path) -> Result<Report> {
         &front,
         chosen,
         &missing,
+        &versus,
         &plot_files,
         &skipped,
         &rel,
@@ -396,6 +400,7 @@ fn markdown(
     front: &[usize],
     chosen: Option<usize>,
     missing: &[usize],
+    versus: &[Comparison],
     plots: &[PlotFiles],
     skipped: &[String],
     rel: &dyn Fn(&Path) -> String,
@@ -484,9 +489,44 @@ fn markdown(
     for k in skipped {
         let _ = writeln!(s, "- not drawn: {k}");
     }
+    if !versus.is_empty() {
+        versus_table(&mut s, versus);
+    }
     let _ = writeln!(s, "\n## Every point\n");
     let all: Vec<usize> = (0..results.len()).collect();
     table(&mut s, &all);
     let _ = writeln!(s, "The merged table with every column is `points.csv`; `report.json` has the same rows, the front, the chosen design and the plot files.");
     s
+}
+
+/// The paper's claims side by side: each point against the baseline point of the same size,
+/// budgets and hardware (`versus`).
+fn versus_table(s: &mut String, versus: &[Comparison]) {
+    let x = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.2}x"));
+    let _ = writeln!(
+        s,
+        "\n## Against the baseline\n\nEach point against the baseline point that differs only in \
+         the network's variant and number format (same dataset, size, presentation, budgets, \
+         seed and hardware point). Savings are the baseline's figure over the point's.\n"
+    );
+    let _ = writeln!(
+        s,
+        "| # | point | accuracy | baseline (#) | difference | memory saving | energy saving, inference | energy saving, training image |"
+    );
+    let _ = writeln!(s, "|{}", "---|".repeat(8));
+    for c in versus {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {:.2} % | {:.2} % (#{}) | {:+.2} points | {:.2}x | {} | {} |",
+            c.index,
+            c.label,
+            c.accuracy * 100.0,
+            c.baseline_accuracy * 100.0,
+            c.baseline_index,
+            c.accuracy_delta_points,
+            c.memory_saving,
+            x(c.energy_inference_saving),
+            x(c.energy_training_saving),
+        );
+    }
 }

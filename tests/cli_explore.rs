@@ -388,6 +388,7 @@ fn points_are_set_against_their_baseline() {
         assert_eq!(v["baseline_index"], base["index"]);
         let p = pts.iter().find(|p| p["index"] == v["index"]).unwrap();
         assert_eq!(p["variant"], "fspinn");
+        assert_eq!(v["dataset"], "builtin");
         let f = |x: &Value| x.as_f64().unwrap();
         let delta = (f(&p["accuracy"]) - f(&base["accuracy"])) * 100.0;
         assert!((f(&v["accuracy_delta_points"]) - delta).abs() < 1e-9, "{v}");

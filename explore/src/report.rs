@@ -511,14 +511,15 @@ fn versus_table(s: &mut String, versus: &[Comparison]) {
     );
     let _ = writeln!(
         s,
-        "| # | point | accuracy | baseline (#) | difference | memory saving | energy saving, inference | energy saving, training image |"
+        "| # | dataset | point | accuracy | baseline (#) | difference | memory saving | energy saving, inference | energy saving, training image |"
     );
-    let _ = writeln!(s, "|{}", "---|".repeat(8));
+    let _ = writeln!(s, "|{}", "---|".repeat(9));
     for c in versus {
         let _ = writeln!(
             s,
-            "| {} | {} | {:.2} % | {:.2} % (#{}) | {:+.2} points | {:.2}x | {} | {} |",
+            "| {} | {} | {} | {:.2} % | {:.2} % (#{}) | {:+.2} points | {:.2}x | {} | {} |",
             c.index,
+            c.dataset,
             c.label,
             c.accuracy * 100.0,
             c.baseline_accuracy * 100.0,

@@ -17,6 +17,8 @@ pub struct Comparison {
     pub index: usize,
     /// The index of the baseline point it is compared with.
     pub baseline_index: usize,
+    /// The dataset's name (point labels do not carry it).
+    pub dataset: String,
     pub label: String,
     pub accuracy: f64,
     pub baseline_accuracy: f64,
@@ -98,6 +100,7 @@ pub fn compare(results: &[PointResult]) -> Vec<Comparison> {
             Comparison {
                 index: p.index,
                 baseline_index: base.index,
+                dataset: p.network.dataset.name().to_string(),
                 label: p.label.clone(),
                 accuracy: pm.accuracy,
                 baseline_accuracy: bm.accuracy,

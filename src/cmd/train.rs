@@ -446,7 +446,7 @@ pub fn execute(
 pub fn print_report(r: &TrainReport, json: bool) -> Result<()> {
     let text = if r.complete {
         format!(
-            "{} {} N={}: {} in {:.1} s ({:.0}/s), test accuracy {:.2}% on {} ({:.2}% with the likelihood readout)\n",
+            "{} {} N={}: {} in {:.1} s ({:.0}/s), test accuracy {:.2}% ({:.2}% by likelihood) on {}\n",
             r.config.dataset,
             r.config.variant,
             r.config.neurons,
@@ -454,8 +454,8 @@ pub fn print_report(r: &TrainReport, json: bool) -> Result<()> {
             r.train_seconds,
             r.train_samples_per_second,
             r.test_accuracy.unwrap_or(0.0) * 100.0,
-            output::count(r.config.test_samples as u64, "image", "images"),
-            r.test_accuracy_likelihood.unwrap_or(0.0) * 100.0
+            r.test_accuracy_likelihood.unwrap_or(0.0) * 100.0,
+            output::count(r.config.test_samples as u64, "image", "images")
         )
     } else {
         format!(

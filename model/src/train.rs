@@ -18,7 +18,10 @@ const RUNNING_WINDOW: usize = 1000;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evaluation {
     pub assignments: Vec<Option<u8>>,
+    /// Diehl & Cook's readout (`labels::classify`), the accuracy every table reports.
     pub test_accuracy: f64,
+    /// The Poisson-likelihood readout of the same spike counts ([`labels::LikelihoodReadout`]).
+    pub test_accuracy_likelihood: f64,
     pub label_stats: PresentationStats,
     pub test_stats: PresentationStats,
 }
@@ -152,22 +155,20 @@ impl Trainer {
             self.config.seed,
             StreamPhase::Label,
         );
-        let assignments = labels::assign(
+        let responses = labels::ClassResponses::measure(
             &label_counts,
             &train.labels()[k - l..k],
             self.config.neurons,
         );
+        let assignments = responses.assignments();
         self.assignments = Some(assignments.clone());
-        let (test_accuracy, test_stats) = test_accuracy(
-            &self.network,
-            &assignments,
-            test,
-            self.config.test_samples,
-            self.config.seed,
-        )?;
+        let samples = self.config.test_samples;
+        let (counts, test_stats) = test_responses(&self.network, test, samples, self.config.seed)?;
+        let test_labels = &test.labels()[..samples];
         Ok(Evaluation {
+            test_accuracy: labels::accuracy(&counts, test_labels, &assignments),
+            test_accuracy_likelihood: responses.likelihood().accuracy(&counts, test_labels),
             assignments,
-            test_accuracy,
             label_stats,
             test_stats,
         })
@@ -182,15 +183,31 @@ pub fn test_accuracy(
     samples: usize,
     seed: u64,
 ) -> Result<(f64, PresentationStats), ModelError> {
+    let (counts, stats) = test_responses(network, test, samples, seed)?;
+    Ok((
+        labels::accuracy(&counts, &test.labels()[..samples], assignments),
+        stats,
+    ))
+}
+
+/// Spike counts of every neuron on the first `samples` images of `test`.
+fn test_responses(
+    network: &Network,
+    test: &Dataset,
+    samples: usize,
+    seed: u64,
+) -> Result<(Vec<u32>, PresentationStats), ModelError> {
     if samples > test.len() {
         return Err(ModelError::Shape(format!(
             "{samples} test samples requested but the test set holds {}",
             test.len()
         )));
     }
-    let (counts, stats) = evaluate::responses(network, test, 0..samples, seed, StreamPhase::Test);
-    Ok((
-        labels::accuracy(&counts, &test.labels()[..samples], assignments),
-        stats,
+    Ok(evaluate::responses(
+        network,
+        test,
+        0..samples,
+        seed,
+        StreamPhase::Test,
     ))
 }

@@ -130,7 +130,12 @@ pub struct TrainReport {
     /// False when --stop-after ended the run early.
     pub complete: bool,
     pub samples_done: u64,
+    /// Diehl & Cook's readout: each neuron labelled with its class of highest mean response, an
+    /// image given the class whose neurons fire most on average.
     pub test_accuracy: Option<f64>,
+    /// The same spike counts read by the Poisson-likelihood readout (docs/baseline.md,
+    /// "Readout"): the class under which the counts are most likely.
+    pub test_accuracy_likelihood: Option<f64>,
     /// Wall time of the training presentations made by this invocation.
     pub train_seconds: f64,
     pub train_samples_per_second: f64,
@@ -417,6 +422,7 @@ pub fn execute(
         complete,
         samples_done: trainer.samples_done,
         test_accuracy: evaluation.as_ref().map(|e| e.test_accuracy),
+        test_accuracy_likelihood: evaluation.as_ref().map(|e| e.test_accuracy_likelihood),
         train_seconds,
         train_samples_per_second: if train_seconds > 0.0 {
             made as f64 / train_seconds
@@ -440,7 +446,7 @@ pub fn execute(
 pub fn print_report(r: &TrainReport, json: bool) -> Result<()> {
     let text = if r.complete {
         format!(
-            "{} {} N={}: {} in {:.1} s ({:.0}/s), test accuracy {:.2}% on {}\n",
+            "{} {} N={}: {} in {:.1} s ({:.0}/s), test accuracy {:.2}% ({:.2}% by likelihood) on {}\n",
             r.config.dataset,
             r.config.variant,
             r.config.neurons,
@@ -448,6 +454,7 @@ pub fn print_report(r: &TrainReport, json: bool) -> Result<()> {
             r.train_seconds,
             r.train_samples_per_second,
             r.test_accuracy.unwrap_or(0.0) * 100.0,
+            r.test_accuracy_likelihood.unwrap_or(0.0) * 100.0,
             output::count(r.config.test_samples as u64, "image", "images")
         )
     } else {

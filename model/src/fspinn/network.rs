@@ -4,7 +4,7 @@
 //! accumulation; 3 fire, reset, theta; 4 lateral inhibition; 5 learn at post spikes.
 
 use super::consts::FspinnConsts;
-use super::params::FspinnParams;
+use super::params::{FspinnParams, PotentiationSchedule};
 use super::present::{self, ColumnCache, FspinnArithmetic};
 use super::state::FspinnWorkspace;
 use crate::baseline::PresentationStats;
@@ -45,11 +45,30 @@ pub fn theta_decay_shift(p: &FspinnParams, n_neurons: usize) -> u32 {
 /// potentiation factor has halved after `samples_seen` training images (once per
 /// `potentiation_half_life` images, at most three times; 0 when (e) is off).
 pub fn potentiation_halvings(p: &FspinnParams, samples_seen: u64) -> u32 {
-    if p.mechanisms.adaptive_potentiation {
-        (samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
+    if p.mechanisms.adaptive_potentiation && p.potentiation_schedule == PotentiationSchedule::Images
+    {
+        (samples_seen / p.potentiation_half_life.max(1) as u64).min(MAX_HALVINGS) as u32
     } else {
         0
     }
+}
+
+/// The most halvings mechanism (e) applies to `nu_post`.
+pub const MAX_HALVINGS: u64 = 3;
+
+/// Mechanism (e) with the `wins` schedule, shared by the integer and the f32 network: the
+/// (doublings, halvings) of `nu_post` for a neuron whose threshold offset has reached `steps`
+/// whole `potentiation_theta_step_mv` steps. The rate is `nu_post * 2^(doublings - halvings)`:
+/// `recruit_boost` doublings, and one halving per step up to `3 + recruit_boost`, so that a
+/// neuron below one step learns `2^recruit_boost` times faster and one past `3 +
+/// recruit_boost` steps at `nu_post / 8`, as the image schedule's last stage. `None` when the
+/// layer-wide image schedule applies instead (or (e) is off).
+pub fn wins_rate_shifts(p: &FspinnParams, steps: u32) -> Option<(u32, u32)> {
+    (p.mechanisms.adaptive_potentiation && p.potentiation_schedule == PotentiationSchedule::Wins)
+        .then(|| {
+            let max = MAX_HALVINGS as u32 + p.recruit_boost;
+            (p.recruit_boost, steps.min(max))
+        })
 }
 
 /// The potentiation factor (Q16) after `samples_seen` training images: `eta_post` halved by
@@ -421,8 +440,12 @@ impl FspinnArithmetic for FspinnConsts {
         Some(weight)
     }
 
-    fn potentiation_rate(&self, halvings: u32) -> i64 {
-        self.eta_post_q16 >> halvings
+    fn scaled_rate(&self, doublings: u32, halvings: u32) -> i64 {
+        self.scaled_potentiation_rate(doublings, halvings)
+    }
+
+    fn theta_steps(&self, theta: i32) -> u32 {
+        FspinnConsts::theta_steps(self, theta)
     }
 
     /// Scales each neuron's weight column to sum to 78 (in weight units): one integer division

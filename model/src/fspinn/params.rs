@@ -36,6 +36,20 @@ impl Default for Mechanisms {
     }
 }
 
+/// What mechanism (e)'s clock counts: the layer's training images, or each neuron's own wins.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PotentiationSchedule {
+    /// The rate of the whole layer halves every `potentiation_half_life` training images.
+    #[default]
+    Images,
+    /// A neuron's rate halves once per `potentiation_theta_step_mv` of its own threshold offset
+    /// (a count of its wins, minus the slow decay): a neuron recruited late learns at the full
+    /// rate however many images the layer has seen (docs/fspinn.md, "(e) Adaptive
+    /// potentiation").
+    Wins,
+}
+
 /// The FSpiNN network's design values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,6 +89,17 @@ pub struct FspinnParams {
     pub nu_pre: f32,
     /// (e) The potentiation factor halves every this many training images.
     pub potentiation_half_life: u32,
+    /// (e)'s clock. Absent in checkpoints written before it existed: `images`, as they trained.
+    #[serde(default)]
+    pub potentiation_schedule: PotentiationSchedule,
+    /// (e) with the `wins` schedule: the threshold offset (mV) per halving of a neuron's rate.
+    #[serde(default = "default_theta_step_mv")]
+    pub potentiation_theta_step_mv: f32,
+    /// Recruiting, with the `wins` schedule: a neuron learns `2^recruit_boost` times faster than
+    /// `nu_post` while its offset is below one step, then halves per step as before (at most
+    /// `3 + recruit_boost` halvings), so its first wins imprint their images strongly.
+    #[serde(default)]
+    pub recruit_boost: u32,
     /// Initial weights U[0, init_max).
     pub init_max: f32,
     pub formats: FixedFormats,
@@ -104,12 +129,20 @@ impl Default for FspinnParams {
             x_tar: 0.25,
             nu_pre: 0.001,
             potentiation_half_life: 20_000,
+            potentiation_schedule: PotentiationSchedule::Images,
+            potentiation_theta_step_mv: default_theta_step_mv(),
+            recruit_boost: 0,
             init_max: 0.3,
             formats: FixedFormats::with_weight_bits(8),
             rounding: Rounding::Stochastic,
             mechanisms: Mechanisms::default(),
         }
     }
+}
+
+/// The `wins` schedule's step, chosen at N = 400 (docs/fspinn.md).
+fn default_theta_step_mv() -> f32 {
+    16.0
 }
 
 /// An FSpiNN run in f32 (layer L0), optionally quantised after training.

@@ -1,7 +1,7 @@
 //! The integers the datapath computes with, derived once from [`FspinnParams`]: every real-valued
 //! design number is rounded to nearest here, and nowhere else.
 
-use super::params::{FspinnParams, PotentiationSchedule};
+use super::params::FspinnParams;
 use crate::error::ModelError;
 use crate::fixed::QFormat;
 
@@ -137,14 +137,11 @@ impl FspinnConsts {
                 "must be 0 to 8",
             ));
         }
-        if p.recruit_boost > 0
-            && !(p.mechanisms.adaptive_potentiation
-                && p.potentiation_schedule == PotentiationSchedule::Wins)
-        {
+        if p.recruit_boost > 0 && !p.mechanisms.adaptive_potentiation {
             return Err(bad(
                 "recruit_boost",
                 p.recruit_boost.to_string(),
-                "needs potentiation_schedule = \"wins\" and mechanisms.adaptive_potentiation",
+                "needs mechanisms.adaptive_potentiation (it is part of mechanism (e))",
             ));
         }
         let vfrac = f.membrane_bits - 8;

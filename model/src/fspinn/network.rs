@@ -56,19 +56,30 @@ pub fn potentiation_halvings(p: &FspinnParams, samples_seen: u64) -> u32 {
 /// The most halvings mechanism (e) applies to `nu_post`.
 pub const MAX_HALVINGS: u64 = 3;
 
-/// Mechanism (e) with the `wins` schedule, shared by the integer and the f32 network: the
-/// (doublings, halvings) of `nu_post` for a neuron whose threshold offset has reached `steps`
-/// whole `potentiation_theta_step_mv` steps. The rate is `nu_post * 2^(doublings - halvings)`:
-/// `recruit_boost` doublings, and one halving per step up to `3 + recruit_boost`, so that a
-/// neuron below one step learns `2^recruit_boost` times faster and one past `3 +
-/// recruit_boost` steps at `nu_post / 8`, as the image schedule's last stage. `None` when the
-/// layer-wide image schedule applies instead (or (e) is off).
-pub fn wins_rate_shifts(p: &FspinnParams, steps: u32) -> Option<(u32, u32)> {
-    (p.mechanisms.adaptive_potentiation && p.potentiation_schedule == PotentiationSchedule::Wins)
-        .then(|| {
-            let max = MAX_HALVINGS as u32 + p.recruit_boost;
-            (p.recruit_boost, steps.min(max))
-        })
+/// Mechanism (e) per neuron, shared by the integer and the f32 network: the (doublings,
+/// halvings) of `nu_post` for a neuron whose threshold offset has reached `steps` whole
+/// `potentiation_theta_step_mv` steps, after `samples_seen` training images; the neuron's rate is
+/// `nu_post * 2^(doublings - halvings)`. `None` when every neuron learns at the layer's rate
+/// ([`potentiation_factor`]): the image schedule without `recruit_boost`, or (e) off.
+///
+/// - `wins`: `recruit_boost` doublings, and one halving per step up to `3 + recruit_boost`, so
+///   a neuron below one step learns `2^recruit_boost` times faster than `nu_post` and one past
+///   `3 + recruit_boost` steps at `nu_post / 8`, the image schedule's last stage.
+/// - `images` with `recruit_boost`: the layer's halvings, and `recruit_boost` doublings for a
+///   neuron still below one step (a recruit's first wins imprint their images strongly).
+pub fn neuron_rate_shifts(p: &FspinnParams, samples_seen: u64, steps: u32) -> Option<(u32, u32)> {
+    if !p.mechanisms.adaptive_potentiation {
+        return None;
+    }
+    let boost = p.recruit_boost;
+    match p.potentiation_schedule {
+        PotentiationSchedule::Wins => Some((boost, steps.min(MAX_HALVINGS as u32 + boost))),
+        PotentiationSchedule::Images if boost > 0 => Some((
+            if steps == 0 { boost } else { 0 },
+            potentiation_halvings(p, samples_seen),
+        )),
+        PotentiationSchedule::Images => None,
+    }
 }
 
 /// The potentiation factor (Q16) after `samples_seen` training images: `eta_post` halved by

@@ -95,9 +95,10 @@ pub struct FspinnParams {
     /// (e) with the `wins` schedule: the threshold offset (mV) per halving of a neuron's rate.
     #[serde(default = "default_theta_step_mv")]
     pub potentiation_theta_step_mv: f32,
-    /// Recruiting, with the `wins` schedule: a neuron learns `2^recruit_boost` times faster than
-    /// `nu_post` while its offset is below one step, then halves per step as before (at most
-    /// `3 + recruit_boost` halvings), so its first wins imprint their images strongly.
+    /// Recruiting: a neuron whose threshold offset is below one `potentiation_theta_step_mv`
+    /// learns `2^recruit_boost` times faster, so that its first wins imprint their images
+    /// strongly (`wins`: then one halving per step, at most `3 + recruit_boost`; `images`: then
+    /// the layer's rate). 0: off.
     #[serde(default)]
     pub recruit_boost: u32,
     /// Initial weights U[0, init_max).

@@ -9,7 +9,7 @@
 
 use super::block::{Block, Theta};
 use super::network::{
-    potentiation_halvings, theta_decay_shift, wins_rate_shifts, StepObserver, NEVER,
+    neuron_rate_shifts, potentiation_halvings, theta_decay_shift, StepObserver, NEVER,
     ROUNDING_STREAM,
 };
 use super::params::FspinnParams;
@@ -284,13 +284,14 @@ pub(crate) fn train_sample<A: FspinnArithmetic>(
 ) -> PresentationStats {
     let n = theta.len();
     let rate = a.potentiation_rate(potentiation_halvings(p, samples_seen));
-    // With the `wins` schedule each neuron's factor follows its threshold offset as the image
+    // A rate per neuron (mechanism (e) per neuron) follows its threshold offset as the image
     // begins (its repeats at a higher intensity keep it).
-    let rates: Option<Vec<A::Rate>> = wins_rate_shifts(p, 0).is_some().then(|| {
+    let rates: Option<Vec<A::Rate>> = neuron_rate_shifts(p, samples_seen, 0).is_some().then(|| {
         theta
             .iter()
             .map(|&th| {
-                let (d, h) = wins_rate_shifts(p, a.theta_steps(th)).unwrap_or_default();
+                let shifts = neuron_rate_shifts(p, samples_seen, a.theta_steps(th));
+                let (d, h) = shifts.unwrap_or_default();
                 a.scaled_rate(d, h)
             })
             .collect()

@@ -408,6 +408,12 @@ fn wins_schedule_sets_each_neurons_rate_from_its_threshold_offset() {
     };
     // Images: 100,000 images are past three half-lives, eta >> 3 = 4112: -4.02 -> -5.
     assert_eq!(run(&p, 0), 250);
+    // Images with a recruiting boost of 2: below one step (eta << 2) >> 3 = 16448: -16.06 ->
+    // -17; two steps: the layer's rate.
+    p.recruit_boost = 2;
+    assert_eq!(run(&p, 0), 238);
+    assert_eq!(run(&p, 128), 250);
+    p.recruit_boost = 0;
     p.potentiation_schedule = PotentiationSchedule::Wins;
     // Wins: a neuron that never won keeps the full rate: -32.125 -> -33.
     assert_eq!(run(&p, 0), 222);
@@ -424,30 +430,28 @@ fn wins_schedule_sets_each_neurons_rate_from_its_threshold_offset() {
 }
 
 #[test]
-fn wins_schedule_shifts_and_steps() {
+fn per_neuron_rate_shifts_and_steps() {
     let mut p = FspinnParams::default();
-    assert_eq!(wins_rate_shifts(&p, 5), None, "images schedule");
+    assert_eq!(neuron_rate_shifts(&p, 0, 5), None, "images, no boost");
+    p.recruit_boost = 3;
+    assert_eq!(neuron_rate_shifts(&p, 0, 0), Some((3, 0)));
+    assert_eq!(neuron_rate_shifts(&p, 45_000, 0), Some((3, 2)));
+    assert_eq!(neuron_rate_shifts(&p, 45_000, 1), Some((0, 2)), "recruited");
+    p.recruit_boost = 0;
     p.potentiation_schedule = PotentiationSchedule::Wins;
     assert_eq!(
         potentiation_halvings(&p, 1_000_000),
         0,
         "no layer-wide halving"
     );
-    assert_eq!(wins_rate_shifts(&p, 0), Some((0, 0)));
-    assert_eq!(wins_rate_shifts(&p, 2), Some((0, 2)));
-    assert_eq!(
-        wins_rate_shifts(&p, 9),
-        Some((0, 3)),
-        "at most three halvings"
-    );
+    assert_eq!(neuron_rate_shifts(&p, 1_000_000, 0), Some((0, 0)));
+    assert_eq!(neuron_rate_shifts(&p, 0, 2), Some((0, 2)));
+    assert_eq!(neuron_rate_shifts(&p, 0, 9), Some((0, 3)), "at most three");
     p.recruit_boost = 2;
-    assert_eq!(
-        wins_rate_shifts(&p, 9),
-        Some((2, 5)),
-        "nu_post / 8 at the end"
-    );
+    assert_eq!(neuron_rate_shifts(&p, 0, 0), Some((2, 0)));
+    assert_eq!(neuron_rate_shifts(&p, 0, 9), Some((2, 5)), "nu_post / 8");
     p.mechanisms.adaptive_potentiation = false;
-    assert_eq!(wins_rate_shifts(&p, 9), None, "(e) off");
+    assert_eq!(neuron_rate_shifts(&p, 0, 9), None, "(e) off");
     let c = FspinnConsts::new(&FspinnParams {
         potentiation_theta_step_mv: 16.0,
         ..Default::default()
@@ -463,7 +467,7 @@ fn wins_schedule_shifts_and_steps() {
 }
 
 #[test]
-fn wins_schedule_parameters_are_checked_with_the_field_name() {
+fn per_neuron_rate_parameters_are_checked_with_the_field_name() {
     let bad = |p: FspinnParams, field: &str| {
         let e = FspinnNetwork::new(p, 784, 10, &mut Rng::from_seed(0)).unwrap_err();
         assert!(e.to_string().contains(field), "{e}");
@@ -479,11 +483,6 @@ fn wins_schedule_parameters_are_checked_with_the_field_name() {
         };
         bad(p, "potentiation_theta_step_mv");
     }
-    let boosted = FspinnParams {
-        recruit_boost: 1,
-        ..Default::default()
-    };
-    bad(boosted.clone(), "recruit_boost");
     bad(
         FspinnParams {
             recruit_boost: 9,
@@ -491,8 +490,10 @@ fn wins_schedule_parameters_are_checked_with_the_field_name() {
         },
         "recruit_boost",
     );
-    let mut off = boosted;
-    off.potentiation_schedule = PotentiationSchedule::Wins;
+    let mut off = FspinnParams {
+        recruit_boost: 1,
+        ..Default::default()
+    };
     off.mechanisms.adaptive_potentiation = false;
     bad(off, "recruit_boost");
 }

@@ -50,6 +50,16 @@ pub enum PotentiationSchedule {
     Wins,
 }
 
+/// As written in parameters and `--set` (`"images"`, `"wins"`), for messages.
+impl std::fmt::Display for PotentiationSchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PotentiationSchedule::Images => "images",
+            PotentiationSchedule::Wins => "wins",
+        })
+    }
+}
+
 /// The FSpiNN network's design values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +148,15 @@ impl Default for FspinnParams {
             rounding: Rounding::Stochastic,
             mechanisms: Mechanisms::default(),
         }
+    }
+}
+
+impl FspinnParams {
+    /// Whether neurons learn at rates of their own (mechanism (e) with the `wins` schedule or
+    /// `recruit_boost`): the cycle model and the RTL hold one potentiation factor per image, so
+    /// they refuse such a network (the field names are in their error).
+    pub fn per_neuron_rate(&self) -> bool {
+        super::network::neuron_rate_shifts(self, 0, 0).is_some()
     }
 }
 

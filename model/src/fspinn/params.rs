@@ -160,7 +160,9 @@ impl FspinnParams {
     }
 }
 
-/// The `wins` schedule's step, chosen at N = 400 (docs/fspinn.md).
+/// The `wins` schedule's step: picked from the offsets one pass leaves at N = 400 (25-36 mV,
+/// p10-p90) so that a typical neuron there halves once or twice in a pass, as the image
+/// schedule does (not fitted; docs/fspinn.md has what it measures).
 fn default_theta_step_mv() -> f32 {
     16.0
 }

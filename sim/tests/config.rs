@@ -1,7 +1,7 @@
 //! Hardware configs: the shipped ones load, impossible designs are refused with an error naming
 //! the field, and networks that do not fit are refused or streamed from DRAM as documented.
 
-use fspinn_model::fspinn::{FspinnNetwork, FspinnParams};
+use fspinn_model::fspinn::{FspinnNetwork, FspinnParams, PotentiationSchedule};
 use fspinn_model::precision::FixedFormats;
 use fspinn_model::rng::Rng;
 use fspinn_sim::layout::WeightLayout;
@@ -96,6 +96,31 @@ fn networks_that_cannot_run_are_refused() {
     let net = FspinnNetwork::new(p, 784, 20, &mut Rng::from_seed(1)).unwrap();
     let e = Accelerator::new(&small, &net, 8).err().unwrap();
     assert!(e.to_string().contains("mechanism (d)"), "{e}");
+    // A learning rate per neuron (mechanism (e) per neuron) is refused, naming the fields.
+    for (schedule, boost) in [
+        (PotentiationSchedule::Wins, 0),
+        (PotentiationSchedule::Images, 2),
+    ] {
+        let p = FspinnParams {
+            potentiation_schedule: schedule,
+            recruit_boost: boost,
+            ..Default::default()
+        };
+        let net = FspinnNetwork::new(p, 784, 20, &mut Rng::from_seed(1)).unwrap();
+        let e = Accelerator::new(&small, &net, 8).err().unwrap().to_string();
+        assert!(
+            e.contains("potentiation_schedule") && e.contains("recruit_boost"),
+            "{e}"
+        );
+    }
+    // With (e) off the schedule changes nothing, and the accelerator runs it.
+    let mut p = FspinnParams {
+        potentiation_schedule: PotentiationSchedule::Wins,
+        ..Default::default()
+    };
+    p.mechanisms.adaptive_potentiation = false;
+    let net = FspinnNetwork::new(p, 784, 20, &mut Rng::from_seed(1)).unwrap();
+    assert!(Accelerator::new(&small, &net, 8).is_ok());
 }
 
 /// Sizes that would make the model allocate gigabytes are refused before anything is allocated.

@@ -33,6 +33,9 @@ pub struct FspinnConsts {
     pub eta_pre_q16: i64,
     /// Weight-sum target of each neuron's column, in weight codes.
     pub norm_target: i64,
+    /// Mechanism (e) with the `wins` schedule: the threshold offset per halving of a neuron's
+    /// rate, in membrane units (at least 1).
+    pub theta_step: i32,
 }
 
 fn mv(x: f32, frac: u8) -> i32 {
@@ -118,6 +121,29 @@ impl FspinnConsts {
                 "leak_shift must be 1 to 16, theta_decay_shift 1 to 32, trace_half_life_steps and max_attempts at least 1",
             ));
         }
+        if !(p.potentiation_theta_step_mv.is_finite()
+            && mv(p.potentiation_theta_step_mv, f.membrane_bits - 8) >= 1)
+        {
+            return Err(bad(
+                "potentiation_theta_step_mv",
+                p.potentiation_theta_step_mv.to_string(),
+                "must be at least one LSB of the threshold format (1/256 mV at 16 bits)",
+            ));
+        }
+        if p.recruit_boost > 8 {
+            return Err(bad(
+                "recruit_boost",
+                p.recruit_boost.to_string(),
+                "must be 0 to 8",
+            ));
+        }
+        if p.recruit_boost > 0 && !p.mechanisms.adaptive_potentiation {
+            return Err(bad(
+                "recruit_boost",
+                p.recruit_boost.to_string(),
+                "needs mechanisms.adaptive_potentiation (it is part of mechanism (e))",
+            ));
+        }
         let vfrac = f.membrane_bits - 8;
         let v_fmt = QFormat::new(f.membrane_bits, vfrac, true)?;
         let theta_fmt = QFormat::new(f.threshold_bits, vfrac, false)?;
@@ -145,6 +171,7 @@ impl FspinnConsts {
             eta_pre_q16: (p.nu_pre as f64 * (1u64 << b) as f64 * 65536.0 / trace_max as f64).round()
                 as i64,
             norm_target: (78.0f64 * (1u64 << b) as f64).round() as i64,
+            theta_step: mv(p.potentiation_theta_step_mv, vfrac),
         })
     }
 }

@@ -189,6 +189,19 @@ impl FspinnConsts {
         shift_round(x_post * self.eta_pre_q16, 16, Rounding::Stochastic, random) as i32
     }
 
+    /// Mechanism (e) with the `wins` schedule: how many whole `theta_step`s a neuron's threshold
+    /// offset has reached (a few compares against constants in hardware).
+    #[inline]
+    pub fn theta_steps(&self, theta: i32) -> u32 {
+        (theta.max(0) / self.theta_step) as u32
+    }
+
+    /// The potentiation factor `eta_post * 2^(doublings - halvings)` (Q16), truncating.
+    #[inline]
+    pub fn scaled_potentiation_rate(&self, doublings: u32, halvings: u32) -> i64 {
+        (self.eta_post_q16 << doublings) >> halvings
+    }
+
     /// A weight after a change, clamped to the code range.
     #[inline]
     pub fn apply_delta(&self, weight: u16, delta: i32) -> u16 {

@@ -307,6 +307,8 @@ struct F32Arithmetic {
     nu_pre: f32,
     /// (f)'s floor: a quarter of the firing threshold.
     inhibition_floor: f32,
+    /// (e), `wins`: the threshold offset per halving (mV).
+    theta_step: f32,
 }
 
 impl F32Arithmetic {
@@ -322,6 +324,7 @@ impl F32Arithmetic {
             nu_post: p.nu_post,
             nu_pre: p.nu_pre,
             inhibition_floor: p.v_thresh_mv / 4.0,
+            theta_step: p.potentiation_theta_step_mv,
         }
     }
 }
@@ -431,8 +434,12 @@ impl FspinnArithmetic for F32Arithmetic {
         None
     }
 
-    fn potentiation_rate(&self, halvings: u32) -> f32 {
-        self.nu_post * 0.5f32.powi(halvings as i32)
+    fn scaled_rate(&self, doublings: u32, halvings: u32) -> f32 {
+        self.nu_post * 2f32.powi(doublings as i32 - halvings as i32)
+    }
+
+    fn theta_steps(&self, theta: f32) -> u32 {
+        (theta.max(0.0) / self.theta_step) as u32
     }
 
     /// Scales each column to sum to [`NORM_TARGET`] exactly (weights that would exceed 1 are

@@ -203,3 +203,39 @@ fn invalid_parameters_and_state_are_rejected() {
     .unwrap_err();
     assert!(e.to_string().contains("theta[0] = NaN mV"), "{e}");
 }
+
+/// The f32 network follows the same `wins` schedule (nu_post * 2^(doublings - halvings), from
+/// the neuron's threshold offset as the image begins), unrounded.
+#[test]
+fn wins_schedule_sets_each_neurons_rate_unrounded() {
+    let mut p = loud(FspinnParams::default());
+    p.presentation_ms = 1.0;
+    p.v_thresh_mv = 0.0;
+    p.nu_post = 0.5;
+    p.x_tar = 0.25;
+    p.potentiation_half_life = 10;
+    p.potentiation_theta_step_mv = 0.25;
+    let run = |p: &FspinnParams, theta: f32| {
+        let mut net = FspinnF32Network::from_parts(
+            p.clone(),
+            2,
+            1,
+            vec![0.25, 0.25],
+            vec![theta],
+            0.0,
+            100_000,
+        )
+        .unwrap();
+        let mut ws = net.workspace();
+        net.train_image(&mut ws, &[255, 0], &mut Rng::from_seed(3));
+        assert_eq!(ws.counts(), &[1]);
+        // Input 1 (trace 0), normalised to 1: 1 - rate * 0.25.
+        net.weights()[1]
+    };
+    assert_eq!(run(&p, 0.0), 1.0 - 0.0625 * 0.25, "images: nu_post / 8");
+    p.potentiation_schedule = PotentiationSchedule::Wins;
+    assert_eq!(run(&p, 0.0), 0.875, "no win yet: nu_post");
+    assert_eq!(run(&p, 0.5), 1.0 - 0.125 * 0.25, "two steps: nu_post / 4");
+    p.recruit_boost = 1;
+    assert_eq!(run(&p, 0.0), 0.75, "boost: 2 nu_post");
+}

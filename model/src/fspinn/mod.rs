@@ -19,10 +19,10 @@ pub use float::{
     adapt_inhibition as adapt_inhibition_f32, staircase_trace, FspinnF32Network, NORM_TARGET,
 };
 pub use network::{
-    potentiation_factor, potentiation_halvings, theta_decay_shift, FspinnNetwork, StepObserver,
-    DECAY_STREAM, NEVER, ROUNDING_STREAM,
+    neuron_rate_shifts, potentiation_factor, potentiation_halvings, theta_decay_shift,
+    FspinnNetwork, StepObserver, DECAY_STREAM, NEVER, ROUNDING_STREAM,
 };
-pub use params::{FspinnF32Params, FspinnParams, Mechanisms};
+pub use params::{FspinnF32Params, FspinnParams, Mechanisms, PotentiationSchedule};
 pub use state::{FspinnF32Workspace, FspinnWorkspace, PresentationWorkspace};
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! accumulation; 3 fire, reset, theta; 4 lateral inhibition; 5 learn at post spikes.
 
 use super::consts::FspinnConsts;
-use super::params::FspinnParams;
+use super::params::{FspinnParams, PotentiationSchedule};
 use super::present::{self, ColumnCache, FspinnArithmetic};
 use super::state::FspinnWorkspace;
 use crate::baseline::PresentationStats;
@@ -45,10 +45,40 @@ pub fn theta_decay_shift(p: &FspinnParams, n_neurons: usize) -> u32 {
 /// potentiation factor has halved after `samples_seen` training images (once per
 /// `potentiation_half_life` images, at most three times; 0 when (e) is off).
 pub fn potentiation_halvings(p: &FspinnParams, samples_seen: u64) -> u32 {
-    if p.mechanisms.adaptive_potentiation {
-        (samples_seen / p.potentiation_half_life.max(1) as u64).min(3) as u32
+    if p.mechanisms.adaptive_potentiation && p.potentiation_schedule == PotentiationSchedule::Images
+    {
+        (samples_seen / p.potentiation_half_life.max(1) as u64).min(MAX_HALVINGS) as u32
     } else {
         0
+    }
+}
+
+/// The most halvings mechanism (e) applies to `nu_post`.
+pub const MAX_HALVINGS: u64 = 3;
+
+/// Mechanism (e) per neuron, shared by the integer and the f32 network: the (doublings,
+/// halvings) of `nu_post` for a neuron whose threshold offset has reached `steps` whole
+/// `potentiation_theta_step_mv` steps, after `samples_seen` training images; the neuron's rate is
+/// `nu_post * 2^(doublings - halvings)`. `None` when every neuron learns at the layer's rate
+/// ([`potentiation_factor`]): the image schedule without `recruit_boost`, or (e) off.
+///
+/// - `wins`: `recruit_boost` doublings, and one halving per step up to `3 + recruit_boost`, so
+///   a neuron below one step learns `2^recruit_boost` times faster than `nu_post` and one past
+///   `3 + recruit_boost` steps at `nu_post / 8`, the image schedule's last stage.
+/// - `images` with `recruit_boost`: the layer's halvings, and `recruit_boost` doublings for a
+///   neuron still below one step (a recruit's first wins imprint their images strongly).
+pub fn neuron_rate_shifts(p: &FspinnParams, samples_seen: u64, steps: u32) -> Option<(u32, u32)> {
+    if !p.mechanisms.adaptive_potentiation {
+        return None;
+    }
+    let boost = p.recruit_boost;
+    match p.potentiation_schedule {
+        PotentiationSchedule::Wins => Some((boost, steps.min(MAX_HALVINGS as u32 + boost))),
+        PotentiationSchedule::Images if boost > 0 => Some((
+            if steps == 0 { boost } else { 0 },
+            potentiation_halvings(p, samples_seen),
+        )),
+        PotentiationSchedule::Images => None,
     }
 }
 
@@ -421,8 +451,12 @@ impl FspinnArithmetic for FspinnConsts {
         Some(weight)
     }
 
-    fn potentiation_rate(&self, halvings: u32) -> i64 {
-        self.eta_post_q16 >> halvings
+    fn scaled_rate(&self, doublings: u32, halvings: u32) -> i64 {
+        self.scaled_potentiation_rate(doublings, halvings)
+    }
+
+    fn theta_steps(&self, theta: i32) -> u32 {
+        FspinnConsts::theta_steps(self, theta)
     }
 
     /// Scales each neuron's weight column to sum to 78 (in weight units): one integer division

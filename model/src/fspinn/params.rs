@@ -36,6 +36,30 @@ impl Default for Mechanisms {
     }
 }
 
+/// What mechanism (e)'s clock counts: the layer's training images, or each neuron's own wins.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PotentiationSchedule {
+    /// The rate of the whole layer halves every `potentiation_half_life` training images.
+    #[default]
+    Images,
+    /// A neuron's rate halves once per `potentiation_theta_step_mv` of its own threshold offset
+    /// (a count of its wins, minus the slow decay): a neuron recruited late learns at the full
+    /// rate however many images the layer has seen (docs/fspinn.md, "(e) Adaptive
+    /// potentiation").
+    Wins,
+}
+
+/// As written in parameters and `--set` (`"images"`, `"wins"`), for messages.
+impl std::fmt::Display for PotentiationSchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PotentiationSchedule::Images => "images",
+            PotentiationSchedule::Wins => "wins",
+        })
+    }
+}
+
 /// The FSpiNN network's design values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,6 +99,18 @@ pub struct FspinnParams {
     pub nu_pre: f32,
     /// (e) The potentiation factor halves every this many training images.
     pub potentiation_half_life: u32,
+    /// (e)'s clock. Absent in checkpoints written before it existed: `images`, as they trained.
+    #[serde(default)]
+    pub potentiation_schedule: PotentiationSchedule,
+    /// (e) with the `wins` schedule: the threshold offset (mV) per halving of a neuron's rate.
+    #[serde(default = "default_theta_step_mv")]
+    pub potentiation_theta_step_mv: f32,
+    /// Recruiting: a neuron whose threshold offset is below one `potentiation_theta_step_mv`
+    /// learns `2^recruit_boost` times faster, so that its first wins imprint their images
+    /// strongly (`wins`: then one halving per step, at most `3 + recruit_boost`; `images`: then
+    /// the layer's rate). 0: off.
+    #[serde(default)]
+    pub recruit_boost: u32,
     /// Initial weights U[0, init_max).
     pub init_max: f32,
     pub formats: FixedFormats,
@@ -104,12 +140,31 @@ impl Default for FspinnParams {
             x_tar: 0.25,
             nu_pre: 0.001,
             potentiation_half_life: 20_000,
+            potentiation_schedule: PotentiationSchedule::Images,
+            potentiation_theta_step_mv: default_theta_step_mv(),
+            recruit_boost: 0,
             init_max: 0.3,
             formats: FixedFormats::with_weight_bits(8),
             rounding: Rounding::Stochastic,
             mechanisms: Mechanisms::default(),
         }
     }
+}
+
+impl FspinnParams {
+    /// Whether neurons learn at rates of their own (mechanism (e) with the `wins` schedule or
+    /// `recruit_boost`): the cycle model and the RTL hold one potentiation factor per image, so
+    /// they refuse such a network (the field names are in their error).
+    pub fn per_neuron_rate(&self) -> bool {
+        super::network::neuron_rate_shifts(self, 0, 0).is_some()
+    }
+}
+
+/// The `wins` schedule's step: picked from the offsets one pass leaves at N = 400 (25-36 mV,
+/// p10-p90) so that a typical neuron there halves once or twice in a pass, as the image
+/// schedule does (not fitted; docs/fspinn.md has what it measures).
+fn default_theta_step_mv() -> f32 {
+    16.0
 }
 
 /// An FSpiNN run in f32 (layer L0), optionally quantised after training.

@@ -9,7 +9,8 @@
 
 use super::block::{Block, Theta};
 use super::network::{
-    potentiation_halvings, theta_decay_shift, StepObserver, NEVER, ROUNDING_STREAM,
+    neuron_rate_shifts, potentiation_halvings, theta_decay_shift, StepObserver, NEVER,
+    ROUNDING_STREAM,
 };
 use super::params::FspinnParams;
 use super::state::PresentationWorkspace;
@@ -113,7 +114,14 @@ pub(crate) trait FspinnArithmetic: Sync {
     /// (the cycle model's verifier compares codes).
     fn weight_code(weight: Self::Weight) -> Option<u16>;
     /// The potentiation factor after `halvings` halvings of mechanism (e).
-    fn potentiation_rate(&self, halvings: u32) -> Self::Rate;
+    fn potentiation_rate(&self, halvings: u32) -> Self::Rate {
+        self.scaled_rate(0, halvings)
+    }
+    /// The potentiation factor times `2^(doublings - halvings)` (mechanism (e), `wins`).
+    fn scaled_rate(&self, doublings: u32, halvings: u32) -> Self::Rate;
+    /// Mechanism (e), `wins`: the whole `potentiation_theta_step_mv` steps a threshold offset
+    /// has reached.
+    fn theta_steps(&self, theta: Self::Potential) -> u32;
     /// Scales each neuron's column of `weights` (input-major, `n` neurons) to the target sum,
     /// once per training attempt; returns the weights touched.
     fn normalize(&self, weights: &mut [Self::Weight], n: usize) -> u64;
@@ -248,6 +256,8 @@ struct Learning<'a, A: FspinnArithmetic> {
 pub(crate) struct Stdp<'a, A: FspinnArithmetic> {
     pub weights: &'a mut [A::Weight],
     rate: A::Rate,
+    /// Each neuron's own factor (mechanism (e), `wins`), in place of `rate`.
+    rates: Option<&'a [A::Rate]>,
     rounding_lfsr: Lfsr32,
     updates: u64,
     /// Pending changes when updates are applied per presentation (mechanism (d) off).
@@ -274,6 +284,18 @@ pub(crate) fn train_sample<A: FspinnArithmetic>(
 ) -> PresentationStats {
     let n = theta.len();
     let rate = a.potentiation_rate(potentiation_halvings(p, samples_seen));
+    // A rate per neuron (mechanism (e) per neuron) follows its threshold offset as the image
+    // begins (its repeats at a higher intensity keep it).
+    let rates: Option<Vec<A::Rate>> = neuron_rate_shifts(p, samples_seen, 0).is_some().then(|| {
+        theta
+            .iter()
+            .map(|&th| {
+                let shifts = neuron_rate_shifts(p, samples_seen, a.theta_steps(th));
+                let (d, h) = shifts.unwrap_or_default();
+                a.scaled_rate(d, h)
+            })
+            .collect()
+    });
     let decay = theta_decay_shift(p, n);
     repeat_while_quiet(p.max_attempts, p.min_spikes, |attempt| {
         let mut stats = PresentationStats {
@@ -288,6 +310,7 @@ pub(crate) fn train_sample<A: FspinnArithmetic>(
                 stdp: Stdp {
                     weights: &mut *weights,
                     rate,
+                    rates: rates.as_deref(),
                     rounding_lfsr: Lfsr32::new(input_seed(sample_seed, ROUNDING_STREAM + attempt)),
                     updates: 0,
                     batch: (!per_step).then_some(&mut batch),
@@ -643,9 +666,10 @@ fn potentiate_column<A: FspinnArithmetic>(
 ) {
     let t = at.t;
     let zero = A::Delta::default();
+    let rate = l.rates.map_or(l.rate, |r| r[j]);
     for (i, &pre) in last_pre.iter().enumerate() {
         let age = (pre != NEVER).then(|| t - pre);
-        let delta = a.potentiate(age, l.rate, rounding, &mut l.rounding_lfsr);
+        let delta = a.potentiate(age, rate, rounding, &mut l.rounding_lfsr);
         if delta != zero {
             update(a, l, i, j, delta, false, at);
         }

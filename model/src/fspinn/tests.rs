@@ -384,3 +384,140 @@ fn cached_normalisation_equals_normalising_from_scratch() {
         assert!(moved > 0);
     }
 }
+
+/// Mechanism (e) with the `wins` schedule: a neuron's rate follows its own threshold offset,
+/// not the layer's image count (hand-worked as in the test above: eta = 32896 in Q16, input 1
+/// never spiked, so its weight (255 after normalisation) moves by floor(-64 * eta' / 2^16)).
+#[test]
+fn wins_schedule_sets_each_neurons_rate_from_its_threshold_offset() {
+    let mut p = loud(FspinnParams::default());
+    p.presentation_ms = 1.0;
+    p.v_thresh_mv = 0.0;
+    p.rounding = crate::fixed::Rounding::Truncate;
+    p.nu_post = 0.5;
+    p.potentiation_half_life = 10;
+    p.potentiation_theta_step_mv = 0.25; // 64 membrane units; theta 128 = two steps
+    let run = |p: &FspinnParams, theta: i32| {
+        let mut net =
+            FspinnNetwork::from_parts(p.clone(), 2, 1, vec![40, 40], vec![theta], 0, 100_000)
+                .unwrap();
+        let mut ws = net.workspace();
+        net.train_image(&mut ws, &[255, 0], &mut Rng::from_seed(3));
+        assert_eq!(ws.counts(), &[1], "the neuron fires once");
+        net.weights()[1]
+    };
+    // Images: 100,000 images are past three half-lives, eta >> 3 = 4112: -4.02 -> -5.
+    assert_eq!(run(&p, 0), 250);
+    // Images with a recruiting boost of 2: below one step (eta << 2) >> 3 = 16448: -16.06 ->
+    // -17; two steps: the layer's rate.
+    p.recruit_boost = 2;
+    assert_eq!(run(&p, 0), 238);
+    assert_eq!(run(&p, 128), 250);
+    p.recruit_boost = 0;
+    p.potentiation_schedule = PotentiationSchedule::Wins;
+    // Wins: a neuron that never won keeps the full rate: -32.125 -> -33.
+    assert_eq!(run(&p, 0), 222);
+    // Two steps of offset: eta >> 2 = 8224: -8.03 -> -9.
+    assert_eq!(run(&p, 128), 246);
+    // Recruiting boost 2: below one step eta << 2 = 131584: -128.5 -> -129; two steps: eta.
+    p.recruit_boost = 2;
+    assert_eq!(run(&p, 0), 126);
+    assert_eq!(run(&p, 128), 222);
+    // (e) off: the constant rate whatever the schedule.
+    p.recruit_boost = 0;
+    p.mechanisms.adaptive_potentiation = false;
+    assert_eq!(run(&p, 128), 222);
+}
+
+#[test]
+fn per_neuron_rate_shifts_and_steps() {
+    let mut p = FspinnParams::default();
+    assert_eq!(neuron_rate_shifts(&p, 0, 5), None, "images, no boost");
+    p.recruit_boost = 3;
+    assert_eq!(neuron_rate_shifts(&p, 0, 0), Some((3, 0)));
+    assert_eq!(neuron_rate_shifts(&p, 45_000, 0), Some((3, 2)));
+    assert_eq!(neuron_rate_shifts(&p, 45_000, 1), Some((0, 2)), "recruited");
+    p.recruit_boost = 0;
+    p.potentiation_schedule = PotentiationSchedule::Wins;
+    assert_eq!(
+        potentiation_halvings(&p, 1_000_000),
+        0,
+        "no layer-wide halving"
+    );
+    assert_eq!(neuron_rate_shifts(&p, 1_000_000, 0), Some((0, 0)));
+    assert_eq!(neuron_rate_shifts(&p, 0, 2), Some((0, 2)));
+    assert_eq!(neuron_rate_shifts(&p, 0, 9), Some((0, 3)), "at most three");
+    p.recruit_boost = 2;
+    assert_eq!(neuron_rate_shifts(&p, 0, 0), Some((2, 0)));
+    assert_eq!(neuron_rate_shifts(&p, 0, 9), Some((2, 5)), "nu_post / 8");
+    p.mechanisms.adaptive_potentiation = false;
+    assert_eq!(neuron_rate_shifts(&p, 0, 9), None, "(e) off");
+    let c = FspinnConsts::new(&FspinnParams {
+        potentiation_theta_step_mv: 16.0,
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(c.theta_step, 4096);
+    assert_eq!(c.theta_steps(0), 0);
+    assert_eq!(c.theta_steps(4095), 0);
+    assert_eq!(c.theta_steps(4096), 1);
+    assert_eq!(c.theta_steps(65535), 15);
+    assert_eq!(c.scaled_potentiation_rate(0, 2), c.eta_post_q16 >> 2);
+    assert_eq!(c.scaled_potentiation_rate(3, 1), c.eta_post_q16 << 2);
+}
+
+#[test]
+fn per_neuron_rate_parameters_are_checked_with_the_field_name() {
+    let bad = |p: FspinnParams, field: &str| {
+        let e = FspinnNetwork::new(p, 784, 10, &mut Rng::from_seed(0)).unwrap_err();
+        assert!(e.to_string().contains(field), "{e}");
+    };
+    let wins = FspinnParams {
+        potentiation_schedule: PotentiationSchedule::Wins,
+        ..Default::default()
+    };
+    for step in [0.0, 0.001, -1.0, f32::NAN] {
+        let p = FspinnParams {
+            potentiation_theta_step_mv: step,
+            ..wins.clone()
+        };
+        bad(p, "potentiation_theta_step_mv");
+    }
+    bad(
+        FspinnParams {
+            recruit_boost: 9,
+            ..wins
+        },
+        "recruit_boost",
+    );
+    let mut off = FspinnParams {
+        recruit_boost: 1,
+        ..Default::default()
+    };
+    off.mechanisms.adaptive_potentiation = false;
+    bad(off, "recruit_boost");
+}
+
+/// Parameters saved before the `wins` schedule existed (no such fields) read as the image
+/// schedule they trained with; the new fields round-trip by name.
+#[test]
+fn parameters_without_the_schedule_fields_load_as_images() {
+    let mut v = serde_json::to_value(FspinnParams::default()).unwrap();
+    let o = v.as_object_mut().unwrap();
+    for k in [
+        "potentiation_schedule",
+        "potentiation_theta_step_mv",
+        "recruit_boost",
+    ] {
+        assert!(o.remove(k).is_some(), "{k}");
+    }
+    let old: FspinnParams = serde_json::from_value(v).unwrap();
+    assert_eq!(old, FspinnParams::default());
+    let mut v = serde_json::to_value(FspinnParams::default()).unwrap();
+    v["potentiation_schedule"] = "wins".into();
+    let p: FspinnParams = serde_json::from_value(v).unwrap();
+    assert_eq!(p.potentiation_schedule, PotentiationSchedule::Wins);
+    let mut v = serde_json::to_value(FspinnParams::default()).unwrap();
+    v["potentiation_schedule"] = "win".into();
+    assert!(serde_json::from_value::<FspinnParams>(v).is_err());
+}

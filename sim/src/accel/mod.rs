@@ -114,6 +114,14 @@ impl Accelerator {
                     .into(),
             ));
         }
+        if params.per_neuron_rate() {
+            return Err(SimError::Unsupported(format!(
+                "potentiation_schedule = \"{}\" with recruit_boost = {} (a learning rate per \
+                 neuron) is not in the accelerator yet: it has one potentiation factor per image \
+                 (train with potentiation_schedule = \"images\" and recruit_boost = 0)",
+                params.potentiation_schedule, params.recruit_boost
+            )));
+        }
         let word_fmt = NeuronWordFormat::new(&consts, params.formats.refractory_bits as u32);
         if word_fmt.bits() > cfg.neuron_sram.word_bits {
             return Err(SimError::DoesNotFit(format!(

@@ -222,8 +222,7 @@ impl RtlAccelerator {
     ) -> Result<Self, crate::RtlError> {
         let design = fspinn_sim::rtl_params::design(model)?;
         let period_ps = (1e6 / model.config().clock_mhz).round() as u64;
-        let inputs = model.layout().inputs;
-        let train = |rtl: Rtl| Self::training_run(Self::load(model, &design, rtl), inputs);
+        let train = |rtl: Rtl| Self::training_run(model, &design, rtl);
         let rtl = Rtl::open_trained(
             &design.structure,
             period_ps,
@@ -238,10 +237,17 @@ impl RtlAccelerator {
     /// [`TRAINING_IMAGES`] built-in test images, inference samples and a training one, each
     /// cut at [`TRAINING_CYCLES`], so every pass of a sample (normalisation, integration,
     /// inhibition, potentiation) is in the profile while a large config's build stays short.
-    fn training_run(mut rtl: RtlAccelerator, inputs: usize) -> Result<(), String> {
+    fn training_run(
+        model: &Accelerator,
+        design: &fspinn_sim::rtl_params::RtlDesign,
+        mut rtl: Rtl,
+    ) -> Result<(), String> {
         let images = fspinn_model::data::builtin(fspinn_model::data::Split::Test);
-        rtl.set_cycle_limit(Some(TRAINING_CYCLES));
+        let inputs = model.layout().inputs;
         for s in 0..TRAINING_IMAGES {
+            // Each sample from a fresh load: a cut sample leaves the RTL busy.
+            let mut acc = Self::load(model, design, rtl);
+            acc.set_cycle_limit(Some(TRAINING_CYCLES));
             let train = s + 1 == TRAINING_IMAGES;
             // The image's pixels repeated or cut to the network's inputs.
             let image: Vec<u8> = images
@@ -251,8 +257,9 @@ impl RtlAccelerator {
                 .take(inputs)
                 .copied()
                 .collect();
-            rtl.run_sample_traced(&image, s as u32 + 1, train, 1 << 16, None)
+            acc.run_sample_traced(&image, s as u32 + 1, train, 1 << 16, None)
                 .map_err(|e| format!("training sample {s}: {e}"))?;
+            rtl = acc.rtl;
         }
         Ok(())
     }

@@ -191,6 +191,21 @@ impl Library {
         map.insert(path.to_path_buf(), lib.clone());
         Ok(lib)
     }
+
+    /// Writes the execution counts of an instrumented library (the first stage of a
+    /// profile-guided build) to its profile folder; false for an ordinary library, which has
+    /// no such function (`cpp/profile.cpp`, linked into that stage only).
+    pub(crate) fn profile_dump(&self) -> bool {
+        // SAFETY: `fspinn_rtl_profile_dump` takes nothing and returns an int
+        // (`cpp/profile.cpp`); gcov's writer runs on the counters of this library only.
+        let dump = unsafe {
+            self.api
+                ._lib
+                .get::<unsafe extern "C" fn() -> c_int>(b"fspinn_rtl_profile_dump\0")
+        };
+        // SAFETY: as above.
+        dump.is_ok_and(|f| unsafe { f() } != 0)
+    }
 }
 
 /// One instance of the verilated top. Not `Send` (the raw pointer): a Verilated model must be

@@ -118,6 +118,8 @@ pub const RTL_SOURCES: &[(&str, &str)] = &[
     src!("fspinn_weight_port.v"),
 ];
 const CAPI: &str = include_str!("../cpp/capi.cpp");
+/// Linked into the instrumented stage of a profile-guided build only (gcov's writer).
+const PROFILE_SHIM: &str = include_str!("../cpp/profile.cpp");
 
 /// The headers the RTL sources include, generated from the shared table
 /// (`fspinn_sim::rtl_consts`) rather than embedded: a model is always built with the constants
@@ -641,10 +643,67 @@ pub fn model_library_for(
     tracing: impl Into<Tracing>,
     progress: Option<Progress>,
 ) -> Result<PathBuf, BuildError> {
+    model_library_trained(params, tracing, progress, None)
+}
+
+/// A training run of a profile-guided build: runs a few samples on the instrumented library
+/// at the given path and has its counters written (`Rtl::open_trained` does both).
+pub type Train<'a> = &'a dyn Fn(&Path) -> Result<(), String>;
+
+/// Whether a build with a training run is profile-guided: the untraced model (the one long
+/// runs use) at [`OPT`]; a traced model is not, nor any build while quick builds are on (the
+/// fuzzer runs a few samples per model, so a second compilation would not pay).
+pub fn profile_guided(params: &[(&'static str, u64)], tracing: impl Into<Tracing>) -> bool {
+    tracing.into() == Tracing::Off
+        && !QUICK_BUILDS.load(Ordering::Relaxed)
+        && opt_level(params) == OPT
+}
+
+/// The cache key of a model built with or without a profile (both kinds coexist).
+pub fn entry_key(
+    v: &Verilator,
+    params: &[(&'static str, u64)],
+    tracing: impl Into<Tracing>,
+    profiled: bool,
+) -> String {
+    let key = model_key(v, params, tracing);
+    if !profiled {
+        return key;
+    }
+    let d = Sha256::digest(
+        format!("{key}|{PROFILE_GENERATE:?}|{PROFILE_USE:?}|{PROFILE_SHIM}").as_bytes(),
+    );
+    d.iter().take(12).fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// C++ flags of the instrumented first stage of a profile-guided build (the profile folder is
+/// added per build).
+const PROFILE_GENERATE: [&str; 2] = ["-fprofile-generate", "-fprofile-update=single"];
+/// C++ flags of the second stage, which compiles the same files in the same folder (gcov
+/// names the counter files after the objects' paths) with the counters of the training run.
+const PROFILE_USE: [&str; 2] = ["-fprofile-use", "-Wno-missing-profile"];
+
+/// [`model_library_for`], profile-guided when `train` is given and [`profile_guided`] says
+/// so: the model is compiled instrumented, `train` runs samples on it, and the model is
+/// compiled again with the counts, so GCC lays the code of every clock edge out by how often
+/// it runs (hot paths straight, the rarely taken branches out of the way). Why: a verilated
+/// model evaluates its whole design on every edge, ~120 KB of straight-line code for the small
+/// config, far beyond the 32 KB instruction cache, so the layout of the branches decides the
+/// speed (docs/rtl.md, "Co-simulation speed"). The simulation is the same either way.
+pub fn model_library_trained(
+    params: &[(&'static str, u64)],
+    tracing: impl Into<Tracing>,
+    progress: Option<Progress>,
+    train: Option<Train>,
+) -> Result<PathBuf, BuildError> {
     let tracing = tracing.into();
+    let train = train.filter(|_| profile_guided(params, tracing));
     let v = find_verilator()?;
     let root = cache_dir()?;
-    let key = model_key(&v, params, tracing);
+    let key = entry_key(&v, params, tracing, train.is_some());
     let started = Instant::now();
     let say = |stage: &str| {
         if let Some(p) = progress {
@@ -692,19 +751,59 @@ pub fn model_library_for(
             })
             .collect();
         model_flags.push(format!("-I{}", obj.display()));
-        let objects = compile_all(&sources, &obj, &model_flags)?;
-        say("linking");
+        let link = |lib: &Path, objects: &[String], extra: &[&str]| {
+            let mut link = Command::new(cxx());
+            link.arg("-shared").arg("-o").arg(lib);
+            link.args(objects.iter().map(|o| obj.join(o)));
+            link.args(runtime.iter());
+            link.arg("-pthread");
+            link.args(extra);
+            if tracing == Tracing::Fst {
+                // Verilator's FST writer (gtkwave/fstapi.c) compresses with zlib.
+                link.arg("-lz");
+            }
+            run_tool(format!("{} -shared", cxx()), &mut link)
+        };
         let lib = tmp.join(LIBRARY);
-        let mut link = Command::new(cxx());
-        link.arg("-shared").arg("-o").arg(&lib);
-        link.args(objects.iter().map(|o| obj.join(o)));
-        link.args(runtime.iter());
-        link.arg("-pthread");
-        if tracing == Tracing::Fst {
-            // Verilator's FST writer (gtkwave/fstapi.c) compresses with zlib.
-            link.arg("-lz");
-        }
-        run_tool(format!("{} -shared", cxx()), &mut link)?;
+        let objects = if let Some(train) = train {
+            // Stage 1: the model and the shim instrumented, with gcov's writer
+            // (`cpp/profile.cpp`, this stage only), linked and trained.
+            let prof = tmp.join("profile");
+            fs::create_dir_all(&prof).map_err(io_err(&prof))?;
+            let prof_dir = format!("-fprofile-dir={}", prof.display());
+            let mut gen = model_flags.clone();
+            gen.extend(PROFILE_GENERATE.iter().map(|f| f.to_string()));
+            gen.push(prof_dir.clone());
+            let objects = compile_all(&sources, &obj, &gen)?;
+            let dump = obj.join("fspinn_profile.cpp");
+            fs::write(&dump, PROFILE_SHIM).map_err(io_err(&dump))?;
+            let mut gen_objects = objects.clone();
+            gen_objects.extend(compile_all(&[dump], &obj, &model_flags)?);
+            let gen_dir = tmp.join("instrumented");
+            fs::create_dir_all(&gen_dir).map_err(io_err(&gen_dir))?;
+            let gen_lib = gen_dir.join(LIBRARY);
+            say("linking the instrumented model");
+            link(&gen_lib, &gen_objects, &["-fprofile-generate"])?;
+            say("training run");
+            train(&gen_lib).map_err(|output| BuildError::Tool {
+                what: "the training run of a profile-guided build".into(),
+                output,
+            })?;
+            // Stage 2: the same files again, into the same objects (gcov names the counter
+            // files after them), with the counts.
+            say("compiling the model with its profile");
+            let mut using = model_flags.clone();
+            using.extend(PROFILE_USE.iter().map(|f| f.to_string()));
+            using.push(prof_dir);
+            compile_all(&sources, &obj, &using)?;
+            fs::remove_dir_all(&gen_dir).map_err(io_err(&gen_dir))?;
+            fs::remove_dir_all(&prof).map_err(io_err(&prof))?;
+            objects
+        } else {
+            compile_all(&sources, &obj, &model_flags)?
+        };
+        say("linking");
+        link(&lib, &objects, &[])?;
         let mut text = String::new();
         let _ = writeln!(text, "# {}", v.version);
         for (k, val) in params {

@@ -183,6 +183,13 @@ enum Watch<'a> {
     Record(Box<Recorder>),
 }
 
+/// Built-in test images the training run of a profile-guided build runs: inference, the last
+/// one training (so the inference paths weigh most, as in most runs).
+pub const TRAINING_IMAGES: usize = 4;
+/// Cycles after which a training sample is cut (a small-config inference sample is ~50,000
+/// cycles, a large-config one ~1,100,000).
+pub const TRAINING_CYCLES: u64 = 150_000;
+
 impl RtlAccelerator {
     /// Resets the RTL and loads the registers, weights and thresholds of `model` (an L2
     /// accelerator that has not run yet, or whose state is to be copied), on the RTL built
@@ -214,10 +221,54 @@ impl RtlAccelerator {
         progress: Option<crate::builder::Progress>,
     ) -> Result<Self, crate::RtlError> {
         let design = fspinn_sim::rtl_params::design(model)?;
+        let period_ps = (1e6 / model.config().clock_mhz).round() as u64;
+        let train = |rtl: Rtl| Self::training_run(model, &design, rtl);
+        let rtl = Rtl::open_trained(
+            &design.structure,
+            period_ps,
+            tracing,
+            progress,
+            Some(&train),
+        )?;
+        Ok(Self::load(model, &design, rtl))
+    }
+
+    /// The training run of a profile-guided build ([`Rtl::open_trained`]): the first
+    /// [`TRAINING_IMAGES`] built-in test images, inference samples and a training one, each
+    /// cut at [`TRAINING_CYCLES`], so every pass of a sample (normalisation, integration,
+    /// inhibition, potentiation) is in the profile while a large config's build stays short.
+    fn training_run(
+        model: &Accelerator,
+        design: &fspinn_sim::rtl_params::RtlDesign,
+        mut rtl: Rtl,
+    ) -> Result<(), String> {
+        let images = fspinn_model::data::builtin(fspinn_model::data::Split::Test);
+        let inputs = model.layout().inputs;
+        for s in 0..TRAINING_IMAGES {
+            // Each sample from a fresh load: a cut sample leaves the RTL busy.
+            let mut acc = Self::load(model, design, rtl);
+            acc.set_cycle_limit(Some(TRAINING_CYCLES));
+            let train = s + 1 == TRAINING_IMAGES;
+            // The image's pixels repeated or cut to the network's inputs.
+            let image: Vec<u8> = images
+                .image(s)
+                .iter()
+                .cycle()
+                .take(inputs)
+                .copied()
+                .collect();
+            acc.run_sample_traced(&image, s as u32 + 1, train, 1 << 16, None)
+                .map_err(|e| format!("training sample {s}: {e}"))?;
+            rtl = acc.rtl;
+        }
+        Ok(())
+    }
+
+    /// `rtl` reset and loaded with `model`'s registers, rate table, weights and neuron state
+    /// (`design` = `rtl_params::design(model)`).
+    fn load(model: &Accelerator, design: &fspinn_sim::rtl_params::RtlDesign, mut rtl: Rtl) -> Self {
         let cfg = model.config();
         let layout = model.layout();
-        let period_ps = (1e6 / cfg.clock_mhz).round() as u64;
-        let mut rtl = Rtl::open_for(&design.structure, period_ps, tracing, progress)?;
         rtl.reset();
         let c = model.consts();
         let p = model.params();
@@ -262,7 +313,7 @@ impl RtlAccelerator {
                 base: model.cycle(),
             }
         });
-        Ok(RtlAccelerator {
+        RtlAccelerator {
             rtl,
             params: p.clone(),
             consts: c.clone(),
@@ -279,7 +330,7 @@ impl RtlAccelerator {
             trace_next: None,
             samples_run: 0,
             perturb: None,
-        })
+        }
     }
 
     /// Abandons a sample that runs `limit` cycles without `done` (reported as timed out, the

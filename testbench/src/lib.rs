@@ -325,7 +325,38 @@ impl Rtl {
         tracing: impl Into<Tracing>,
         progress: Option<builder::Progress>,
     ) -> Result<Self, BuildError> {
-        let path = builder::model_library_for(params, tracing, progress)?;
+        Self::open_trained(params, period_ps, tracing, progress, None)
+    }
+
+    /// [`Rtl::open_for`], built profile-guided when `train` is given and the build qualifies
+    /// ([`builder::profile_guided`]: the untraced model at the usual optimisation): `train`
+    /// runs a few representative samples on an instrumented model (a fresh `Rtl`, reset by
+    /// it), whose counters then guide the compilation of the model returned here. Only the
+    /// speed depends on the training: every model computes the same cycles.
+    pub fn open_trained(
+        params: &[(&'static str, u64)],
+        period_ps: u64,
+        tracing: impl Into<Tracing>,
+        progress: Option<builder::Progress>,
+        train: Option<&dyn Fn(Rtl) -> Result<(), String>>,
+    ) -> Result<Self, BuildError> {
+        let run = |path: &std::path::Path| -> Result<(), String> {
+            let lib = Library::load(path)?;
+            if let Some(train) = train {
+                train(Self::from_library(lib.clone(), params, period_ps))?;
+            }
+            if lib.profile_dump() {
+                Ok(())
+            } else {
+                Err(format!("{}: not an instrumented model", path.display()))
+            }
+        };
+        let path = builder::model_library_trained(
+            params,
+            tracing,
+            progress,
+            train.is_some().then_some(&run as builder::Train),
+        )?;
         let lib = Library::load(&path).map_err(BuildError::Load)?;
         Ok(Self::from_library(lib, params, period_ps))
     }

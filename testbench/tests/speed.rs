@@ -1,5 +1,6 @@
 //! The faster ways of running the RTL (docs/rtl.md, "Co-simulation speed") give the same
-//! cycles as the plain ones: the model built without tracing against the VCD-capable build,
+//! cycles as the plain ones: the model built without tracing (and profile-guided) against the
+//! VCD-capable build,
 //! and, with the weights in DRAM, a cycle run as `low` + `rise` (two model evaluations)
 //! against `eval` + `tick` (three, kept while a VCD window is pending).
 
@@ -45,6 +46,26 @@ fn tracing_is_part_of_the_flags_and_the_key() {
     }
 }
 
+#[test]
+fn only_the_untraced_model_is_profile_guided_and_it_has_its_own_entry() {
+    let p = params::PARAMETERS;
+    assert!(builder::profile_guided(p, Tracing::Off));
+    assert!(!builder::profile_guided(p, Tracing::Vcd));
+    assert!(!builder::profile_guided(p, Tracing::Fst));
+    if let Ok(v) = builder::find_verilator() {
+        let plain = builder::entry_key(&v, p, Tracing::Off, false);
+        assert_eq!(plain, builder::model_key(&v, p, Tracing::Off));
+        let guided = builder::entry_key(&v, p, Tracing::Off, true);
+        assert_ne!(
+            plain, guided,
+            "a profile-guided build is its own cache entry"
+        );
+        assert_eq!(guided.len(), plain.len());
+    }
+}
+
+// The untraced model is built profile-guided (trained on an instrumented build first): the
+// comparison below is also the check that the profile changes nothing but the speed.
 #[test]
 fn untraced_model_runs_the_same_sample_and_refuses_waveforms() {
     let model = accelerator("small", 400);

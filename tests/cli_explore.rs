@@ -29,6 +29,24 @@ fn run(dir: &Path, extra: &[&str]) -> Value {
     last_json(&o)
 }
 
+/// Writes `toml` as a space file in `dir`, runs `fspinn explore --json` on it into `dir/out` and
+/// returns the last JSON line.
+fn run_space(dir: &Path, toml: &str) -> Value {
+    let space = dir.join("space.toml");
+    std::fs::write(&space, toml).unwrap();
+    let out = dir.join("out");
+    let o = fspinn(&[
+        "explore",
+        "--space",
+        space.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    last_json(&o)
+}
+
 /// Every result file of a directory, parsed, with the wall times and digest removed.
 fn results(dir: &Path) -> BTreeMap<String, Value> {
     let mut m = BTreeMap::new();
@@ -235,27 +253,15 @@ fn slurm_script_has_one_task_per_point() {
 #[test]
 fn cell_type_and_node_are_priced() {
     let tmp = tempfile::tempdir().unwrap();
-    let space = tmp.path().join("tech.toml");
-    std::fs::write(
-        &space,
+    let j = run_space(
+        tmp.path(),
         "objectives = [\"energy_inference_uj\", \"area_mm2\"]\n\
          [network]\ndataset = \"builtin\"\nneurons = 20\nprecision = \"w8\"\n\
          train_samples = 40\nlabel_samples = 20\ntest_samples = 10\n\
          [hardware]\nsram_cell = [\"itrs-hp\", \"itrs-lop\"]\nnode_nm = [45, 22]\n\
          [evaluation]\ninference_images = 2\ntraining_images = 1\n",
-    )
-    .unwrap();
+    );
     let out = tmp.path().join("out");
-    let o = fspinn(&[
-        "explore",
-        "--space",
-        space.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let j = last_json(&o);
     let pts = j["report"]["points"].as_array().unwrap();
     assert_eq!(pts.len(), 4);
     let tech: Vec<(String, u64)> = pts
@@ -354,27 +360,16 @@ fn bad_spaces_are_rejected_by_field() {
 #[test]
 fn points_are_set_against_their_baseline() {
     let tmp = tempfile::tempdir().unwrap();
-    let space = tmp.path().join("versus.toml");
-    std::fs::write(
-        &space,
+    let j = run_space(
+        tmp.path(),
         "objectives = [\"accuracy\", \"energy_inference_uj\"]\n\
          [network]\ndataset = \"builtin\"\nvariant = [\"baseline\", \"fspinn\"]\nneurons = 20\n\
          precision = [\"w4\", \"w8\"]\ntrain_samples = 40\nlabel_samples = 20\ntest_samples = 20\n\
          [hardware]\nconfig = \"small\"\n\
          [evaluation]\ninference_images = 2\ntraining_images = 1\n",
-    )
-    .unwrap();
+    );
     let out = tmp.path().join("out");
-    let o = fspinn(&[
-        "explore",
-        "--space",
-        space.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let rep = &last_json(&o)["report"];
+    let rep = &j["report"];
     let pts = rep["points"].as_array().unwrap();
     assert_eq!(
         pts.len(),

@@ -246,7 +246,7 @@ pub enum HardwareNetwork {
 }
 
 /// The hardware half of a point, as the space file chose it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HardwarePoint {
     /// The base config: a shipped name or a file relative to the space file.

@@ -84,15 +84,14 @@ pub fn compare(results: &[PointResult]) -> Vec<Comparison> {
         .map(|(i, b)| {
             let (p, base) = (&results[i], &results[b]);
             let (pm, bm) = (&p.metrics, &base.metrics);
-            let hw = |r: &PointResult| r.metrics.hardware.clone();
-            let (ph, bh) = (hw(p), hw(base));
-            let inference = match (&ph, &bh) {
+            let (ph, bh) = (pm.hardware.as_ref(), bm.hardware.as_ref());
+            let inference = match (ph, bh) {
                 (Some(ph), Some(bh)) => saving(bh.inference.energy_uj, ph.inference.energy_uj),
                 _ => None,
             };
             let training = match (
-                ph.as_ref().and_then(|h| h.training.as_ref()),
-                bh.as_ref().and_then(|h| h.training.as_ref()),
+                ph.and_then(|h| h.training.as_ref()),
+                bh.and_then(|h| h.training.as_ref()),
             ) {
                 (Some(pt), Some(bt)) => saving(bt.energy_uj, pt.energy_uj),
                 _ => None,
@@ -138,14 +137,7 @@ mod tests {
             },
             hardware: HardwarePoint {
                 config: config.into(),
-                pes: None,
-                lanes: None,
-                weight_sram_depth: None,
-                weight_sram_banks: None,
-                clock_mhz: None,
-                dram: None,
-                sram_cell: None,
-                node_nm: None,
+                ..HardwarePoint::default()
             },
         }
     }

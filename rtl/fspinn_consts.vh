@@ -54,12 +54,18 @@ localparam integer HA_NBANK_LSB = 16;
 localparam integer HA_NBANK_BITS = 8;
 localparam integer HA_NADDR_LSB = 0;
 localparam integer HA_NADDR_BITS = 16;
-localparam integer HA_PIXEL_LSB = 0;
-localparam integer HA_PIXEL_BITS = 16;
+localparam integer HA_PIXEL_LANE_LSB = 0;
+localparam integer HA_PIXEL_LANE_BITS = 8;
+localparam integer HA_PIXEL_ROW_LSB = 8;
+localparam integer HA_PIXEL_ROW_BITS = 16;
 localparam integer HA_RATE_LSB = 0;
 localparam integer HA_RATE_BITS = 8;
 localparam integer HA_INDEX_LSB = 0;
 localparam integer HA_INDEX_BITS = 16;
+localparam integer HA_COUNT_PE_LSB = 0;
+localparam integer HA_COUNT_PE_BITS = 8;
+localparam integer HA_COUNT_GROUP_LSB = 8;
+localparam integer HA_COUNT_GROUP_BITS = 16;
 
 // Network registers (space SPACE_REGISTERS): index, and bits of the flop (rtl_consts::Reg).
 localparam [HA_REG_BITS-1:0] REG_N_NEURONS = 8'd0;

@@ -81,10 +81,9 @@ module fspinn_host #(
 );
     `include "fspinn_consts.vh"
 
-    localparam integer NMAX  = PES * NEURONS_PER_PE;
     localparam integer PBITS = (PES > 1) ? $clog2(PES) : 1;
     localparam [31:0] PES32  = PES;
-    localparam [31:0] NMAX32 = NMAX;
+    localparam [31:0] NPP32  = NEURONS_PER_PE;
 
     wire [HA_SPACE_BITS-1:0] host_space = host_addr[HA_SPACE_LSB +: HA_SPACE_BITS];
     wire host_idle = !busy;
@@ -120,15 +119,20 @@ module fspinn_host #(
 
     // ---------------------------------------------------------------- spike counts
     // One row of PES counts per neuron group, written by the readout sweep (the lanes of
-    // existing neurons), read by the host (neuron j at row j / PES, lane j % PES: a random
-    // access of the host path, not a walk).
+    // existing neurons), read by the host: neuron j's address holds its group j / PES and
+    // its PE j % PES in two fields (the host splits the index), so the read needs no divide.
+    // An address past the array (group >= NEURONS_PER_PE or PE >= PES) reads 0.
     wire [PES*COUNT_BITS-1:0] cnt_rdata;
-    wire [31:0] h_cnt_idx = {{(32-HA_INDEX_BITS){1'b0}}, host_addr[HA_INDEX_LSB +: HA_INDEX_BITS]};
-    wire        h_cnt_re = host_re && host_space == SPACE_SPIKE_COUNTS && h_cnt_idx < NMAX32;
-    wire [31:0] h_cnt_row = h_cnt_idx / PES32;
-    wire unused_h_cnt_row = ^h_cnt_row[31:GBITS];   // below NEURONS_PER_PE when read
+    function automatic in_array(input [HA_SPACE_LSB-1:0] index);   // the address below the space
+        in_array = {{(32-HA_COUNT_GROUP_BITS){1'b0}}, index[HA_COUNT_GROUP_LSB +: HA_COUNT_GROUP_BITS]}
+                       < NPP32
+                   && {{(32-HA_COUNT_PE_BITS){1'b0}}, index[HA_COUNT_PE_LSB +: HA_COUNT_PE_BITS]}
+                       < PES32;
+    endfunction
+    wire h_cnt_re = host_re && host_space == SPACE_SPIKE_COUNTS
+                    && in_array(host_addr[HA_SPACE_LSB-1:0]);
     fspinn_sram_1r1w_mask #(.DEPTH(NEURONS_PER_PE), .LANES(PES), .LANE_BITS(COUNT_BITS)) u_counts (
-        .clk(clk), .re(h_cnt_re), .raddr(h_cnt_row[GBITS-1:0]), .rdata(cnt_rdata),
+        .clk(clk), .re(h_cnt_re), .raddr(host_addr[HA_COUNT_GROUP_LSB +: GBITS]), .rdata(cnt_rdata),
         .we(cnt_we), .wmask(cnt_wmask), .waddr(cnt_waddr), .wdata(cnt_wdata));
 
     // ---------------------------------------------------------------- registers, counters
@@ -227,9 +231,7 @@ module fspinn_host #(
     wire [HA_SPACE_BITS-1:0] host_last_space = host_last[HA_SPACE_LSB +: HA_SPACE_BITS];
     reg [63:0] host_reg;
     reg [63:0] host_mem;
-    wire [31:0] h_cnt_last = {{(32-HA_INDEX_BITS){1'b0}}, host_last[HA_INDEX_LSB +: HA_INDEX_BITS]};
-    wire [31:0] h_cnt_lane = h_cnt_last % PES32;
-    wire unused_h_cnt_lane = ^h_cnt_lane[31:PBITS];  // below PES
+    wire [PBITS-1:0] h_cnt_pe = host_last[HA_COUNT_PE_LSB +: PBITS];
     integer hb;
     always @(*) begin
         host_mem = 64'd0;
@@ -244,8 +246,8 @@ module fspinn_host #(
         end
         if (host_last_space == SPACE_SPIKE_COUNTS) begin
             host_mem = 64'd0;
-            if (h_cnt_last < NMAX32)
-                host_mem[COUNT_BITS-1:0] = cnt_rdata[h_cnt_lane[PBITS-1:0] * COUNT_BITS +: COUNT_BITS];
+            if (in_array(host_last[HA_SPACE_LSB-1:0]))
+                host_mem[COUNT_BITS-1:0] = cnt_rdata[h_cnt_pe * COUNT_BITS +: COUNT_BITS];
         end
         host_rdata = (host_last_space == SPACE_WEIGHTS || host_last_space == SPACE_NEURONS
                       || host_last_space == SPACE_SPIKE_COUNTS) ? host_mem : host_reg;

@@ -16,14 +16,16 @@
 // (a pass writes row k and reads row k + 1; between passes the row-0 read is repeated every
 // cycle, so it sees every earlier write), so the prefetched row is always current.
 // `spike` (per lane) is a combinational output of the generate cycle; `row` is the row of the
-// cycle. The host writes pixels through pix_we/pix_addr/pix_data while the core is idle.
+// cycle. The host writes pixels through pix_we/pix_wrow/pix_wlane/pix_data while the core is
+// idle.
 `default_nettype none
 
 module fspinn_spikegen #(
     parameter integer INPUTS = 784,
     parameter integer LANES  = 16,
     parameter integer ROWS   = (INPUTS + LANES - 1) / LANES,
-    parameter integer RBITS  = (ROWS > 1) ? $clog2(ROWS) : 1
+    parameter integer RBITS  = (ROWS > 1) ? $clog2(ROWS) : 1,
+    parameter integer LBITS  = (LANES > 1) ? $clog2(LANES) : 1
 ) (
     input  wire             clk,
     input  wire             rst,
@@ -31,7 +33,8 @@ module fspinn_spikegen #(
     input  wire [31:0]      sample_seed,
     input  wire [31:0]      rate,
     input  wire             pix_we,
-    input  wire [15:0]      pix_addr,
+    input  wire [RBITS-1:0] pix_wrow,    // the host's pixel row (channel / LANES)
+    input  wire [LBITS-1:0] pix_wlane,   // and lane (channel % LANES): no divide here
     input  wire [7:0]       pix_data,
     output wire [RBITS-1:0] row,
     output wire [LANES-1:0] spike
@@ -67,20 +70,17 @@ module fspinn_spikegen #(
     wire [LANES-1:0]    valid;
     wire [LANES-1:0]    draw;
 
-    // Host pixel writes: channel c to lane c % LANES, row c / LANES (host path only).
-    wire [31:0] pix_ch   = {16'd0, pix_addr};
-    wire [31:0] pix_lane = pix_ch % LANES;
-    wire [31:0] pix_rowi = pix_ch / LANES;
-    wire [31-RBITS:0] unused_pix_row_top = pix_rowi[31:RBITS];   // below ROWS by the host
+    // Host pixel writes: channel c arrives as its row c / LANES and lane c % LANES (the host
+    // splits it), so the write needs only a lane decoder.
     reg  [LANES-1:0] pix_mask;
     integer m;
     always @(*)
-        for (m = 0; m < LANES; m = m + 1) pix_mask[m] = pix_lane == m;
+        for (m = 0; m < LANES; m = m + 1) pix_mask[m] = {{(32-LBITS){1'b0}}, pix_wlane} == m;
 
     // A read port that is idle in no cycle: the row of the next cycle (see above).
     fspinn_sram_1r1w_mask #(.DEPTH(ROWS), .LANES(LANES), .LANE_BITS(8)) u_pixels (
         .clk(clk), .re(1'b1), .raddr(row_next), .rdata(pix_row),
-        .we(pix_we), .wmask(pix_mask), .waddr(pix_rowi[RBITS-1:0]), .wdata({LANES{pix_data}}));
+        .we(pix_we), .wmask(pix_mask), .waddr(pix_wrow), .wdata({LANES{pix_data}}));
     fspinn_sram_1r1w #(.DEPTH(ROWS), .WIDTH(LANES * 16), .LATENCY(1)) u_thresholds (
         .clk(clk), .re(1'b1), .raddr(row_next), .rdata(thr_row),
         .we(op == OP_THRESHOLD), .waddr(row_q), .wdata(thr_wdata));

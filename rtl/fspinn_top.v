@@ -90,6 +90,10 @@ module fspinn_top #(
     localparam integer RBITS     = (ROWS > 1) ? $clog2(ROWS) : 1;
     localparam integer WABITS    = (WDEPTH > 1) ? $clog2(WDEPTH) : 1;
     localparam integer NABITS    = (NDEPTH > 1) ? $clog2(NDEPTH) : 1;
+    localparam integer SG_LBITS  = (LANES > 1) ? $clog2(LANES) : 1;
+    localparam integer GBITS     = (NEURONS_PER_PE > 1) ? $clog2(NEURONS_PER_PE) : 1;
+    localparam integer PBITS     = (PES > 1) ? $clog2(PES) : 1;
+    localparam integer ABITS     = (ATTEMPTS > 1) ? $clog2(ATTEMPTS) : 1;
 
     // ---------------------------------------------------------------- limits
     // Checked at elaboration (and before building, in sim/src/rtl_params.rs): a shape beyond
@@ -120,14 +124,20 @@ module fspinn_top #(
         if (INPUTS < 2) begin : g_limit_inputs
             fspinn_unsupported_INPUTS_below_2 u_limit ();
         end
+        // The host sends a pixel's lane and row in fields of the pixel space, a spike
+        // count's PE and group in fields of the count space (no divide on the chip).
+        if (LANES < 1 || LANES > (1 << HA_PIXEL_LANE_BITS)) begin : g_limit_lanes
+            fspinn_unsupported_LANES_must_be_1_to_256 u_limit ();
+        end
+        if (RBITS > HA_PIXEL_ROW_BITS || PES > (1 << HA_COUNT_PE_BITS)
+            || GBITS > HA_COUNT_GROUP_BITS) begin : g_limit_host_fields
+            fspinn_unsupported_host_address_fields_too_narrow u_limit ();
+        end
         if (NWORD_BITS < COUNT_LSB + COUNT_BITS) begin : g_limit_nword
             fspinn_unsupported_NWORD_BITS_below_36_plus_COUNT_BITS u_limit ();
         end
     endgenerate
 
-    localparam integer GBITS = (NEURONS_PER_PE > 1) ? $clog2(NEURONS_PER_PE) : 1;
-    localparam integer PBITS = (PES > 1) ? $clog2(PES) : 1;
-    localparam integer ABITS = (ATTEMPTS > 1) ? $clog2(ATTEMPTS) : 1;
     localparam integer BBITS = (WBANKS > 1) ? $clog2(WBANKS) : 1;
     localparam integer POS_BITS = (PER_WORD > 1) ? $clog2(PER_WORD) : 1;
 
@@ -276,7 +286,8 @@ module fspinn_top #(
         .clk(clk), .rst(rst), .op(sg_op), .sample_seed(r_seed),
         .rate(rate),
         .pix_we(pix_we),
-        .pix_addr(host_addr[HA_PIXEL_LSB +: HA_PIXEL_BITS]), .pix_data(host_wdata[7:0]),
+        .pix_wrow(host_addr[HA_PIXEL_ROW_LSB +: RBITS]),
+        .pix_wlane(host_addr[HA_PIXEL_LANE_LSB +: SG_LBITS]), .pix_data(host_wdata[7:0]),
         .row(sg_row), .spike(sg_spike));
 
 

@@ -97,8 +97,12 @@ pub const MAX_WWORD_BITS: u64 = 64;
 pub const MAX_WDEPTH: u64 = consts::WEIGHT_ADDR_FIELD.count();
 /// Largest neuron-bank depth: 16 bits of word address.
 pub const MAX_NDEPTH: u64 = consts::NEURON_ADDR_FIELD.count();
-/// Most input channels: 16 bits of pixel address and of input index on `wupd_input`.
-pub const MAX_INPUTS: u64 = consts::PIXEL_FIELD.count();
+/// Most input channels: 16 bits of input index on `wupd_input` and of the generator's
+/// channel counter (with one lane, the pixel row field's 16 bits too).
+pub const MAX_INPUTS: u64 = consts::PIXEL_ROW_FIELD.count();
+/// Most spike-generator lanes: the host addresses a pixel's lane with 8 bits
+/// (`host_addr[7:0]` of the pixel space).
+pub const MAX_LANES: u64 = consts::PIXEL_LANE_FIELD.count();
 /// Fewest input channels: the fired-neuron walk reads the next group's row while a neuron's
 /// synapses are accepted, so it needs at least two cycles per neuron (`fspinn_top.v`,
 /// `g_limit_inputs`).
@@ -190,6 +194,11 @@ pub fn parameters(
             "spike_generator.inputs",
             cfg.spike_generator.inputs as u64,
             MAX_INPUTS,
+        ),
+        (
+            "spike_generator.lanes",
+            cfg.spike_generator.lanes as u64,
+            MAX_LANES,
         ),
         ("neurons", net.neurons as u64, MAX_NEURONS),
         ("weight_bits", net.weight_bits as u64, MAX_WEIGHT_BITS),
@@ -445,6 +454,19 @@ mod tests {
         assert_eq!(
             msg,
             "unsupported by the RTL: pe_array.pes = 400, limit <= 256"
+        );
+    }
+
+    #[test]
+    fn lanes_up_to_256_accepted_above_refused() {
+        let mut cfg = HwConfig::builtin("small").unwrap();
+        cfg.spike_generator.lanes = 256;
+        assert!(parameters(&cfg, &small_net()).is_ok());
+        cfg.spike_generator.lanes = 257;
+        let msg = unsupported(parameters(&cfg, &small_net()));
+        assert_eq!(
+            msg,
+            "unsupported by the RTL: spike_generator.lanes = 257, limit <= 256"
         );
     }
 

@@ -37,6 +37,8 @@ pub struct RtlAccelerator {
     pub(crate) layout: fspinn_sim::layout::WeightLayout,
     pub(crate) word_fmt: fspinn_sim::layout::NeuronWordFormat,
     pes: usize,
+    /// Spike-generator lanes: a pixel's host address is its row and lane.
+    lanes: usize,
     neurons: usize,
     wbanks: usize,
     nlat: u64,
@@ -321,6 +323,7 @@ impl RtlAccelerator {
             layout: model.layout().clone(),
             word_fmt: *model.word_format(),
             pes: cfg.pe_array.pes as usize,
+            lanes: cfg.spike_generator.lanes as usize,
             neurons: n,
             wbanks: cfg.weight_sram.banks as usize,
             nlat: cfg.neuron_sram.read_latency as u64,
@@ -462,7 +465,7 @@ impl RtlAccelerator {
         watch: &mut Watch<'_>,
     ) -> Result<RtlSample, crate::RtlError> {
         for (c, &px) in image.iter().enumerate() {
-            self.rtl.host_write(pixel_addr(c), px as u64);
+            self.rtl.host_write(pixel_addr(c, self.lanes), px as u64);
         }
         self.rtl
             .host_write(Reg::SampleSeed.addr(), sample_seed as u64);
@@ -606,7 +609,7 @@ impl RtlAccelerator {
             sample.accesses.push((format!("nsram{p}"), r, w));
         }
         sample.counts = (0..self.neurons)
-            .map(|j| self.rtl.host_read(spike_count_addr(j)) as u32)
+            .map(|j| self.rtl.host_read(spike_count_addr(j, self.pes)) as u32)
             .collect();
         Ok(sample)
     }

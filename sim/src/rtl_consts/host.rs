@@ -36,12 +36,22 @@ pub const WEIGHT_ADDR_FIELD: Field = Field { lsb: 0, bits: 20 };
 pub const NEURON_BANK_FIELD: Field = Field { lsb: 16, bits: 8 };
 /// Space [`Space::Neurons`]: the word address within the bank.
 pub const NEURON_ADDR_FIELD: Field = Field { lsb: 0, bits: 16 };
-/// Space [`Space::Pixels`]: the input channel.
-pub const PIXEL_FIELD: Field = Field { lsb: 0, bits: 16 };
+/// Space [`Space::Pixels`]: the lane of the input channel (`channel % LANES`). The host
+/// sends the lane and the row apart, so the spike generator writes a row of its pixel SRAM
+/// without dividing the channel by LANES.
+pub const PIXEL_LANE_FIELD: Field = Field { lsb: 0, bits: 8 };
+/// Space [`Space::Pixels`]: the row of the input channel (`channel / LANES`).
+pub const PIXEL_ROW_FIELD: Field = Field { lsb: 8, bits: 16 };
 /// Space [`Space::Rates`]: the attempt.
 pub const RATE_FIELD: Field = Field { lsb: 0, bits: 8 };
-/// Spaces [`Space::Counters`] and [`Space::SpikeCounts`]: the counter or neuron index.
+/// Space [`Space::Counters`]: the counter index.
 pub const INDEX_FIELD: Field = Field { lsb: 0, bits: 16 };
+/// Space [`Space::SpikeCounts`]: the PE of the neuron (`neuron % PES`). As for pixels, the
+/// host sends the PE and the group apart, so the count memory is read without a divide.
+pub const COUNT_PE_FIELD: Field = Field { lsb: 0, bits: 8 };
+/// Space [`Space::SpikeCounts`]: the neuron's group, the row of the count memory
+/// (`neuron / PES`).
+pub const COUNT_GROUP_FIELD: Field = Field { lsb: 8, bits: 16 };
 
 /// An address space of the host port (`host_addr[31:24]`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -110,9 +120,13 @@ pub const fn neuron_addr(pe: usize, addr: u32) -> u32 {
     Space::Neurons.addr(NEURON_BANK_FIELD.place(pe as u32) | NEURON_ADDR_FIELD.place(addr))
 }
 
-/// Host address of the pixel of input channel `channel`.
-pub const fn pixel_addr(channel: usize) -> u32 {
-    Space::Pixels.addr(PIXEL_FIELD.place(channel as u32))
+/// Host address of the pixel of input channel `channel` on a spike generator of `lanes`
+/// lanes: its row and lane (the host divides, the chip does not).
+pub const fn pixel_addr(channel: usize, lanes: usize) -> u32 {
+    Space::Pixels.addr(
+        PIXEL_ROW_FIELD.place((channel / lanes) as u32)
+            | PIXEL_LANE_FIELD.place((channel % lanes) as u32),
+    )
 }
 
 /// Host address of the rate-table entry of attempt `attempt`.
@@ -120,9 +134,13 @@ pub const fn rate_addr(attempt: usize) -> u32 {
     Space::Rates.addr(RATE_FIELD.place(attempt as u32))
 }
 
-/// Host address of the spike count of neuron `neuron` (space [`Space::SpikeCounts`]).
-pub const fn spike_count_addr(neuron: usize) -> u32 {
-    Space::SpikeCounts.addr(INDEX_FIELD.place(neuron as u32))
+/// Host address of the spike count of neuron `neuron` on an array of `pes` PEs (space
+/// [`Space::SpikeCounts`]): its group and PE.
+pub const fn spike_count_addr(neuron: usize, pes: usize) -> u32 {
+    Space::SpikeCounts.addr(
+        COUNT_GROUP_FIELD.place((neuron / pes) as u32)
+            | COUNT_PE_FIELD.place((neuron % pes) as u32),
+    )
 }
 
 /// A hardware counter of space [`Space::Counters`]: cycles while busy, then the reads and
@@ -172,6 +190,10 @@ const _: () = {
     assert!(WEIGHT_BANK_FIELD.lsb + WEIGHT_BANK_FIELD.bits <= SPACE_FIELD.lsb);
     assert!(NEURON_ADDR_FIELD.lsb + NEURON_ADDR_FIELD.bits <= NEURON_BANK_FIELD.lsb);
     assert!(NEURON_BANK_FIELD.lsb + NEURON_BANK_FIELD.bits <= SPACE_FIELD.lsb);
+    assert!(PIXEL_LANE_FIELD.lsb + PIXEL_LANE_FIELD.bits <= PIXEL_ROW_FIELD.lsb);
+    assert!(PIXEL_ROW_FIELD.lsb + PIXEL_ROW_FIELD.bits <= SPACE_FIELD.lsb);
+    assert!(COUNT_PE_FIELD.lsb + COUNT_PE_FIELD.bits <= COUNT_GROUP_FIELD.lsb);
+    assert!(COUNT_GROUP_FIELD.lsb + COUNT_GROUP_FIELD.bits <= SPACE_FIELD.lsb);
     assert!(SPACE_FIELD.lsb + SPACE_FIELD.bits == 32);
 };
 
@@ -186,9 +208,13 @@ mod tests {
         assert_eq!(weight_addr(15, (1 << 20) - 1), 0x01ff_ffff);
         assert_eq!(neuron_addr(255, 0xffff), 0x02ff_ffff);
         assert_eq!(neuron_addr(2, 7), 0x0202_0007);
-        assert_eq!(pixel_addr(783), 0x0300_030f);
+        // Channel 783 of 16 lanes: row 48, lane 15; of 7 lanes: row 111, lane 6.
+        assert_eq!(pixel_addr(783, 16), 0x0300_300f);
+        assert_eq!(pixel_addr(783, 7), 0x0300_6f06);
         assert_eq!(rate_addr(254), 0x0400_00fe);
-        assert_eq!(spike_count_addr(399), 0x0600_018f);
+        // Neuron 399 of 16 PEs: group 24, PE 15; of 64 PEs: group 6, PE 15.
+        assert_eq!(spike_count_addr(399, 16), 0x0600_180f);
+        assert_eq!(spike_count_addr(399, 64), 0x0600_060f);
     }
 
     #[test]

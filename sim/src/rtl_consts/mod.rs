@@ -15,8 +15,9 @@ mod verilog;
 
 pub use host::{
     neuron_addr, pixel_addr, rate_addr, spike_count_addr, weight_addr, Counter, Field, Space,
-    INDEX_FIELD, NEURON_ADDR_FIELD, NEURON_BANK_FIELD, PIXEL_FIELD, RATE_FIELD, REGISTER_FIELD,
-    SPACE_FIELD, WEIGHT_ADDR_FIELD, WEIGHT_BANK_FIELD,
+    COUNT_GROUP_FIELD, COUNT_PE_FIELD, INDEX_FIELD, NEURON_ADDR_FIELD, NEURON_BANK_FIELD,
+    PIXEL_LANE_FIELD, PIXEL_ROW_FIELD, RATE_FIELD, REGISTER_FIELD, SPACE_FIELD, WEIGHT_ADDR_FIELD,
+    WEIGHT_BANK_FIELD,
 };
 pub use phase::Phase;
 pub use registers::{

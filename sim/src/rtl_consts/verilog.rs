@@ -9,8 +9,9 @@
 //! second include in the same module is a duplicate-declaration error in every tool instead.
 
 use super::host::{
-    Field, Space, INDEX_FIELD, NEURON_ADDR_FIELD, NEURON_BANK_FIELD, PIXEL_FIELD, RATE_FIELD,
-    REGISTER_FIELD, SPACE_FIELD, WEIGHT_ADDR_FIELD, WEIGHT_BANK_FIELD,
+    Field, Space, COUNT_GROUP_FIELD, COUNT_PE_FIELD, INDEX_FIELD, NEURON_ADDR_FIELD,
+    NEURON_BANK_FIELD, PIXEL_LANE_FIELD, PIXEL_ROW_FIELD, RATE_FIELD, REGISTER_FIELD, SPACE_FIELD,
+    WEIGHT_ADDR_FIELD, WEIGHT_BANK_FIELD,
 };
 use super::phase::Phase;
 use super::registers::{
@@ -125,9 +126,12 @@ fn write_header(h: &mut String) -> std::fmt::Result {
     field(h, "WADDR", WEIGHT_ADDR_FIELD)?;
     field(h, "NBANK", NEURON_BANK_FIELD)?;
     field(h, "NADDR", NEURON_ADDR_FIELD)?;
-    field(h, "PIXEL", PIXEL_FIELD)?;
+    field(h, "PIXEL_LANE", PIXEL_LANE_FIELD)?;
+    field(h, "PIXEL_ROW", PIXEL_ROW_FIELD)?;
     field(h, "RATE", RATE_FIELD)?;
     field(h, "INDEX", INDEX_FIELD)?;
+    field(h, "COUNT_PE", COUNT_PE_FIELD)?;
+    field(h, "COUNT_GROUP", COUNT_GROUP_FIELD)?;
 
     let rb = REGISTER_FIELD.bits;
     writeln!(

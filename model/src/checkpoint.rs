@@ -1,6 +1,6 @@
 //! Versioned checkpoint files, written atomically.
 //!
-//! Layout (version 4): 8 magic bytes `FSPINNCK`, a little-endian u32 format version, a
+//! Layout (version 5): 8 magic bytes `FSPINNCK`, a little-endian u32 format version, a
 //! little-endian u64 body length, the SHA-256 of everything else in the file (magic, version,
 //! length and body), then the body in postcard encoding. The checksum makes any damage (a flipped
 //! bit, a truncation, bytes appended) a clear "corrupt checkpoint" error instead of a network
@@ -13,7 +13,9 @@
 //!
 //! History: version 2 held the baseline and the integer FSpiNN network, version 3 added the f32
 //! FSpiNN network; neither had a checksum, so this build refuses them as "written by an older
-//! build" (retraining is cheap next to trusting a file nobody can check).
+//! build" (retraining is cheap next to trusting a file nobody can check). Version 4 had the same
+//! header; its FSpiNN parameters lacked mechanism (e)'s schedule, step and recruiting boost
+//! (added with version 5), and it is read with those at the values it trained with.
 
 use crate::baseline::{BaselineNetwork, PresentationStats};
 use crate::config::RunConfig;
@@ -30,7 +32,10 @@ mod values;
 
 const MAGIC: &[u8; 8] = b"FSPINNCK";
 /// The format version this build writes and reads; bump whenever the layout or meaning changes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
+/// Version 4: today's header, FSpiNN parameters without `potentiation_schedule`,
+/// `potentiation_theta_step_mv` and `recruit_boost` (read as `images`, the default step, 0).
+const V4: u32 = 4;
 /// Versions 2 and 3 had no checksum: a damaged file could load silently, so they are refused
 /// (with "written by an older build") rather than read.
 const UNCHECKED_VERSIONS: std::ops::RangeInclusive<u32> = 2..=3;
@@ -126,8 +131,9 @@ fn digest(file: &[u8]) -> [u8; DIGEST_LEN] {
     h.finalize().into()
 }
 
-/// Checks the header and the checksum and returns the body; every failure is in plain words.
-fn open<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8], ModelError> {
+/// Checks the header and the checksum and returns the format version and the body; every
+/// failure is in plain words.
+fn open<'a>(bytes: &'a [u8], path: &Path) -> Result<(u32, &'a [u8]), ModelError> {
     let corrupt = |reason: String| ModelError::CorruptCheckpoint {
         path: path.to_path_buf(),
         reason,
@@ -155,9 +161,9 @@ fn open<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8], ModelError> {
             current: FORMAT_VERSION,
         });
     }
-    if version != FORMAT_VERSION {
+    if version != FORMAT_VERSION && version != V4 {
         return Err(corrupt(format!(
-            "unknown format version {version} (this build reads version {FORMAT_VERSION}): the header is damaged, or a newer build wrote the file"
+            "unknown format version {version} (this build reads versions {V4} to {FORMAT_VERSION}): the header is damaged, or a newer build wrote the file"
         )));
     }
     if bytes.len() < HEADER_LEN {
@@ -186,7 +192,7 @@ fn open<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8], ModelError> {
             "checksum mismatch: the file changed after it was written (damaged on disk or in transfer, or edited)".into(),
         ));
     }
-    Ok(body)
+    Ok((version, body))
 }
 
 /// Decodes checkpoint bytes read from `path` (named in errors).
@@ -195,8 +201,13 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
         path: path.to_path_buf(),
         reason,
     };
-    let body_bytes = open(bytes, path)?;
-    let body: Body = match postcard::take_from_bytes(body_bytes) {
+    let (version, body_bytes) = open(bytes, path)?;
+    let decoded = if version == V4 {
+        crate::fspinn::with_checkpoint_v4_layout(|| postcard::take_from_bytes::<Body>(body_bytes))
+    } else {
+        postcard::take_from_bytes::<Body>(body_bytes)
+    };
+    let body: Body = match decoded {
         Ok((body, [])) => body,
         Ok((_, rest)) => {
             return Err(corrupt(format!(

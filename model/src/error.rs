@@ -28,7 +28,7 @@ pub enum ModelError {
     },
     /// A checkpoint of a format version without a checksum (before version 4).
     #[error(
-        "checkpoint {path} was written by an older build (format version {found}, without a checksum; this build reads version {current} only): retrain it with this build"
+        "checkpoint {path} was written by an older build (format version {found}, without a checksum; this build reads versions 4 to {current}, which have one): retrain it with this build"
     )]
     OldCheckpoint {
         path: PathBuf,

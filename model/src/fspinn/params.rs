@@ -99,17 +99,21 @@ pub struct FspinnParams {
     pub nu_pre: f32,
     /// (e) The potentiation factor halves every this many training images.
     pub potentiation_half_life: u32,
-    /// (e)'s clock. Absent in checkpoints written before it existed: `images`, as they trained.
-    #[serde(default)]
+    /// (e)'s clock. Absent in parameters and checkpoints written before it existed: `images`,
+    /// as they trained.
+    #[serde(default, deserialize_with = "since_checkpoint_v5")]
     pub potentiation_schedule: PotentiationSchedule,
     /// (e) with the `wins` schedule: the threshold offset (mV) per halving of a neuron's rate.
-    #[serde(default = "default_theta_step_mv")]
+    #[serde(
+        default = "default_theta_step_mv",
+        deserialize_with = "theta_step_since_checkpoint_v5"
+    )]
     pub potentiation_theta_step_mv: f32,
     /// Recruiting: a neuron whose threshold offset is below one `potentiation_theta_step_mv`
     /// learns `2^recruit_boost` times faster, so that its first wins imprint their images
     /// strongly (`wins`: then one halving per step, at most `3 + recruit_boost`; `images`: then
     /// the layer's rate). 0: off.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "since_checkpoint_v5")]
     pub recruit_boost: u32,
     /// Initial weights U[0, init_max).
     pub init_max: f32,
@@ -165,6 +169,59 @@ impl FspinnParams {
 /// schedule does (not fitted; docs/fspinn.md has what it measures).
 fn default_theta_step_mv() -> f32 {
     16.0
+}
+
+thread_local! {
+    /// Set while a version 4 checkpoint body is decoded ([`with_checkpoint_v4_layout`]).
+    static CHECKPOINT_V4_LAYOUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `decode` with [`FspinnParams`] read in the layout of checkpoint format 4, which did not
+/// have `potentiation_schedule`, `potentiation_theta_step_mv` and `recruit_boost`. A checkpoint
+/// body is postcard, which is not self-describing: fields are read in order with no names, so
+/// `#[serde(default)]` cannot tell a missing field from the next one, and a version 4 body read
+/// with today's layout fails. Under this flag those three fields consume no input and take
+/// the values the network trained with (`images`, no boost). Self-describing formats (JSON
+/// reports, space files) are never decoded under it and use `#[serde(default)]` as usual.
+pub(crate) fn with_checkpoint_v4_layout<R>(decode: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CHECKPOINT_V4_LAYOUT.with(|f| f.set(false));
+        }
+    }
+    CHECKPOINT_V4_LAYOUT.with(|f| f.set(true));
+    let _reset = Reset;
+    decode()
+}
+
+fn checkpoint_v4_layout() -> bool {
+    CHECKPOINT_V4_LAYOUT.with(|f| f.get())
+}
+
+/// A field added with checkpoint format 5: its default under the version 4 layout, else read.
+fn since_checkpoint_v5<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    if checkpoint_v4_layout() {
+        Ok(T::default())
+    } else {
+        T::deserialize(d)
+    }
+}
+
+/// [`since_checkpoint_v5`] for `potentiation_theta_step_mv`, whose default is not `0.0`.
+fn theta_step_since_checkpoint_v5<'de, D>(d: D) -> Result<f32, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    if checkpoint_v4_layout() {
+        Ok(default_theta_step_mv())
+    } else {
+        f32::deserialize(d)
+    }
 }
 
 /// An FSpiNN run in f32 (layer L0), optionally quantised after training.

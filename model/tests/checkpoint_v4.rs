@@ -18,6 +18,16 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Each variant in the version 4 layout, and the FSpiNN ones also in today's parameter layout
+/// under the version 4 header (the "late" files).
+const FIXTURES: [&str; 5] = [
+    "fspinn-w4.ckpt",
+    "fspinn-fp32.ckpt",
+    "baseline.ckpt",
+    "fspinn-w4-late.ckpt",
+    "fspinn-fp32-late.ckpt",
+];
+
 fn load_v4(name: &str) -> Trainer {
     let path = fixture(name);
     let bytes = std::fs::read(&path).unwrap();
@@ -31,7 +41,7 @@ fn load_v4(name: &str) -> Trainer {
 
 #[test]
 fn format_4_files_load_with_the_schedule_they_trained_with() {
-    for name in ["fspinn-w4.ckpt", "fspinn-fp32.ckpt", "baseline.ckpt"] {
+    for name in FIXTURES {
         let t = load_v4(name);
         assert_eq!(t.samples_done, 20, "{name}");
         assert_eq!(t.config.neurons, 4, "{name}");
@@ -51,11 +61,11 @@ fn format_4_files_load_with_the_schedule_they_trained_with() {
             assert_eq!(p.potentiation_theta_step_mv, 16.0, "{name}");
         }
         match (name, &t.network) {
-            ("fspinn-w4.ckpt", Network::Fspinn(n)) => {
+            ("fspinn-w4.ckpt" | "fspinn-w4-late.ckpt", Network::Fspinn(n)) => {
                 assert_eq!(n.params().formats.weight_bits, 4);
                 assert!(n.weights().iter().any(|&w| w > 0));
             }
-            ("fspinn-fp32.ckpt", Network::FspinnF32(n)) => {
+            ("fspinn-fp32.ckpt" | "fspinn-fp32-late.ckpt", Network::FspinnF32(n)) => {
                 assert!(n.weights().iter().any(|&w| w > 0.0))
             }
             ("baseline.ckpt", Network::Baseline(n)) => {
@@ -68,6 +78,16 @@ fn format_4_files_load_with_the_schedule_they_trained_with() {
         assert_eq!(&again[8..12], &checkpoint::FORMAT_VERSION.to_le_bytes());
         let back = checkpoint::from_bytes(&again, Path::new("again.ckpt")).unwrap();
         assert_eq!(checkpoint::to_bytes(&back), again, "{name}");
+    }
+    // Both layouts hold the same runs.
+    for (early, late) in [
+        ("fspinn-w4.ckpt", "fspinn-w4-late.ckpt"),
+        ("fspinn-fp32.ckpt", "fspinn-fp32-late.ckpt"),
+    ] {
+        assert!(
+            checkpoint::to_bytes(&load_v4(early)) == checkpoint::to_bytes(&load_v4(late)),
+            "{early} and {late} differ"
+        );
     }
 }
 
@@ -83,7 +103,7 @@ fn format_4_files_hold_the_networks_todays_build_trains() {
     let dir = root.join("mnist");
     let train = load(&dir, DatasetKind::Mnist, Split::Train, &opts).unwrap();
     let test = load(&dir, DatasetKind::Mnist, Split::Test, &opts).unwrap();
-    for name in ["fspinn-w4.ckpt", "fspinn-fp32.ckpt", "baseline.ckpt"] {
+    for name in FIXTURES {
         let old = load_v4(name);
         let mut today = Trainer::new(old.config.clone(), 784).unwrap();
         while !today.training_done() {

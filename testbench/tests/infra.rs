@@ -583,12 +583,16 @@ fn vcd_has_the_hierarchy_increasing_times_and_busy_edges() {
     let mut model = tiny_model(2, 1);
     let mut acc = RtlAccelerator::load_from(&model);
     let expected = model.run_sample(&image, SEED, false);
-    // A short inference run driven through the host port (docs/rtl.md: pixels in space 0x03,
-    // `sample_seed` and `train` registers), traced from a few idle cycles before `start` to a
-    // few after `done`.
+    // A short inference run driven through the host port (docs/rtl.md: pixels in space 0x03 by
+    // row and lane, `sample_seed` and `train` registers), traced from a few idle cycles before
+    // `start` to a few after `done`.
+    let lanes = HwConfig::builtin("small")
+        .expect("built-in config")
+        .spike_generator
+        .lanes;
     let rtl = acc.rtl();
     for (c, &px) in image.iter().enumerate() {
-        rtl.host_write(0x0300_0000 | c as u32, u64::from(px));
+        rtl.host_write(rtl_consts::pixel_addr(c, lanes as usize), u64::from(px));
     }
     rtl.host_write(rtl_consts::Reg::SampleSeed.addr(), u64::from(SEED));
     rtl.host_write(rtl_consts::Reg::Train.addr(), 0);

@@ -127,16 +127,39 @@ pub fn fspinn_start(
 ) -> FspinnParams {
     let p = size_rule::fspinn_for_size(FspinnParams::default(), n, size);
     if dataset_rule.is_on() {
-        fspinn_for_dataset(p, dataset)
+        fspinn_for_dataset(p, dataset, n)
     } else {
         p
     }
 }
 
-/// FSpiNN's parameters on `kind`: `rate_per_pixel_hz` times [`rate_factor`] (MNIST: unchanged).
-pub fn fspinn_for_dataset(mut p: FspinnParams, kind: DatasetKind) -> FspinnParams {
+/// The share of the dataset rule's rate change a layer of `n` neurons takes: all of it up to
+/// N = 1600 ([`size_rule::SETTLE_NEURONS`]), `1600 / N` of it (in the exponent) beyond, where a
+/// pass hands each neuron fewer wins than its threshold and its weights need (module docs).
+pub fn dataset_rule_share(n: usize) -> f64 {
+    if n <= size_rule::SETTLE_NEURONS {
+        1.0
+    } else {
+        size_rule::SETTLE_NEURONS as f64 / n as f64
+    }
+}
+
+/// The factor the dataset rule multiplies the input rate by for `n` neurons on `kind`:
+/// [`rate_factor`] up to N = 1600, `rate_factor ^ (1600 / N)` beyond (1 on MNIST).
+pub fn dataset_rate_factor(kind: DatasetKind, n: usize) -> f64 {
+    let share = dataset_rule_share(n);
+    if share == 1.0 {
+        rate_factor(kind)
+    } else {
+        rate_factor(kind).powf(share)
+    }
+}
+
+/// FSpiNN's parameters on `kind` for a layer of `n` neurons: `rate_per_pixel_hz` times
+/// [`dataset_rate_factor`] (MNIST: unchanged).
+pub fn fspinn_for_dataset(mut p: FspinnParams, kind: DatasetKind, n: usize) -> FspinnParams {
     if kind != DatasetKind::Mnist {
-        p.rate_per_pixel_hz = (p.rate_per_pixel_hz as f64 * rate_factor(kind)) as f32;
+        p.rate_per_pixel_hz = (p.rate_per_pixel_hz as f64 * dataset_rate_factor(kind, n)) as f32;
     }
     p
 }
@@ -160,7 +183,7 @@ mod tests {
             assert_eq!(fspinn_for_precision(with_bits(b)), with_bits(b), "w{b}");
         }
         assert_eq!(
-            fspinn_for_dataset(FspinnParams::default(), DatasetKind::Mnist),
+            fspinn_for_dataset(FspinnParams::default(), DatasetKind::Mnist, 400),
             FspinnParams::default()
         );
         assert_eq!("on".parse::<RuleSwitch>(), Ok(RuleSwitch::On));
@@ -192,7 +215,7 @@ mod tests {
 
     #[test]
     fn fashion_gets_the_input_rate_of_mnist_ink() {
-        let p = fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist);
+        let p = fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, 400);
         // 0.125 x 26,121.6 / 57,185.2 = 0.05710
         assert!((p.rate_per_pixel_hz - 0.057_10).abs() < 1e-5, "{p:?}");
         let q = FspinnParams {
@@ -200,5 +223,37 @@ mod tests {
             ..FspinnParams::default()
         };
         assert_eq!(p, q, "only the rate changes");
+    }
+
+    #[test]
+    fn the_dataset_rule_fades_beyond_n1600() {
+        let full = fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, 400);
+        for n in [100, 400, 1000, 1600] {
+            assert_eq!(dataset_rule_share(n), 1.0, "N = {n}");
+            assert_eq!(
+                fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, n),
+                full,
+                "N = {n}"
+            );
+        }
+        assert_eq!(dataset_rule_share(3200), 0.5);
+        // 0.4568 ^ (1600 / 4900) = 0.7743: rate 0.09678 at N = 4900.
+        let p = fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, 4900);
+        assert!((p.rate_per_pixel_hz - 0.096_78).abs() < 1e-5, "{p:?}");
+        assert!((dataset_rate_factor(DatasetKind::FashionMnist, 4900) - 0.774_26).abs() < 1e-5);
+        // It tends to MNIST's rate as N grows, and MNIST is unchanged at every size.
+        assert!(dataset_rate_factor(DatasetKind::FashionMnist, 1_000_000) > 0.99);
+        for n in [400, 4900, 100_000] {
+            assert_eq!(dataset_rate_factor(DatasetKind::Mnist, n), 1.0);
+        }
+        // fspinn_start: both rules at once, in either order.
+        let s = fspinn_start(
+            4900,
+            DatasetKind::FashionMnist,
+            SizeRule::Settle,
+            RuleSwitch::On,
+        );
+        assert_eq!(s.rate_per_pixel_hz, p.rate_per_pixel_hz);
+        assert!((s.theta_plus_mv - 0.153_125).abs() < 1e-6);
     }
 }

@@ -95,8 +95,9 @@ pub struct TrainArgs {
     #[arg(long, value_name = "on|off")]
     pub precision_rule: Option<RuleSwitch>,
     /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image
-    /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457; the identity on
-    /// MNIST; docs/fspinn.md). `--set` overrides the result [default: on].
+    /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457 up to N = 1600, then
+    /// x min(1, 0.457 N / 1600); the identity on MNIST; docs/fspinn.md). `--set` overrides the
+    /// result [default: on].
     #[arg(long, value_name = "on|off")]
     pub dataset_rule: Option<RuleSwitch>,
     /// Write the checkpoint here (periodically and at the end).

@@ -86,6 +86,32 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
             ]),
             (0.01, 25.0, 0.125)
         );
+        // Beyond N = 1600 the rule fades: x min(1, 0.457 N / 1600), MNIST's rate at N = 4900.
+        let rate_at = |n: &str| {
+            let j = json_run(&[
+                "train",
+                "--data-dir",
+                root,
+                "--dataset",
+                "fashion-mnist",
+                "--variant",
+                "fspinn",
+                "--precision",
+                "w4",
+                "--neurons",
+                n,
+                "--train-samples",
+                "3",
+                "--test-samples",
+                "2",
+                "--json",
+            ])
+            .unwrap();
+            j["params"]["fspinn"]["rate_per_pixel_hz"].as_f64().unwrap() as f32
+        };
+        assert!((rate_at("1600") - 0.0571).abs() < 1e-4);
+        assert!((rate_at("3200") - 0.1142).abs() < 1e-4);
+        assert_eq!(rate_at("4900"), 0.125);
     }
 }
 

@@ -57,10 +57,13 @@ fn size_rule_scales_the_right_parameters_and_is_the_identity_at_n400() {
         baseline(&["--neurons", "100", "--set", "inh.w_ie=30"]),
         (30.0, 0.05)
     );
-    // FSpiNN: off by default.
+    // FSpiNN: settle by default, the identity up to N = 1600.
     let fspinn_p = |extra: &[&str]| {
-        let mut args = vec!["--variant", "fspinn", "--neurons", "100"];
+        let mut args = vec!["--variant", "fspinn"];
         args.extend_from_slice(extra);
+        if !extra.contains(&"--neurons") {
+            args.extend_from_slice(&["--neurons", "100"]);
+        }
         let p = params(root, &args).unwrap();
         let f = &p["fspinn"];
         (
@@ -70,6 +73,15 @@ fn size_rule_scales_the_right_parameters_and_is_the_identity_at_n400() {
     };
     assert_eq!(fspinn_p(&[]), (17.5, 0.05));
     assert_eq!(fspinn_p(&["--size-rule", "both"]), (70.0, 0.0125));
+    assert_eq!(fspinn_p(&["--neurons", "1600"]), (17.5, 0.05));
+    // Beyond N = 1600: x N / 1600 (0.05 x 3.0625 at N = 4900), unless the rule is off.
+    let (inh, step) = fspinn_p(&["--neurons", "4900"]);
+    assert_eq!(inh, 17.5);
+    assert!((step - 0.153_125).abs() < 1e-6, "{step}");
+    assert_eq!(
+        fspinn_p(&["--neurons", "4900", "--size-rule", "off"]),
+        (17.5, 0.05)
+    );
 }
 
 #[test]
@@ -82,6 +94,12 @@ fn unknown_rules_and_rule_changes_on_resume_are_refused() {
     let err = params(root, &["--size-rule", "most"]).unwrap_err();
     assert!(
         err.contains("most") && err.contains("inhibition") && !err.contains("panicked"),
+        "{err}"
+    );
+    // settle is FSpiNN's: the baseline refuses it, saying why.
+    let err = params(root, &["--size-rule", "settle"]).unwrap_err();
+    assert!(
+        err.contains("settle") && err.contains("baseline") && !err.contains("panicked"),
         "{err}"
     );
     let dir = tempfile::tempdir().unwrap();
@@ -100,4 +118,33 @@ fn unknown_rules_and_rule_changes_on_resume_are_refused() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(e.contains("--size-rule") && e.contains("resumed"), "{e}");
+}
+
+#[test]
+fn a_resumed_run_keeps_its_recorded_parameters_not_todays_default_rule() {
+    let Some(root) = data_root() else {
+        eprintln!("note: FSPINN_DATA unset, skipping the checkpoint size-rule test");
+        return;
+    };
+    let root = root.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ckpt = dir.path().join("r.ckpt");
+    let ckpt = ckpt.to_str().unwrap();
+    // A run with the N = 400 step at N = 4900 (what every run before the settle default had).
+    let common = [
+        "--variant",
+        "fspinn",
+        "--precision",
+        "w4",
+        "--neurons",
+        "4900",
+    ];
+    let mut args = common.to_vec();
+    args.extend_from_slice(&["--size-rule", "off", "--out", ckpt, "--stop-after", "3"]);
+    let step = |p: &serde_json::Value| p["fspinn"]["theta_plus_mv"].as_f64().unwrap() as f32;
+    assert_eq!(step(&params(root, &args).unwrap()), 0.05);
+    // Resumed without a rule: the checkpoint's parameters, not the default's 0.153 mV.
+    let o = json_run(&["train", "--resume", ckpt, "--data-dir", root, "--json"]).unwrap();
+    assert_eq!(step(&o["params"]), 0.05);
+    assert_eq!(o["samples_done"].as_u64(), Some(10));
 }

@@ -82,8 +82,10 @@ pub struct TrainArgs {
     pub set: Vec<String>,
     /// Which parameters follow the layer size N (docs/baseline.md, "Parameters at other
     /// sizes"): off (the N = 400 values), inhibition (per-spike inhibition x max(1, 400 / N)),
-    /// threshold (threshold increment x N / 400), both. At N = 400 every rule gives the N = 400
-    /// values. `--set` overrides the result [default: inhibition for baseline, off for fspinn].
+    /// threshold (threshold increment x N / 400), both, settle (fspinn: threshold increment
+    /// x max(1, N / 1600), so the threshold decay's time constant stays at one pass;
+    /// docs/fspinn.md). At N = 400 every rule gives the N = 400 values. `--set` overrides the
+    /// result [default: inhibition for baseline, settle for fspinn].
     #[arg(long, value_name = "RULE")]
     pub size_rule: Option<SizeRule>,
     /// FSpiNN with B-bit weights trained in fixed point: multiply the learning rate `nu_post`
@@ -93,8 +95,9 @@ pub struct TrainArgs {
     #[arg(long, value_name = "on|off")]
     pub precision_rule: Option<RuleSwitch>,
     /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image
-    /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457; the identity on
-    /// MNIST; docs/fspinn.md). `--set` overrides the result [default: on].
+    /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457 up to N = 1600, then
+    /// x min(1, 0.457 N / 1600); the identity on MNIST; docs/fspinn.md). `--set` overrides the
+    /// result [default: on].
     #[arg(long, value_name = "on|off")]
     pub dataset_rule: Option<RuleSwitch>,
     /// Write the checkpoint here (periodically and at the end).
@@ -210,6 +213,9 @@ fn network_params(
             }
             let mut params = BaselineParams::default();
             let rule = a.size_rule.unwrap_or(SizeRule::default_for(variant));
+            if rule == SizeRule::Settle {
+                bail!("--size-rule settle with --variant baseline: settle follows FSpiNN's derived threshold decay shift, which the baseline does not have; use off, inhibition, threshold or both");
+            }
             params = size_rule::baseline_for_size(params, neurons, rule);
             if let Some(dt) = a.dt_ms {
                 params.timing.dt_ms = dt;

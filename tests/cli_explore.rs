@@ -207,6 +207,15 @@ fn tiny_space_runs_reports_resumes_and_is_deterministic() {
     std::fs::write(&victim, &text[..text.len() / 2]).unwrap();
     assert_eq!(run(&b, &[])["ran"], 1);
     assert_eq!(results(&a), results(&b));
+    // A sound result computed with other network parameters (an older build's defaults) is
+    // stale: recomputed, not reused.
+    let text = std::fs::read_to_string(&victim).unwrap();
+    let mut stale: fspinn_explore::store::PointResult = serde_json::from_str(&text).unwrap();
+    stale.network_hash = "0123456789abcdef".into();
+    let stale = stale.seal();
+    std::fs::write(&victim, serde_json::to_string_pretty(&stale).unwrap()).unwrap();
+    assert_eq!(run(&b, &[])["ran"], 1);
+    assert_eq!(results(&a), results(&b));
 
     // One point, one shard, and the report command alone.
     let c = tmp.path().join("c");

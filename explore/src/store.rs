@@ -230,6 +230,22 @@ impl Store {
         if digest_of_text(&text).as_deref() != Some(r.digest.as_str()) {
             return Err(bad("digest mismatch: the file was damaged or edited".into()));
         }
+        // The point's hash names what the space says (variant, size, precision, budgets); the
+        // parameters that follow from it are the build's defaults and rules, which change
+        // between builds (e.g. a size rule adopted). A result computed with other parameters
+        // is stale, not finished.
+        let held: Vec<&str> = std::iter::once(r.network_hash.as_str())
+            .chain(r.hardware_network_hash.as_deref())
+            .collect();
+        let wanted = crate::runner::network_hashes(p);
+        if held != wanted.iter().map(String::as_str).collect::<Vec<_>>() {
+            return Err(bad(format!(
+                "computed with network {}, and this build trains network {} for the point (its \
+                 defaults differ from those of the build that ran it)",
+                held.join(" + "),
+                wanted.join(" + ")
+            )));
+        }
         Ok(Some(r))
     }
 

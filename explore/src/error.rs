@@ -31,6 +31,10 @@ pub enum ExploreError {
     /// A result file that exists but cannot be used (the report refuses to merge it).
     #[error("{}: {reason}", path.display())]
     Result { path: PathBuf, reason: String },
+    /// A sound result file computed with other network parameters (another build's defaults):
+    /// a rerun recomputes it, the report lists its point as missing.
+    #[error("{}: {reason}", path.display())]
+    Stale { path: PathBuf, reason: String },
     #[error("{context}: {source}")]
     Model {
         context: String,

@@ -373,11 +373,49 @@ impl Point {
 /// Hash of a trained network's run: the run config, where its data comes from, and the tool
 /// version. Names the network cache files.
 pub fn network_hash(config: &RunConfig, data: DataSource) -> String {
+    let mut run = serde_json::to_value(config).expect("run configs serialise");
+    without_neutral_additions(&mut run);
     hash_json(&serde_json::json!({
         "tool": TOOL_VERSION,
         "data": data,
-        "run": config,
+        "run": run,
     }))
+}
+
+/// FSpiNN parameters added after explorations had been run (2026-12-04), whose default value
+/// trains exactly what a network trained before they existed (model/tests/checkpoint_v4.rs
+/// retrains such networks bit for bit).
+const NEUTRAL_ADDITIONS: [&str; 3] = [
+    "potentiation_schedule",
+    "potentiation_theta_step_mv",
+    "recruit_boost",
+];
+
+/// Removes from every FSpiNN parameter object in `v` the [`NEUTRAL_ADDITIONS`] that hold their
+/// default value, so a network keeps the hash it had before they existed (with its cached
+/// checkpoint and point results); a non-default value stays and changes the hash.
+fn without_neutral_additions(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Ok(Value::Object(defaults)) = serde_json::to_value(FspinnParams::default()) else {
+        unreachable!("FSpiNN parameters serialise as an object");
+    };
+    fn walk(v: &mut Value, defaults: &serde_json::Map<String, Value>) {
+        match v {
+            Value::Object(m) => {
+                if m.contains_key(NEUTRAL_ADDITIONS[0]) {
+                    for k in NEUTRAL_ADDITIONS {
+                        if m.get(k) == defaults.get(k) {
+                            m.remove(k);
+                        }
+                    }
+                }
+                m.values_mut().for_each(|x| walk(x, defaults));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, defaults)),
+            _ => {}
+        }
+    }
+    walk(v, &defaults);
 }
 
 /// First 16 hex digits of the SHA-256 of a value's JSON text (keys in serde order, which is
@@ -391,4 +429,32 @@ pub fn hash_json(v: &serde_json::Value) -> String {
 pub fn hash_text(text: &str) -> String {
     let d = Sha256::digest(text.as_bytes());
     d.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The run of a network an exploration trained on 2026-12-03 (build 659a88c, `paper.toml`,
+    /// FSpiNN 8-bit N = 100 at 350 ms), before `FspinnParams` gained three fields, and the hash
+    /// it was cached under.
+    const OLD_RUN: &str = r#"{"dataset": "mnist", "variant": "fspinn", "neurons": 100, "train_samples": 60000, "test_samples": 10000, "label_samples": 10000, "epochs": 1, "seed": 1, "params": {"fspinn": {"dt_ms": 1.0, "presentation_ms": 350.0, "rate_per_pixel_hz": 0.125, "start_intensity": 2, "min_spikes": 5, "max_attempts": 16, "leak_shift": 7, "v_thresh_mv": 13.0, "refractory_steps": 5, "theta_plus_mv": 0.05, "theta_decay_shift": null, "theta_target_mv": 25.0, "inhibition_mv": 17.5, "target_spikes": 12, "trace_half_life_steps": 14, "nu_post": 0.01, "x_tar": 0.25, "nu_pre": 0.001, "potentiation_half_life": 20000, "init_max": 0.3, "formats": {"weight_bits": 8, "membrane_bits": 16, "threshold_bits": 16, "trace_bits": 8, "refractory_bits": 4}, "rounding": "stochastic", "mechanisms": {"direct_inhibition": true, "post_only_stdp": true, "per_step_updates": true, "adaptive_potentiation": true, "adaptive_inhibition": true}}}}"#;
+    const OLD_HASH: &str = "6084ac25e293c10f";
+
+    #[test]
+    fn networks_keep_their_hash_across_neutral_parameter_additions() {
+        let run: RunConfig = serde_json::from_str(OLD_RUN).unwrap();
+        assert_eq!(network_hash(&run, DataSource::Mnist), OLD_HASH);
+        // A non-default value of an added field is a different network.
+        let mut boosted = run.clone();
+        let NetworkParams::Fspinn(p) = &mut boosted.params else {
+            panic!("an FSpiNN run");
+        };
+        p.recruit_boost = 1;
+        assert_ne!(network_hash(&boosted, DataSource::Mnist), OLD_HASH);
+        // And so is any other change.
+        let mut other = run;
+        other.seed = 2;
+        assert_ne!(network_hash(&other, DataSource::Mnist), OLD_HASH);
+    }
 }

@@ -136,14 +136,16 @@ fn csv_cell(v: &Value) -> String {
 }
 
 /// Loads every finished point of the directory (in point order) and the indices still missing.
-/// A damaged result file is an error naming it (rerun the exploration to recompute it).
+/// A damaged result file is an error naming it (rerun the exploration to recompute it); a
+/// stale one (computed with another build's network parameters) counts as missing.
 pub fn collect(store: &Store, space: &Space) -> Result<(Vec<PointResult>, Vec<usize>)> {
     let mut done = Vec::new();
     let mut missing = Vec::new();
     for p in &space.points {
-        match store.load(p)? {
-            Some(r) => done.push(r),
-            None => missing.push(p.index),
+        match store.load(p) {
+            Ok(Some(r)) => done.push(r),
+            Ok(None) | Err(ExploreError::Stale { .. }) => missing.push(p.index),
+            Err(e) => return Err(e),
         }
     }
     Ok((done, missing))

@@ -239,12 +239,15 @@ impl Store {
             .collect();
         let wanted = crate::runner::network_hashes(p);
         if held != wanted.iter().map(String::as_str).collect::<Vec<_>>() {
-            return Err(bad(format!(
+            return Err(ExploreError::Stale {
+                path: path.clone(),
+                reason: format!(
                 "computed with network {}, and this build trains network {} for the point (its \
                  defaults differ from those of the build that ran it)",
-                held.join(" + "),
-                wanted.join(" + ")
-            )));
+                    held.join(" + "),
+                    wanted.join(" + ")
+                ),
+            });
         }
         Ok(Some(r))
     }

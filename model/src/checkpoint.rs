@@ -14,8 +14,9 @@
 //! History: version 2 held the baseline and the integer FSpiNN network, version 3 added the f32
 //! FSpiNN network; neither had a checksum, so this build refuses them as "written by an older
 //! build" (retraining is cheap next to trusting a file nobody can check). Version 4 had the same
-//! header; its FSpiNN parameters lacked mechanism (e)'s schedule, step and recruiting boost
-//! (added with version 5), and it is read with those at the values it trained with.
+//! header; its FSpiNN parameters lacked mechanism (e)'s schedule, step and recruiting boost,
+//! which are read at the values it trained with; builds 7229d05 to f26a6cf wrote those fields
+//! under the version 4 header, so a version 4 body is read in either layout.
 
 use crate::baseline::{BaselineNetwork, PresentationStats};
 use crate::config::RunConfig;
@@ -204,7 +205,7 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
     let (version, body_bytes) = open(bytes, path)?;
     let decode = || postcard::take_from_bytes::<Body>(body_bytes);
     let mut decoded = decode();
-    // Builds from 7229d05 to 678376c wrote today's layout under the version 4 header, earlier
+    // Builds from 7229d05 to f26a6cf wrote today's layout under the version 4 header, earlier
     // ones the version 4 layout: a version 4 body that does not decode whole as the first is
     // read as the second (docs/checkpoints.md, "Older files").
     if version == V4 && !matches!(decoded, Ok((_, []))) {

@@ -234,16 +234,16 @@ impl Store {
         // parameters that follow from it are the build's defaults and rules, which change
         // between builds (e.g. a size rule adopted). A result computed with other parameters
         // is stale, not finished.
-        let held: Vec<&str> = std::iter::once(r.network_hash.as_str())
-            .chain(r.hardware_network_hash.as_deref())
+        let held: Vec<String> = std::iter::once(r.network_hash.clone())
+            .chain(r.hardware_network_hash.clone())
             .collect();
         let wanted = crate::runner::network_hashes(p);
-        if held != wanted.iter().map(String::as_str).collect::<Vec<_>>() {
+        if held != wanted {
             return Err(ExploreError::Stale {
                 path: path.clone(),
                 reason: format!(
-                "computed with network {}, and this build trains network {} for the point (its \
-                 defaults differ from those of the build that ran it)",
+                    "computed with network {}, and this build trains network {} for the point \
+                     (its defaults differ from those of the build that ran it)",
                     held.join(" + "),
                     wanted.join(" + ")
                 ),

@@ -382,40 +382,55 @@ pub fn network_hash(config: &RunConfig, data: DataSource) -> String {
     }))
 }
 
-/// FSpiNN parameters added after explorations had been run (2026-12-04), whose default value
-/// trains exactly what a network trained before they existed (model/tests/checkpoint_v4.rs
-/// retrains such networks bit for bit).
-const NEUTRAL_ADDITIONS: [&str; 3] = [
-    "potentiation_schedule",
-    "potentiation_theta_step_mv",
-    "recruit_boost",
-];
-
-/// Removes from every FSpiNN parameter object in `v` the [`NEUTRAL_ADDITIONS`] that hold their
-/// default value, so a network keeps the hash it had before they existed (with its cached
-/// checkpoint and point results); a non-default value stays and changes the hash.
-fn without_neutral_additions(v: &mut serde_json::Value) {
-    use serde_json::Value;
-    let Ok(Value::Object(defaults)) = serde_json::to_value(FspinnParams::default()) else {
+/// FSpiNN parameters added after explorations had been run (2026-12-04), each with the value
+/// that trains exactly what a network trained before it existed (model/tests/checkpoint_older.rs
+/// retrains such networks bit for bit): the default of the first three; `false` for
+/// `retire_unrecruited`, whose default (`true`) changes the networks it acts on, so networks of
+/// today's defaults get new hashes and are trained again.
+fn neutral_additions() -> [(&'static str, serde_json::Value); 4] {
+    let Ok(serde_json::Value::Object(defaults)) = serde_json::to_value(FspinnParams::default())
+    else {
         unreachable!("FSpiNN parameters serialise as an object");
     };
-    fn walk(v: &mut Value, defaults: &serde_json::Map<String, Value>) {
+    let default = |k: &str| {
+        defaults
+            .get(k)
+            .cloned()
+            .expect("a parameter of FspinnParams")
+    };
+    [
+        ("potentiation_schedule", default("potentiation_schedule")),
+        (
+            "potentiation_theta_step_mv",
+            default("potentiation_theta_step_mv"),
+        ),
+        ("recruit_boost", default("recruit_boost")),
+        ("retire_unrecruited", serde_json::Value::Bool(false)),
+    ]
+}
+
+/// Removes from every FSpiNN parameter object in `v` the [`neutral_additions`] that hold their
+/// neutral value, so a network keeps the hash it had before they existed (with its cached
+/// checkpoint and point results); any other value stays and changes the hash.
+fn without_neutral_additions(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn walk(v: &mut Value, neutral: &[(&str, Value)]) {
         match v {
             Value::Object(m) => {
-                if m.contains_key(NEUTRAL_ADDITIONS[0]) {
-                    for k in NEUTRAL_ADDITIONS {
-                        if m.get(k) == defaults.get(k) {
-                            m.remove(k);
+                if m.contains_key(neutral[0].0) {
+                    for (k, value) in neutral {
+                        if m.get(*k) == Some(value) {
+                            m.remove(*k);
                         }
                     }
                 }
-                m.values_mut().for_each(|x| walk(x, defaults));
+                m.values_mut().for_each(|x| walk(x, neutral));
             }
-            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, defaults)),
+            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, neutral)),
             _ => {}
         }
     }
-    walk(v, &defaults);
+    walk(v, &neutral_additions());
 }
 
 /// First 16 hex digits of the SHA-256 of a value's JSON text (keys in serde order, which is
@@ -436,7 +451,7 @@ mod tests {
     use super::*;
 
     /// The run of a network an exploration trained on 2026-12-03 (build 659a88c, `paper.toml`,
-    /// FSpiNN 8-bit N = 100 at 350 ms), before `FspinnParams` gained three fields, and the hash
+    /// FSpiNN 8-bit N = 100 at 350 ms), before `FspinnParams` gained four fields, and the hash
     /// it was cached under.
     const OLD_RUN: &str = r#"{"dataset": "mnist", "variant": "fspinn", "neurons": 100, "train_samples": 60000, "test_samples": 10000, "label_samples": 10000, "epochs": 1, "seed": 1, "params": {"fspinn": {"dt_ms": 1.0, "presentation_ms": 350.0, "rate_per_pixel_hz": 0.125, "start_intensity": 2, "min_spikes": 5, "max_attempts": 16, "leak_shift": 7, "v_thresh_mv": 13.0, "refractory_steps": 5, "theta_plus_mv": 0.05, "theta_decay_shift": null, "theta_target_mv": 25.0, "inhibition_mv": 17.5, "target_spikes": 12, "trace_half_life_steps": 14, "nu_post": 0.01, "x_tar": 0.25, "nu_pre": 0.001, "potentiation_half_life": 20000, "init_max": 0.3, "formats": {"weight_bits": 8, "membrane_bits": 16, "threshold_bits": 16, "trace_bits": 8, "refractory_bits": 4}, "rounding": "stochastic", "mechanisms": {"direct_inhibition": true, "post_only_stdp": true, "per_step_updates": true, "adaptive_potentiation": true, "adaptive_inhibition": true}}}}"#;
     const OLD_HASH: &str = "6084ac25e293c10f";
@@ -452,6 +467,14 @@ mod tests {
         };
         p.recruit_boost = 1;
         assert_ne!(network_hash(&boosted, DataSource::Mnist), OLD_HASH);
+        // Retiring is today's default and changes the networks it acts on: a new hash.
+        let mut retiring = run.clone();
+        let NetworkParams::Fspinn(p) = &mut retiring.params else {
+            panic!("an FSpiNN run");
+        };
+        assert!(!p.retire_unrecruited, "read as trained: off");
+        p.retire_unrecruited = true;
+        assert_ne!(network_hash(&retiring, DataSource::Mnist), OLD_HASH);
         // And so is any other change.
         let mut other = run;
         other.seed = 2;

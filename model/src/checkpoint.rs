@@ -1,6 +1,6 @@
 //! Versioned checkpoint files, written atomically.
 //!
-//! Layout (version 5): 8 magic bytes `FSPINNCK`, a little-endian u32 format version, a
+//! Layout (version 6): 8 magic bytes `FSPINNCK`, a little-endian u32 format version, a
 //! little-endian u64 body length, the SHA-256 of everything else in the file (magic, version,
 //! length and body), then the body in postcard encoding. The checksum makes any damage (a flipped
 //! bit, a truncation, bytes appended) a clear "corrupt checkpoint" error instead of a network
@@ -16,7 +16,8 @@
 //! build" (retraining is cheap next to trusting a file nobody can check). Version 4 had the same
 //! header; its FSpiNN parameters lacked mechanism (e)'s schedule, step and recruiting boost,
 //! which are read at the values it trained with; builds 7229d05 to f26a6cf wrote those fields
-//! under the version 4 header, so a version 4 body is read in either layout.
+//! under the version 4 header, so a version 4 body is read in either layout. Version 5 lacked
+//! `retire_unrecruited`, read as off (its networks were never retired).
 
 use crate::baseline::{BaselineNetwork, PresentationStats};
 use crate::config::RunConfig;
@@ -33,10 +34,13 @@ mod values;
 
 const MAGIC: &[u8; 8] = b"FSPINNCK";
 /// The format version this build writes and reads; bump whenever the layout or meaning changes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// Version 4: today's header, FSpiNN parameters without `potentiation_schedule`,
-/// `potentiation_theta_step_mv` and `recruit_boost` (read as `images`, the default step, 0).
+/// `potentiation_theta_step_mv` and `recruit_boost` (read as `images`, the default step, 0),
+/// nor `retire_unrecruited` (read as off).
 const V4: u32 = 4;
+/// Version 5: FSpiNN parameters without `retire_unrecruited` (read as off).
+const V5: u32 = 5;
 /// Versions 2 and 3 had no checksum: a damaged file could load silently, so they are refused
 /// (with "written by an older build") rather than read.
 const UNCHECKED_VERSIONS: std::ops::RangeInclusive<u32> = 2..=3;
@@ -162,7 +166,7 @@ fn open<'a>(bytes: &'a [u8], path: &Path) -> Result<(u32, &'a [u8]), ModelError>
             current: FORMAT_VERSION,
         });
     }
-    if version != FORMAT_VERSION && version != V4 {
+    if !(V4..=FORMAT_VERSION).contains(&version) {
         return Err(corrupt(format!(
             "unknown format version {version} (this build reads versions {V4} to {FORMAT_VERSION}): the header is damaged, or a newer build wrote the file"
         )));
@@ -204,12 +208,16 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
     };
     let (version, body_bytes) = open(bytes, path)?;
     let decode = || postcard::take_from_bytes::<Body>(body_bytes);
-    let mut decoded = decode();
-    // Builds from 7229d05 to f26a6cf wrote today's layout under the version 4 header, earlier
-    // ones the version 4 layout: a version 4 body that does not decode whole as the first is
-    // read as the second (docs/checkpoints.md, "Older files").
+    let layout = |version| crate::fspinn::with_checkpoint_layout(version, decode);
+    // Builds from 7229d05 to f26a6cf wrote the version 5 layout under the version 4 header,
+    // earlier ones the version 4 layout: a version 4 body that does not decode whole as the
+    // first is read as the second (docs/checkpoints.md, "Older files").
+    let mut decoded = match version {
+        V4 | V5 => layout(V5),
+        _ => decode(),
+    };
     if version == V4 && !matches!(decoded, Ok((_, []))) {
-        if let Ok((body, [])) = crate::fspinn::with_checkpoint_v4_layout(decode) {
+        if let Ok((body, [])) = layout(V4) {
             decoded = Ok((body, &[]));
         }
     }

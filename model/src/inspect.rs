@@ -46,7 +46,9 @@ pub struct NetworkSummary {
     pub neurons_per_class: Option<[usize; CLASSES]>,
     /// Neurons that never fired while labels were assigned, so vote for no class.
     pub unassigned_neurons: Option<usize>,
-    /// Adaptive threshold offsets, mV.
+    /// FSpiNN neurons retired after training (`retire_unrecruited`): they never fire.
+    pub retired_neurons: usize,
+    /// Adaptive threshold offsets of the neurons not retired, mV.
     pub theta_mv: Spread,
     /// Lateral inhibition per spike, mV (FSpiNN, whose (f) adapts it; `None` for the baseline).
     pub inhibition_mv: Option<f64>,
@@ -89,6 +91,14 @@ pub fn summarize(t: &Trainer) -> NetworkSummary {
             ),
         };
     let n = theta_mv.len();
+    // A retired neuron holds the largest offset of the network (the format's top).
+    let retired = t.network.retired_neurons().unwrap_or(0);
+    let top_offset = theta_mv.iter().copied().fold(f64::MIN, f64::max);
+    let kept_theta: Vec<f64> = theta_mv
+        .iter()
+        .copied()
+        .filter(|&x| retired == 0 || x < top_offset)
+        .collect();
     let rows = weights.len() / n.max(1);
     let mut at_zero = vec![0usize; n];
     let mut at_top = vec![0usize; n];
@@ -114,7 +124,8 @@ pub fn summarize(t: &Trainer) -> NetworkSummary {
         samples_done: t.samples_done,
         neurons_per_class,
         unassigned_neurons: assignments.map(|a| a.iter().filter(|c| c.is_none()).count()),
-        theta_mv: Spread::of(theta_mv),
+        retired_neurons: retired,
+        theta_mv: Spread::of(kept_theta),
         inhibition_mv,
         share_of_weights_at_zero: Spread::of(at_zero.iter().map(|&k| per_row(k as f64)).collect()),
         share_of_weights_at_top: Spread::of(at_top.iter().map(|&k| per_row(k as f64)).collect()),

@@ -116,6 +116,27 @@ impl Network {
         })
     }
 
+    /// Retires an FSpiNN network's unrecruited neurons when its parameters ask for it
+    /// ([`crate::fspinn::FspinnParams::retire_unrecruited`]); returns how many. The baseline
+    /// keeps Diehl & Cook's network as it is.
+    pub fn retire_unrecruited(&mut self) -> Result<usize, ModelError> {
+        Ok(match self {
+            Network::Baseline(_) => 0,
+            Network::Fspinn(n) if n.params().retire_unrecruited => n.retire_unrecruited(),
+            Network::FspinnF32(n) if n.params().retire_unrecruited => n.retire_unrecruited()?,
+            Network::Fspinn(_) | Network::FspinnF32(_) => 0,
+        })
+    }
+
+    /// Neurons retired after training (0 for the baseline and for networks never retired).
+    pub fn retired_neurons(&self) -> Result<usize, ModelError> {
+        Ok(match self {
+            Network::Baseline(_) => 0,
+            Network::Fspinn(n) => n.retired(),
+            Network::FspinnF32(n) => n.retired()?,
+        })
+    }
+
     pub fn n_inputs(&self) -> usize {
         match self {
             Network::Baseline(n) => n.n_inputs(),

@@ -22,6 +22,8 @@ pub struct Evaluation {
     pub test_accuracy: f64,
     /// The Poisson-likelihood readout of the same spike counts ([`labels::LikelihoodReadout`]).
     pub test_accuracy_likelihood: f64,
+    /// FSpiNN neurons retired after training, which took no label and no test image.
+    pub retired_neurons: usize,
     pub label_stats: PresentationStats,
     pub test_stats: PresentationStats,
 }
@@ -141,11 +143,23 @@ impl Trainer {
         Ok(())
     }
 
+    /// Retires the FSpiNN neurons training never recruited, once training is done and the
+    /// parameters ask for it ([`Network::retire_unrecruited`]); returns how many. Nothing the
+    /// second time: a retired neuron's offset is above the floor.
+    pub fn retire_after_training(&mut self) -> Result<usize, ModelError> {
+        if !self.training_done() {
+            return Ok(0);
+        }
+        self.network.retire_unrecruited()
+    }
+
     /// Assigns labels from the last `label_samples` training images (inference, no learning),
     /// then measures accuracy on the first `test_samples` test images. A post-quantised run is
-    /// converted to its integer network first, so labels and accuracy are the integer network's.
+    /// converted to its integer network first, and unrecruited FSpiNN neurons are retired, so
+    /// labels and accuracy are those of the network the checkpoint then holds.
     pub fn evaluate(&mut self, train: &Dataset, test: &Dataset) -> Result<Evaluation, ModelError> {
         self.quantize_after_training()?;
+        self.retire_after_training()?;
         let k = self.config.train_samples;
         let l = self.config.label_samples.min(k);
         let (label_counts, label_stats) = evaluate::responses(
@@ -168,6 +182,7 @@ impl Trainer {
         Ok(Evaluation {
             test_accuracy: labels::accuracy(&counts, test_labels, &assignments),
             test_accuracy_likelihood: responses.likelihood().accuracy(&counts, test_labels),
+            retired_neurons: self.network.retired_neurons()?,
             assignments,
             label_stats,
             test_stats,

@@ -45,6 +45,12 @@ pub fn run(a: InspectArgs) -> Result<()> {
         }
         _ => "  labels not assigned yet".to_string(),
     });
+    if s.retired_neurons > 0 {
+        line(format!(
+            "  {} neurons retired after training (never recruited; they do not fire)",
+            s.retired_neurons
+        ));
+    }
     for (name, x, unit) in [
         ("threshold offset theta", &s.theta_mv, " mV"),
         ("share of weights at zero", &s.share_of_weights_at_zero, ""),

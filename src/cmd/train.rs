@@ -139,6 +139,9 @@ pub struct TrainReport {
     /// The same spike counts read by the Poisson-likelihood readout (docs/baseline.md,
     /// "Readout"): the class under which the counts are most likely.
     pub test_accuracy_likelihood: Option<f64>,
+    /// FSpiNN neurons retired after training (`retire_unrecruited`), which took no label and
+    /// no test image; null before evaluation.
+    pub retired_neurons: Option<usize>,
     /// Wall time of the training presentations made by this invocation.
     pub train_seconds: f64,
     pub train_samples_per_second: f64,
@@ -429,6 +432,7 @@ pub fn execute(
         samples_done: trainer.samples_done,
         test_accuracy: evaluation.as_ref().map(|e| e.test_accuracy),
         test_accuracy_likelihood: evaluation.as_ref().map(|e| e.test_accuracy_likelihood),
+        retired_neurons: evaluation.as_ref().map(|e| e.retired_neurons),
         train_seconds,
         train_samples_per_second: if train_seconds > 0.0 {
             made as f64 / train_seconds

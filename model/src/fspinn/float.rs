@@ -158,6 +158,31 @@ impl FspinnF32Network {
     pub fn theta(&self) -> &[f32] {
         &self.theta
     }
+
+    /// [`super::FspinnNetwork::retire_unrecruited`] in f32: offsets below half of
+    /// `theta_target_mv` become the integer format's top in mV (the value post-training
+    /// quantisation gives it). Returns how many.
+    pub fn retire_unrecruited(&mut self) -> Result<usize, ModelError> {
+        let (floor, top) = (self.params.theta_target_mv / 2.0, self.retired_offset()?);
+        let mut retired = 0;
+        for th in self.theta.iter_mut().filter(|th| **th < floor) {
+            *th = top;
+            retired += 1;
+        }
+        Ok(retired)
+    }
+
+    /// The offset of a retired neuron (mV): the integer format's top.
+    fn retired_offset(&self) -> Result<f32, ModelError> {
+        let fmt = FspinnConsts::new(&self.params)?.theta_fmt;
+        Ok(fmt.to_f64(fmt.max_raw()) as f32)
+    }
+
+    /// Neurons whose offset is the retired one.
+    pub fn retired(&self) -> Result<usize, ModelError> {
+        let top = self.retired_offset()?;
+        Ok(self.theta.iter().filter(|&&th| th == top).count())
+    }
     /// Lateral inhibition in mV.
     pub fn inhibition(&self) -> f32 {
         self.inhibition

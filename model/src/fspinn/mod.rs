@@ -22,7 +22,7 @@ pub use network::{
     neuron_rate_shifts, potentiation_factor, potentiation_halvings, theta_decay_shift,
     FspinnNetwork, StepObserver, DECAY_STREAM, NEVER, ROUNDING_STREAM,
 };
-pub(crate) use params::with_checkpoint_v4_layout;
+pub(crate) use params::with_checkpoint_layout;
 pub use params::{FspinnF32Params, FspinnParams, Mechanisms, PotentiationSchedule};
 pub use state::{FspinnF32Workspace, FspinnWorkspace, PresentationWorkspace};
 

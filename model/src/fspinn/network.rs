@@ -174,6 +174,40 @@ impl FspinnNetwork {
     pub fn params(&self) -> &FspinnParams {
         &self.params
     }
+
+    /// The threshold offset a recruited neuron has reached by the end of training: half of
+    /// `theta_target_mv`, in membrane units. After one pass the offsets are bimodal: neurons
+    /// that trained hold 20-80 mV, the ones that never took images under 11 mV
+    /// (docs/fspinn.md, "Retiring unrecruited neurons").
+    pub fn recruited_offset(&self) -> i32 {
+        let half = f64::from(self.params.theta_target_mv) / 2.0;
+        self.consts.theta_fmt.from_f64(half, Rounding::Nearest, 0)
+    }
+
+    /// The threshold offset of a retired neuron: the top of its format, beyond any membrane
+    /// potential (`v_thresh + theta` then exceeds the membrane format's maximum).
+    pub fn retired_offset(&self) -> i32 {
+        self.consts.theta_fmt.max_raw()
+    }
+
+    /// Retires the neurons training never recruited (offset below [`Self::recruited_offset`])
+    /// by setting their offset to [`Self::retired_offset`]: they no longer fire, so they take
+    /// no label and no test image. Returns how many; a second call retires none.
+    pub fn retire_unrecruited(&mut self) -> usize {
+        let (floor, top) = (self.recruited_offset(), self.retired_offset());
+        let mut retired = 0;
+        for th in self.theta.iter_mut().filter(|th| **th < floor) {
+            *th = top;
+            retired += 1;
+        }
+        retired
+    }
+
+    /// Neurons whose offset is [`Self::retired_offset`].
+    pub fn retired(&self) -> usize {
+        let top = self.retired_offset();
+        self.theta.iter().filter(|&&th| th == top).count()
+    }
     pub fn n_inputs(&self) -> usize {
         self.n_inputs
     }

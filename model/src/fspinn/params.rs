@@ -115,6 +115,15 @@ pub struct FspinnParams {
     /// the layer's rate). 0: off.
     #[serde(default, deserialize_with = "since_checkpoint_v5")]
     pub recruit_boost: u32,
+    /// Once training is done, neurons that training never recruited (threshold offset still
+    /// below half of `theta_target_mv`) are retired before labelling: their offset is set to
+    /// the top of its format, so they never fire and the images they would take (on random
+    /// weights) go to trained neurons. One pass at N >= 1600 leaves 40-50 % of the neurons
+    /// untrained (docs/fspinn.md, "Retiring unrecruited neurons"). A host step on the
+    /// network's state: the datapath, cycle model and RTL run the retired network unchanged.
+    /// Absent in parameters and checkpoints written before it existed: off, as they trained.
+    #[serde(default, deserialize_with = "since_checkpoint_v6")]
+    pub retire_unrecruited: bool,
     /// Initial weights U[0, init_max).
     pub init_max: f32,
     pub formats: FixedFormats,
@@ -147,6 +156,7 @@ impl Default for FspinnParams {
             potentiation_schedule: PotentiationSchedule::Images,
             potentiation_theta_step_mv: default_theta_step_mv(),
             recruit_boost: 0,
+            retire_unrecruited: true,
             init_max: 0.3,
             formats: FixedFormats::with_weight_bits(8),
             rounding: Rounding::Stochastic,
@@ -172,40 +182,43 @@ fn default_theta_step_mv() -> f32 {
 }
 
 thread_local! {
-    /// Set while a version 4 checkpoint body is decoded ([`with_checkpoint_v4_layout`]).
-    static CHECKPOINT_V4_LAYOUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The checkpoint format whose parameter layout is being decoded, 0 for today's
+    /// ([`with_checkpoint_layout`]).
+    static CHECKPOINT_LAYOUT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// Runs `decode` with [`FspinnParams`] read in the layout of checkpoint format 4, which did not
-/// have `potentiation_schedule`, `potentiation_theta_step_mv` and `recruit_boost`. A checkpoint
-/// body is postcard, which is not self-describing: fields are read in order with no names, so
-/// `#[serde(default)]` cannot tell a missing field from the next one, and a version 4 body read
-/// with today's layout fails. Under this flag those three fields consume no input and take
-/// the values the network trained with (`images`, no boost). Self-describing formats (JSON
-/// reports, space files) are never decoded under it and use `#[serde(default)]` as usual.
-pub(crate) fn with_checkpoint_v4_layout<R>(decode: impl FnOnce() -> R) -> R {
+/// Runs `decode` with [`FspinnParams`] read in the layout of checkpoint format `version`:
+/// format 4 did not have `potentiation_schedule`, `potentiation_theta_step_mv` and
+/// `recruit_boost`, formats 4 and 5 not `retire_unrecruited`. A checkpoint body is postcard,
+/// which is not self-describing: fields are read in order with no names, so
+/// `#[serde(default)]` cannot tell a missing field from the next one, and an older body read
+/// with today's layout fails. Under this flag the missing fields consume no input and take the
+/// values the network trained with (`images`, no boost, not retired). Self-describing formats
+/// (JSON reports, space files) are never decoded under it and use `#[serde(default)]` as usual.
+pub(crate) fn with_checkpoint_layout<R>(version: u32, decode: impl FnOnce() -> R) -> R {
     struct Reset;
     impl Drop for Reset {
         fn drop(&mut self) {
-            CHECKPOINT_V4_LAYOUT.with(|f| f.set(false));
+            CHECKPOINT_LAYOUT.with(|f| f.set(0));
         }
     }
-    CHECKPOINT_V4_LAYOUT.with(|f| f.set(true));
+    CHECKPOINT_LAYOUT.with(|f| f.set(version));
     let _reset = Reset;
     decode()
 }
 
-fn checkpoint_v4_layout() -> bool {
-    CHECKPOINT_V4_LAYOUT.with(|f| f.get())
+/// Whether the layout being decoded predates checkpoint format `version`.
+fn layout_before(version: u32) -> bool {
+    CHECKPOINT_LAYOUT.with(|f| matches!(f.get(), v if v != 0 && v < version))
 }
 
-/// A field added with checkpoint format 5: its default under the version 4 layout, else read.
+/// A field added with checkpoint format 5: its default under an older layout, else read.
 fn since_checkpoint_v5<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de> + Default,
 {
-    if checkpoint_v4_layout() {
+    if layout_before(5) {
         Ok(T::default())
     } else {
         T::deserialize(d)
@@ -217,10 +230,23 @@ fn theta_step_since_checkpoint_v5<'de, D>(d: D) -> Result<f32, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    if checkpoint_v4_layout() {
+    if layout_before(5) {
         Ok(default_theta_step_mv())
     } else {
         f32::deserialize(d)
+    }
+}
+
+/// A field added with checkpoint format 6: `false` (off, as networks trained before it) under
+/// an older layout, else read.
+fn since_checkpoint_v6<'de, D>(d: D) -> Result<bool, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    if layout_before(6) {
+        Ok(false)
+    } else {
+        bool::deserialize(d)
     }
 }
 

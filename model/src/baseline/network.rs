@@ -292,10 +292,13 @@ fn run_attempt<S: Synapses>(
         ge_keep: c.ge_i_keep,
         v_thresh: i.v_thresh,
     };
-    // Training splits the excitatory layer's integration and input propagation across threads
-    // for large layers (each neuron's arithmetic is unchanged, so results are bit-identical);
-    // inference runs one image per thread instead (evaluate.rs).
-    let blocks = if syn.learning() {
+    // Training can split the excitatory layer's integration and input propagation across
+    // threads for large layers (each neuron's arithmetic is unchanged, so results are
+    // bit-identical), but only under `SplitPolicy::Always` (tests, benchmarks): a rayon join per
+    // step costs more than the step, N = 1600 trained 7-8x slower on two threads than on one
+    // (docs/baseline.md, "Training speed"). Inference runs one image per thread (evaluate.rs).
+    let split = crate::presentation::split_policy() == crate::presentation::SplitPolicy::Always;
+    let blocks = if syn.learning() && split {
         crate::presentation::integration_blocks(n, rayon::current_num_threads())
     } else {
         1

@@ -150,7 +150,8 @@ fn post_quantised_run_tests_the_integer_network_and_resumes_exactly() {
     assert_eq!(acc, acc_after);
     assert!(whole == after, "resumed post-quantised checkpoint differs");
 
-    // The finished run holds the 4-bit integer network, equal to quantising the f32 one.
+    // The finished run holds the 4-bit integer network, equal to quantising the f32 one and
+    // retiring the neurons training never recruited.
     let done = checkpoint::from_bytes(&whole, Path::new("q.ckpt")).unwrap();
     let Network::Fspinn(int) = &done.network else {
         panic!("a finished post-quantised run holds the integer network");
@@ -164,7 +165,12 @@ fn post_quantised_run_tests_the_integer_network_and_resumes_exactly() {
     let Network::FspinnF32(f) = &float_run.network else {
         panic!("training runs the f32 network");
     };
-    let q = f.quantize().unwrap();
+    // Quantised, then (`retire_unrecruited`, the default) its unrecruited neurons retired.
+    let mut q = f.quantize().unwrap();
+    assert!(
+        q.retire_unrecruited() > 0,
+        "20 neurons on 50 images leave some unrecruited"
+    );
     assert_eq!(q.weights(), int.weights());
     assert_eq!(q.theta(), int.theta());
     assert_eq!(q.inhibition(), int.inhibition());

@@ -208,6 +208,7 @@ impl FspinnNetwork {
         let top = self.retired_offset();
         self.theta.iter().filter(|&&th| th == top).count()
     }
+
     pub fn n_inputs(&self) -> usize {
         self.n_inputs
     }

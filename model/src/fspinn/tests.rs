@@ -521,3 +521,26 @@ fn parameters_without_the_schedule_fields_load_as_images() {
     v["potentiation_schedule"] = "win".into();
     assert!(serde_json::from_value::<FspinnParams>(v).is_err());
 }
+
+#[test]
+fn retiring_sets_unrecruited_offsets_to_the_top_and_those_neurons_never_fire() {
+    let mut p = loud(FspinnParams::default());
+    p.presentation_ms = 200.0; // long enough for v to pass 13 + 40 mV
+    let floor = 256 * 25 / 2; // theta_target 25 mV / 2 in Q8.8
+    let theta = vec![0, floor - 1, floor, 256 * 40];
+    let mut net = FspinnNetwork::from_parts(p, 1, 4, vec![255; 4], theta, 0, 0).unwrap();
+    assert_eq!(net.recruited_offset(), floor);
+    assert_eq!(net.retired(), 0);
+    assert_eq!(net.retire_unrecruited(), 2);
+    let top = net.retired_offset();
+    assert_eq!(top, 0xFFFF, "uQ8.8: the top of the threshold format");
+    assert_eq!(net.theta(), &[top, top, floor, 256 * 40]);
+    assert_eq!(net.retired(), 2);
+    assert_eq!(net.retire_unrecruited(), 0, "a second call retires none");
+    // An input that drives every free neuron to saturation: the retired ones stay silent.
+    let mut ws = net.workspace();
+    net.infer_image(&mut ws, &[255], &mut Rng::from_seed(1));
+    let counts = ws.counts();
+    assert_eq!(&counts[..2], &[0, 0]);
+    assert!(counts[2] > 0 && counts[3] > 0, "{counts:?}");
+}

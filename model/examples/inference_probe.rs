@@ -12,12 +12,14 @@
 //! `cargo run --release -p fspinn-model --example inference_probe -- RUN.ckpt 1,1 0.5,1 1,1,0,10`
 //! with `FSPINN_DATA` pointing at the data root.
 
+use fspinn_model::baseline::BaselineNetwork;
 use fspinn_model::data::{self, LoadOptions, Split};
 use fspinn_model::evaluate;
 use fspinn_model::fspinn::FspinnNetwork;
 use fspinn_model::labels;
 use fspinn_model::network::Network;
 use fspinn_model::rng::StreamPhase;
+use fspinn_model::train::Trainer;
 use std::path::PathBuf;
 
 /// Share of zero weights of each neuron.
@@ -59,8 +61,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let trainer = fspinn_model::checkpoint::load(&path)?;
     let cfg = &trainer.config;
+    if let Network::Baseline(net) = &trainer.network {
+        return baseline(&trainer, net, args.collect());
+    }
     let Network::Fspinn(net) = &trainer.network else {
-        return Err(format!("{}: not an integer FSpiNN run", path.display()).into());
+        return Err(format!("{}: not an integer FSpiNN or baseline run", path.display()).into());
     };
     let n = net.n_neurons();
     let dir = data::locate(None, cfg.dataset)?;
@@ -132,6 +137,53 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             label_stats.exc_spikes as f64 / label_stats.attempts.max(1) as f64,
             test_stats.exc_spikes as f64 / test_stats.attempts.max(1) as f64,
             assigned.iter().filter(|a| a.is_some()).count()
+        );
+    }
+    Ok(())
+}
+
+/// The baseline: each setting `M` silences at inference the neurons whose threshold offset is
+/// below M mV (offset set to 1000 mV), the same question for Diehl & Cook's network.
+fn baseline(
+    trainer: &Trainer,
+    net: &BaselineNetwork,
+    settings: Vec<String>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let cfg = &trainer.config;
+    let n = net.n_neurons();
+    let dir = data::locate(None, cfg.dataset)?;
+    let opts = LoadOptions::default();
+    let train = data::load(&dir, cfg.dataset, Split::Train, &opts)?;
+    let test = data::load(&dir, cfg.dataset, Split::Test, &opts)?;
+    let (k, t) = (cfg.train_samples, cfg.test_samples);
+    let l = cfg.label_samples.min(k);
+    for setting in settings {
+        let floor: f32 = setting.parse()?;
+        let theta: Vec<f32> = net
+            .theta()
+            .iter()
+            .map(|&x| if x < floor { 1000.0 } else { x })
+            .collect();
+        let silenced = theta.iter().filter(|&&x| x == 1000.0).count();
+        let probe = Network::Baseline(BaselineNetwork::from_parts(
+            net.params().clone(),
+            net.n_inputs(),
+            n,
+            net.weights().to_vec(),
+            theta,
+        )?);
+        let (label_counts, _) =
+            evaluate::responses(&probe, &train, k - l..k, cfg.seed, StreamPhase::Label);
+        let responses =
+            labels::ClassResponses::measure(&label_counts, &train.labels()[k - l..k], n);
+        let assigned = responses.assignments();
+        let (test_counts, _) =
+            evaluate::responses(&probe, &test, 0..t, cfg.seed, StreamPhase::Test);
+        let test_labels = &test.labels()[..t];
+        println!(
+            "baseline, offsets below {floor} mV silenced ({silenced}): {:.2} % (likelihood {:.2} %)",
+            100.0 * labels::accuracy(&test_counts, test_labels, &assigned),
+            100.0 * responses.likelihood().accuracy(&test_counts, test_labels),
         );
     }
     Ok(())

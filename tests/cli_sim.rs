@@ -411,3 +411,61 @@ fn drampower4_trace_of_lpddr4_is_refused() {
     assert!(e.contains("drampower5"), "{e}");
     assert!(!trace.exists(), "no trace file");
 }
+
+/// A network trained on too few images to recruit most of its neurons retires them
+/// (`retire_unrecruited`, the default): training reports them, and the cycle model (against
+/// L1) and the RTL (against the cycle model) run the retired network unchanged.
+#[test]
+fn a_retired_network_runs_unchanged_on_the_cycle_model_and_the_rtl() {
+    let Some(root) = common::data_root() else {
+        eprintln!("note: FSPINN_DATA is not set; skipping the retired-network run");
+        return;
+    };
+    let root = root.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ckpt = dir.path().join("retired.ckpt");
+    let ckpt = ckpt.to_str().unwrap();
+    let o = fspinn(&[
+        "train",
+        "--variant",
+        "fspinn",
+        "--precision",
+        "w4",
+        "--neurons",
+        "32",
+        "--train-samples",
+        "60",
+        "--label-samples",
+        "30",
+        "--test-samples",
+        "20",
+        "--data-dir",
+        root,
+        "--out",
+        ckpt,
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let retired = last_json(&o)["retired_neurons"].as_u64().unwrap();
+    assert!((1..32).contains(&retired), "{retired} of 32 retired");
+    let common = [
+        "--model",
+        ckpt,
+        "--data-dir",
+        root,
+        "--samples",
+        "2",
+        "--json",
+    ];
+    let o = fspinn(&[&["sim", "--verify"][..], &common].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = last_json(&o);
+    assert_eq!(j["l1_mismatches"], 0);
+    assert!(j["spikes_compared"].as_u64().unwrap() > 0);
+    let o = fspinn(&[&["cosim", "--vcd-cycles", "0"][..], &common].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = last_json(&o);
+    assert_eq!(j["first_mismatches"].as_array().unwrap().len(), 0);
+    assert!(j["first_failure"].is_null());
+    assert_eq!(j["cycles_rtl"], j["cycles_model"]);
+}

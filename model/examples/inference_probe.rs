@@ -13,13 +13,15 @@
 //! with `FSPINN_DATA` pointing at the data root.
 
 use fspinn_model::baseline::BaselineNetwork;
+use fspinn_model::baseline::PresentationStats;
+use fspinn_model::config::RunConfig;
+use fspinn_model::data::Dataset;
 use fspinn_model::data::{self, LoadOptions, Split};
 use fspinn_model::evaluate;
 use fspinn_model::fspinn::FspinnNetwork;
 use fspinn_model::labels;
 use fspinn_model::network::Network;
 use fspinn_model::rng::StreamPhase;
-use fspinn_model::train::Trainer;
 use std::path::PathBuf;
 
 /// Share of zero weights of each neuron.
@@ -53,6 +55,36 @@ fn offsets(net: &FspinnNetwork, zero: &[f64], pick: impl Fn(f64) -> bool) -> Str
     )
 }
 
+/// Diehl & Cook's and the likelihood readout of `probe` (labelled from the run's label images,
+/// tested on its test images), with the spikes per presentation and the labelled neurons.
+struct ReadOut {
+    accuracy: f64,
+    likelihood: f64,
+    label_spikes: f64,
+    test_spikes: f64,
+    labelled: usize,
+}
+
+fn read_out(probe: &Network, cfg: &RunConfig, train: &Dataset, test: &Dataset) -> ReadOut {
+    let (k, t, n) = (cfg.train_samples, cfg.test_samples, cfg.neurons);
+    let l = cfg.label_samples.min(k);
+    let (label_counts, label_stats) =
+        evaluate::responses(probe, train, k - l..k, cfg.seed, StreamPhase::Label);
+    let responses = labels::ClassResponses::measure(&label_counts, &train.labels()[k - l..k], n);
+    let assigned = responses.assignments();
+    let (test_counts, test_stats) =
+        evaluate::responses(probe, test, 0..t, cfg.seed, StreamPhase::Test);
+    let test_labels = &test.labels()[..t];
+    let per = |s: &PresentationStats| s.exc_spikes as f64 / s.attempts.max(1) as f64;
+    ReadOut {
+        accuracy: labels::accuracy(&test_counts, test_labels, &assigned),
+        likelihood: responses.likelihood().accuracy(&test_counts, test_labels),
+        label_spikes: per(&label_stats),
+        test_spikes: per(&test_stats),
+        labelled: assigned.iter().filter(|a| a.is_some()).count(),
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = PathBuf::from(
@@ -61,20 +93,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let trainer = fspinn_model::checkpoint::load(&path)?;
     let cfg = &trainer.config;
+    let dir = data::locate(None, cfg.dataset)?;
+    let opts = LoadOptions::default();
+    let train = data::load(&dir, cfg.dataset, Split::Train, &opts)?;
+    let test = data::load(&dir, cfg.dataset, Split::Test, &opts)?;
     if let Network::Baseline(net) = &trainer.network {
-        return baseline(&trainer, net, args.collect());
+        return baseline(cfg, net, (&train, &test), args.collect());
     }
     let Network::Fspinn(net) = &trainer.network else {
         return Err(format!("{}: not an integer FSpiNN or baseline run", path.display()).into());
     };
     let n = net.n_neurons();
-    let dir = data::locate(None, cfg.dataset)?;
-    let opts = LoadOptions::default();
-    let train = data::load(&dir, cfg.dataset, Split::Train, &opts)?;
-    let test = data::load(&dir, cfg.dataset, Split::Test, &opts)?;
-    let k = cfg.train_samples;
-    let l = cfg.label_samples.min(k);
-    let t = cfg.test_samples;
     let zero = zero_shares(net);
     let fmt = net.consts().theta_fmt;
     println!(
@@ -120,23 +149,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (net.inhibition() as f64 * inh) as i32,
             net.samples_seen(),
         )?);
-        let (label_counts, label_stats) =
-            evaluate::responses(&probe, &train, k - l..k, cfg.seed, StreamPhase::Label);
-        let responses =
-            labels::ClassResponses::measure(&label_counts, &train.labels()[k - l..k], n);
-        let assigned = responses.assignments();
-        let (test_counts, test_stats) =
-            evaluate::responses(&probe, &test, 0..t, cfg.seed, StreamPhase::Test);
-        let test_labels = &test.labels()[..t];
+        let r = read_out(&probe, cfg, &train, &test);
         println!(
             "{setting}: {} silenced; {:.2} % (likelihood {:.2} %); spikes per presentation \
              {:.1} label / {:.1} test; {} labelled",
             silenced.iter().filter(|&&s| s).count(),
-            100.0 * labels::accuracy(&test_counts, test_labels, &assigned),
-            100.0 * responses.likelihood().accuracy(&test_counts, test_labels),
-            label_stats.exc_spikes as f64 / label_stats.attempts.max(1) as f64,
-            test_stats.exc_spikes as f64 / test_stats.attempts.max(1) as f64,
-            assigned.iter().filter(|a| a.is_some()).count()
+            100.0 * r.accuracy,
+            100.0 * r.likelihood,
+            r.label_spikes,
+            r.test_spikes,
+            r.labelled
         );
     }
     Ok(())
@@ -145,18 +167,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// The baseline: each setting `M` silences at inference the neurons whose threshold offset is
 /// below M mV (offset set to 1000 mV), the same question for Diehl & Cook's network.
 fn baseline(
-    trainer: &Trainer,
+    cfg: &RunConfig,
     net: &BaselineNetwork,
+    (train, test): (&Dataset, &Dataset),
     settings: Vec<String>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let cfg = &trainer.config;
     let n = net.n_neurons();
-    let dir = data::locate(None, cfg.dataset)?;
-    let opts = LoadOptions::default();
-    let train = data::load(&dir, cfg.dataset, Split::Train, &opts)?;
-    let test = data::load(&dir, cfg.dataset, Split::Test, &opts)?;
-    let (k, t) = (cfg.train_samples, cfg.test_samples);
-    let l = cfg.label_samples.min(k);
     for setting in settings {
         let floor: f32 = setting.parse()?;
         let theta: Vec<f32> = net
@@ -172,18 +188,11 @@ fn baseline(
             net.weights().to_vec(),
             theta,
         )?);
-        let (label_counts, _) =
-            evaluate::responses(&probe, &train, k - l..k, cfg.seed, StreamPhase::Label);
-        let responses =
-            labels::ClassResponses::measure(&label_counts, &train.labels()[k - l..k], n);
-        let assigned = responses.assignments();
-        let (test_counts, _) =
-            evaluate::responses(&probe, &test, 0..t, cfg.seed, StreamPhase::Test);
-        let test_labels = &test.labels()[..t];
+        let r = read_out(&probe, cfg, train, test);
         println!(
             "baseline, offsets below {floor} mV silenced ({silenced}): {:.2} % (likelihood {:.2} %)",
-            100.0 * labels::accuracy(&test_counts, test_labels, &assigned),
-            100.0 * responses.likelihood().accuracy(&test_counts, test_labels),
+            100.0 * r.accuracy,
+            100.0 * r.likelihood,
         );
     }
     Ok(())

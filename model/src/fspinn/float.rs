@@ -164,12 +164,7 @@ impl FspinnF32Network {
     /// quantisation gives it). Returns how many.
     pub fn retire_unrecruited(&mut self) -> Result<usize, ModelError> {
         let (floor, top) = (self.params.theta_target_mv / 2.0, self.retired_offset()?);
-        let mut retired = 0;
-        for th in self.theta.iter_mut().filter(|th| **th < floor) {
-            *th = top;
-            retired += 1;
-        }
-        Ok(retired)
+        Ok(super::network::retire_below(&mut self.theta, floor, top))
     }
 
     /// The offset of a retired neuron (mV): the integer format's top.

@@ -89,6 +89,17 @@ pub fn potentiation_factor(p: &FspinnParams, c: &FspinnConsts, samples_seen: u64
     c.potentiation_rate(potentiation_halvings(p, samples_seen))
 }
 
+/// Sets every threshold offset below `floor` to `top` and returns how many: the retiring step
+/// of both FSpiNN networks (integer offsets and f32 mV).
+pub(crate) fn retire_below<T: PartialOrd + Copy>(theta: &mut [T], floor: T, top: T) -> usize {
+    let mut retired = 0;
+    for th in theta.iter_mut().filter(|th| **th < floor) {
+        *th = top;
+        retired += 1;
+    }
+    retired
+}
+
 /// Learned state of the FSpiNN network.
 #[derive(Clone, Debug)]
 pub struct FspinnNetwork {
@@ -195,12 +206,7 @@ impl FspinnNetwork {
     /// no label and no test image. Returns how many; a second call retires none.
     pub fn retire_unrecruited(&mut self) -> usize {
         let (floor, top) = (self.recruited_offset(), self.retired_offset());
-        let mut retired = 0;
-        for th in self.theta.iter_mut().filter(|th| **th < floor) {
-            *th = top;
-            retired += 1;
-        }
-        retired
+        retire_below(&mut self.theta, floor, top)
     }
 
     /// Neurons whose offset is [`Self::retired_offset`].

@@ -385,9 +385,10 @@ pub fn network_hash(config: &RunConfig, data: DataSource) -> String {
 /// FSpiNN parameters added after explorations had been run (2026-12-04), each with the value
 /// that trains exactly what a network trained before it existed (model/tests/checkpoint_older.rs
 /// retrains such networks bit for bit): the default of the first three; `false` for
-/// `retire_unrecruited`, whose default (`true`) changes the networks it acts on, so networks of
-/// today's defaults get new hashes and are trained again.
-fn neutral_additions() -> [(&'static str, serde_json::Value); 4] {
+/// `retire_unrecruited` and `calibrate_readout_inhibition`, whose defaults (`true`) change the
+/// networks they act on (the retired offsets, the readout inhibition held after training), so
+/// networks of today's defaults get new hashes and are trained again.
+fn neutral_additions() -> [(&'static str, serde_json::Value); 5] {
     let Ok(serde_json::Value::Object(defaults)) = serde_json::to_value(FspinnParams::default())
     else {
         unreachable!("FSpiNN parameters serialise as an object");
@@ -406,6 +407,10 @@ fn neutral_additions() -> [(&'static str, serde_json::Value); 4] {
         ),
         ("recruit_boost", default("recruit_boost")),
         ("retire_unrecruited", serde_json::Value::Bool(false)),
+        (
+            "calibrate_readout_inhibition",
+            serde_json::Value::Bool(false),
+        ),
     ]
 }
 
@@ -475,6 +480,14 @@ mod tests {
         assert!(!p.retire_unrecruited, "read as trained: off");
         p.retire_unrecruited = true;
         assert_ne!(network_hash(&retiring, DataSource::Mnist), OLD_HASH);
+        // So is choosing the readout inhibition.
+        let mut choosing = run.clone();
+        let NetworkParams::Fspinn(p) = &mut choosing.params else {
+            panic!("an FSpiNN run");
+        };
+        assert!(!p.calibrate_readout_inhibition, "read as evaluated: off");
+        p.calibrate_readout_inhibition = true;
+        assert_ne!(network_hash(&choosing, DataSource::Mnist), OLD_HASH);
         // And so is any other change.
         let mut other = run;
         other.seed = 2;

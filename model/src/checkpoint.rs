@@ -1,6 +1,6 @@
 //! Versioned checkpoint files, written atomically.
 //!
-//! Layout (version 6): 8 magic bytes `FSPINNCK`, a little-endian u32 format version, a
+//! Layout (version 7): 8 magic bytes `FSPINNCK`, a little-endian u32 format version, a
 //! little-endian u64 body length, the SHA-256 of everything else in the file (magic, version,
 //! length and body), then the body in postcard encoding. The checksum makes any damage (a flipped
 //! bit, a truncation, bytes appended) a clear "corrupt checkpoint" error instead of a network
@@ -17,7 +17,9 @@
 //! header; its FSpiNN parameters lacked mechanism (e)'s schedule, step and recruiting boost,
 //! which are read at the values it trained with; builds 7229d05 to f26a6cf wrote those fields
 //! under the version 4 header, so a version 4 body is read in either layout. Version 5 lacked
-//! `retire_unrecruited`, read as off (its networks were never retired).
+//! `retire_unrecruited`, read as off (its networks were never retired). Version 6 lacked
+//! `calibrate_readout_inhibition`, read as off (its networks read out with the inhibition
+//! training ended on).
 
 use crate::baseline::{BaselineNetwork, PresentationStats};
 use crate::config::RunConfig;
@@ -34,13 +36,16 @@ mod values;
 
 const MAGIC: &[u8; 8] = b"FSPINNCK";
 /// The format version this build writes and reads; bump whenever the layout or meaning changes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 /// Version 4: today's header, FSpiNN parameters without `potentiation_schedule`,
 /// `potentiation_theta_step_mv` and `recruit_boost` (read as `images`, the default step, 0),
-/// nor `retire_unrecruited` (read as off).
+/// nor `retire_unrecruited` and `calibrate_readout_inhibition` (read as off).
 const V4: u32 = 4;
-/// Version 5: FSpiNN parameters without `retire_unrecruited` (read as off).
+/// Version 5: FSpiNN parameters without `retire_unrecruited` and
+/// `calibrate_readout_inhibition` (read as off).
 const V5: u32 = 5;
+/// Version 6: FSpiNN parameters without `calibrate_readout_inhibition` (read as off).
+const V6: u32 = 6;
 /// Versions 2 and 3 had no checksum: a damaged file could load silently, so they are refused
 /// (with "written by an older build") rather than read.
 const UNCHECKED_VERSIONS: std::ops::RangeInclusive<u32> = 2..=3;
@@ -214,6 +219,7 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Trainer, ModelError> {
     // first is read as the second (docs/checkpoints.md, "Older files").
     let mut decoded = match version {
         V4 | V5 => layout(V5),
+        V6 => layout(V6),
         _ => decode(),
     };
     if version == V4 && !matches!(decoded, Ok((_, []))) {

@@ -18,6 +18,7 @@ pub mod params;
 pub mod poisson;
 pub mod precision;
 pub mod presentation;
+pub mod readout_inhibition;
 pub mod rng;
 pub mod size_rule;
 pub mod train;

@@ -128,6 +128,36 @@ impl Network {
         })
     }
 
+    /// The inhibition an FSpiNN network holds and the design's start value (`inhibition_mv`),
+    /// both mV, when its parameters ask for the readout inhibition to be chosen after training
+    /// ([`crate::fspinn::FspinnParams::calibrate_readout_inhibition`], with mechanism (f) on);
+    /// `None` otherwise (the baseline's inhibition is Diehl & Cook's constant).
+    pub fn readout_inhibition_to_calibrate(&self) -> Option<(f64, f64)> {
+        let wanted = |p: &crate::fspinn::FspinnParams| {
+            p.calibrate_readout_inhibition && p.mechanisms.adaptive_inhibition
+        };
+        match self {
+            Network::Fspinn(n) if wanted(n.params()) => {
+                Some((n.inhibition_mv(), n.start_inhibition_mv()))
+            }
+            Network::FspinnF32(n) if wanted(n.params()) => Some((
+                f64::from(n.inhibition()),
+                f64::from(n.params().inhibition_mv),
+            )),
+            _ => None,
+        }
+    }
+
+    /// Sets an FSpiNN network's lateral inhibition (mV, held in its format and range) and
+    /// returns the value held; the baseline has no such state and returns `None`.
+    pub fn set_inhibition_mv(&mut self, mv: f64) -> Option<f64> {
+        match self {
+            Network::Baseline(_) => None,
+            Network::Fspinn(n) => Some(n.set_inhibition_mv(mv)),
+            Network::FspinnF32(n) => Some(n.set_inhibition_mv(mv)),
+        }
+    }
+
     /// Neurons retired after training (0 for the baseline and for networks never retired).
     pub fn retired_neurons(&self) -> Result<usize, ModelError> {
         Ok(match self {

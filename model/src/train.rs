@@ -9,6 +9,7 @@ use crate::error::ModelError;
 use crate::evaluate;
 use crate::labels::{self, RunningAccuracy};
 use crate::network::{Network, NetworkParams, Workspace};
+use crate::readout_inhibition::{self, ReadoutInhibition};
 use crate::rng::{Rng, StreamPhase};
 
 /// Window of the running training accuracy shown while training.
@@ -24,6 +25,9 @@ pub struct Evaluation {
     pub test_accuracy_likelihood: f64,
     /// FSpiNN neurons retired after training, which took no label and no test image.
     pub retired_neurons: usize,
+    /// How the FSpiNN readout inhibition was chosen on the labelling images, when it was
+    /// ([`crate::readout_inhibition`]).
+    pub readout_inhibition: Option<ReadoutInhibition>,
     pub label_stats: PresentationStats,
     pub test_stats: PresentationStats,
 }
@@ -155,20 +159,24 @@ impl Trainer {
 
     /// Assigns labels from the last `label_samples` training images (inference, no learning),
     /// then measures accuracy on the first `test_samples` test images. A post-quantised run is
-    /// converted to its integer network first, and unrecruited FSpiNN neurons are retired, so
-    /// labels and accuracy are those of the network the checkpoint then holds.
+    /// converted to its integer network first, unrecruited FSpiNN neurons are retired and the
+    /// FSpiNN readout inhibition is chosen on the labelling images, so labels and accuracy are
+    /// those of the network the checkpoint then holds.
     pub fn evaluate(&mut self, train: &Dataset, test: &Dataset) -> Result<Evaluation, ModelError> {
         self.quantize_after_training()?;
         self.retire_after_training()?;
         let k = self.config.train_samples;
         let l = self.config.label_samples.min(k);
-        let (label_counts, label_stats) = evaluate::responses(
-            &self.network,
+        // The readout inhibition is chosen once, in the first evaluation; later ones (a
+        // finished checkpoint evaluated again) read out with the value chosen then.
+        let choose = self.assignments.is_none();
+        let (label_counts, label_stats, readout_inhibition) = readout_inhibition::label_responses(
+            &mut self.network,
             train,
             k - l..k,
             self.config.seed,
-            StreamPhase::Label,
-        );
+            choose,
+        )?;
         let responses = labels::ClassResponses::measure(
             &label_counts,
             &train.labels()[k - l..k],
@@ -183,6 +191,7 @@ impl Trainer {
             test_accuracy: labels::accuracy(&counts, test_labels, &assignments),
             test_accuracy_likelihood: responses.likelihood().accuracy(&counts, test_labels),
             retired_neurons: self.network.retired_neurons()?,
+            readout_inhibition,
             assignments,
             label_stats,
             test_stats,

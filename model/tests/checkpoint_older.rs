@@ -1,8 +1,9 @@
 //! Checkpoints written in older formats still load, as the networks they hold, and resume: a
 //! long run started by an older build is not lost. Format 4 predates FSpiNN's mechanism (e)
-//! schedule, step and recruiting boost, formats 4 and 5 predate `retire_unrecruited`; each is
-//! read at the values its network trained with. The fixtures and the commands that wrote them
-//! are in `tests/fixtures/checkpoint-v4/` and `tests/fixtures/checkpoint-v5/`.
+//! schedule, step and recruiting boost, formats 4 and 5 predate `retire_unrecruited`, formats 4
+//! to 6 `calibrate_readout_inhibition`; each is read at the values its network trained and was
+//! evaluated with. The fixtures and the commands that wrote them are in
+//! `tests/fixtures/checkpoint-v4/`, `-v5/` and `-v6/`.
 
 mod common;
 
@@ -15,8 +16,8 @@ use std::path::Path;
 
 /// Format, fixture directory and file: each variant in the version 4 layout, the FSpiNN ones
 /// also in the version 5 layout under the version 4 header (the "late" files), and the FSpiNN
-/// ones in format 5.
-const FIXTURES: [(u32, &str, &str); 7] = [
+/// ones in formats 5 and 6.
+const FIXTURES: [(u32, &str, &str); 9] = [
     (4, "checkpoint-v4", "fspinn-w4.ckpt"),
     (4, "checkpoint-v4", "fspinn-fp32.ckpt"),
     (4, "checkpoint-v4", "baseline.ckpt"),
@@ -24,6 +25,8 @@ const FIXTURES: [(u32, &str, &str); 7] = [
     (4, "checkpoint-v4", "fspinn-fp32-late.ckpt"),
     (5, "checkpoint-v5", "fspinn-w4.ckpt"),
     (5, "checkpoint-v5", "fspinn-fp32.ckpt"),
+    (6, "checkpoint-v6", "fspinn-w4.ckpt"),
+    (6, "checkpoint-v6", "fspinn-fp32.ckpt"),
 ];
 
 fn load_old(version: u32, dir: &str, name: &str) -> Trainer {
@@ -63,9 +66,14 @@ fn older_files_load_with_the_parameters_they_trained_with() {
             );
             assert_eq!(p.recruit_boost, 0, "{dir}/{name}");
             assert_eq!(p.potentiation_theta_step_mv, 16.0, "{dir}/{name}");
+            assert_eq!(
+                p.retire_unrecruited,
+                version >= 6,
+                "{dir}/{name}: retiring came with format 6"
+            );
             assert!(
-                !p.retire_unrecruited,
-                "{dir}/{name}: trained without retiring"
+                !p.calibrate_readout_inhibition,
+                "{dir}/{name}: evaluated with the inhibition training ended on"
             );
         }
         match (name, &t.network) {
@@ -121,9 +129,11 @@ fn older_files_hold_the_networks_todays_build_trains() {
             checkpoint::to_bytes(&today) == checkpoint::to_bytes(&old),
             "{fixtures}/{name}: today's build trains a different network from the same config"
         );
-        // With today's default the same run retires the neurons 20 images did not recruit.
+        // With today's defaults the same run retires the neurons 20 images did not recruit and
+        // chooses its readout inhibition.
         if let Some(mut p) = fspinn_params(&old) {
             p.retire_unrecruited = true;
+            p.calibrate_readout_inhibition = true;
             let mut config = old.config.clone();
             config.params = match config.params {
                 NetworkParams::FspinnF32(mut f) => {
@@ -141,6 +151,23 @@ fn older_files_hold_the_networks_todays_build_trains() {
             assert_eq!(
                 e.retired_neurons,
                 retiring.network.retired_neurons().unwrap()
+            );
+            let chosen = e
+                .readout_inhibition
+                .expect("the readout inhibition is chosen");
+            assert!(
+                chosen.candidates.len() >= 7,
+                "{fixtures}/{name}: {chosen:?}"
+            );
+            assert_eq!(chosen.candidates[0].inhibition_mv, chosen.held_mv);
+            let held = retiring
+                .network
+                .readout_inhibition_to_calibrate()
+                .unwrap()
+                .0;
+            assert_eq!(
+                held, chosen.chosen_mv,
+                "{fixtures}/{name}: the network keeps it"
             );
         }
     }

@@ -14,6 +14,7 @@ use fspinn_model::network::NetworkParams;
 use fspinn_model::operating_rule::{self, RuleSwitch};
 use fspinn_model::params::BaselineParams;
 use fspinn_model::precision::{Precision, Quantize};
+use fspinn_model::readout_inhibition::ReadoutInhibition;
 use fspinn_model::size_rule::{self, SizeRule};
 use fspinn_model::{checkpoint, RunConfig, Trainer, Variant};
 use serde::Serialize;
@@ -142,6 +143,10 @@ pub struct TrainReport {
     /// FSpiNN neurons retired after training (`retire_unrecruited`), which took no label and
     /// no test image; null before evaluation.
     pub retired_neurons: Option<usize>,
+    /// FSpiNN: the lateral inhibition chosen for the readout on the labelling images
+    /// (`calibrate_readout_inhibition`), with the value training ended on and every value tried;
+    /// null before evaluation and when not chosen.
+    pub readout_inhibition: Option<ReadoutInhibition>,
     /// Wall time of the training presentations made by this invocation.
     pub train_seconds: f64,
     pub train_samples_per_second: f64,
@@ -433,6 +438,9 @@ pub fn execute(
         test_accuracy: evaluation.as_ref().map(|e| e.test_accuracy),
         test_accuracy_likelihood: evaluation.as_ref().map(|e| e.test_accuracy_likelihood),
         retired_neurons: evaluation.as_ref().map(|e| e.retired_neurons),
+        readout_inhibition: evaluation
+            .as_ref()
+            .and_then(|e| e.readout_inhibition.clone()),
         train_seconds,
         train_samples_per_second: if train_seconds > 0.0 {
             made as f64 / train_seconds
@@ -479,7 +487,15 @@ pub fn print_report(r: &TrainReport, json: bool) -> Result<()> {
                 .unwrap_or_else(|| "(no --out given)".into())
         )
     };
-    output::report(json, &text)?;
+    let readout = r.readout_inhibition.as_ref().map(|c| {
+        format!(
+            "readout inhibition {:.2} mV per spike, chosen on the labelling images from {} values (training ended on {:.2} mV)\n",
+            c.chosen_mv,
+            c.candidates.len(),
+            c.held_mv
+        )
+    });
+    output::report(json, &(text + readout.as_deref().unwrap_or("")))?;
     if json {
         output::json_line(&serde_json::to_value(r).context("encoding the report")?)?;
     }

@@ -182,6 +182,13 @@ impl FspinnF32Network {
     pub fn inhibition(&self) -> f32 {
         self.inhibition
     }
+    /// [`super::FspinnNetwork::set_inhibition_mv`] in f32: held at (f)'s floor, a quarter of
+    /// the threshold, with no ceiling (the f32 network does not saturate); returns the value
+    /// held.
+    pub fn set_inhibition_mv(&mut self, mv: f64) -> f64 {
+        self.inhibition = (mv as f32).max(self.params.v_thresh_mv / 4.0);
+        f64::from(self.inhibition)
+    }
     pub fn samples_seen(&self) -> u64 {
         self.samples_seen
     }

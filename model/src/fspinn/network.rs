@@ -230,6 +230,22 @@ impl FspinnNetwork {
     pub fn inhibition(&self) -> i32 {
         self.inhibition
     }
+    /// The lateral inhibition per spike in mV.
+    pub fn inhibition_mv(&self) -> f64 {
+        self.consts.v_fmt.to_f64(self.inhibition)
+    }
+    /// The inhibition the design starts from (`inhibition_mv`), in mV as the datapath holds it.
+    pub fn start_inhibition_mv(&self) -> f64 {
+        self.consts.v_fmt.to_f64(self.consts.inhibition)
+    }
+    /// Sets the lateral inhibition to `mv`, rounded to nearest in the membrane format and held
+    /// in mechanism (f)'s range (a quarter of the threshold up to the format's top), so a value
+    /// set here is one (f) could have reached; returns the value held, mV.
+    pub fn set_inhibition_mv(&mut self, mv: f64) -> f64 {
+        let raw = self.consts.v_fmt.from_f64(mv, Rounding::Nearest, 0);
+        self.inhibition = raw.clamp(self.consts.v_thresh >> 2, self.consts.v_fmt.max_raw());
+        self.inhibition_mv()
+    }
     pub fn samples_seen(&self) -> u64 {
         self.samples_seen
     }

@@ -544,3 +544,17 @@ fn retiring_sets_unrecruited_offsets_to_the_top_and_those_neurons_never_fire() {
     assert_eq!(&counts[..2], &[0, 0]);
     assert!(counts[2] > 0 && counts[3] > 0, "{counts:?}");
 }
+
+#[test]
+fn a_set_inhibition_is_rounded_to_the_membrane_format_and_held_in_the_adaptive_range() {
+    let p = FspinnParams::default();
+    let mut net = FspinnNetwork::from_parts(p, 1, 2, vec![0; 2], vec![0; 2], 256 * 56, 0).unwrap();
+    assert_eq!(net.inhibition_mv(), 56.0);
+    assert_eq!(net.start_inhibition_mv(), 17.5);
+    // Nearest Q8.8 code: 35.001 mV is 8960.256 LSBs, held as 8960 = 35 mV.
+    assert_eq!(net.set_inhibition_mv(35.001), 35.0);
+    assert_eq!(net.inhibition(), 256 * 35);
+    // Below (f)'s floor (a quarter of the 13 mV threshold) and above the format's top.
+    assert_eq!(net.set_inhibition_mv(1.0), 3.25);
+    assert_eq!(net.set_inhibition_mv(500.0), 32767.0 / 256.0);
+}

@@ -413,10 +413,12 @@ fn drampower4_trace_of_lpddr4_is_refused() {
 }
 
 /// A network trained on too few images to recruit most of its neurons retires them
-/// (`retire_unrecruited`, the default): training reports them, and the cycle model (against
-/// L1) and the RTL (against the cycle model) run the retired network unchanged.
+/// (`retire_unrecruited`, the default) and chooses its readout inhibition
+/// (`calibrate_readout_inhibition`, the default; seed 1 moves it off the value training ended
+/// on): training reports both, and the cycle model (against L1) and the RTL (against the cycle
+/// model) run the network these host steps left unchanged.
 #[test]
-fn a_retired_network_runs_unchanged_on_the_cycle_model_and_the_rtl() {
+fn a_retired_and_calibrated_network_runs_unchanged_on_the_cycle_model_and_the_rtl() {
     let Some(root) = common::data_root() else {
         eprintln!("note: FSPINN_DATA is not set; skipping the retired-network run");
         return;
@@ -439,6 +441,8 @@ fn a_retired_network_runs_unchanged_on_the_cycle_model_and_the_rtl() {
         "30",
         "--test-samples",
         "20",
+        "--seed",
+        "1",
         "--data-dir",
         root,
         "--out",
@@ -446,8 +450,17 @@ fn a_retired_network_runs_unchanged_on_the_cycle_model_and_the_rtl() {
         "--json",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let retired = last_json(&o)["retired_neurons"].as_u64().unwrap();
+    let trained = last_json(&o);
+    let retired = trained["retired_neurons"].as_u64().unwrap();
     assert!((1..32).contains(&retired), "{retired} of 32 retired");
+    let readout = &trained["readout_inhibition"];
+    let chosen = readout["chosen_mv"].as_f64().unwrap();
+    assert_ne!(chosen, readout["held_mv"].as_f64().unwrap(), "{readout}");
+    let tried = readout["candidates"].as_array().unwrap();
+    assert!(
+        tried.iter().any(|c| c["inhibition_mv"] == chosen),
+        "{readout}"
+    );
     let common = [
         "--model",
         ckpt,

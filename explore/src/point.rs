@@ -465,29 +465,29 @@ mod tests {
     fn networks_keep_their_hash_across_neutral_parameter_additions() {
         let run: RunConfig = serde_json::from_str(OLD_RUN).unwrap();
         assert_eq!(network_hash(&run, DataSource::Mnist), OLD_HASH);
-        // A non-default value of an added field is a different network.
-        let mut boosted = run.clone();
-        let NetworkParams::Fspinn(p) = &mut boosted.params else {
-            panic!("an FSpiNN run");
+        // The hash of the run with one FSpiNN parameter changed.
+        let hash_with = |change: fn(&mut FspinnParams)| {
+            let mut changed = run.clone();
+            let NetworkParams::Fspinn(p) = &mut changed.params else {
+                panic!("an FSpiNN run");
+            };
+            change(p);
+            network_hash(&changed, DataSource::Mnist)
         };
-        p.recruit_boost = 1;
-        assert_ne!(network_hash(&boosted, DataSource::Mnist), OLD_HASH);
-        // Retiring is today's default and changes the networks it acts on: a new hash.
-        let mut retiring = run.clone();
-        let NetworkParams::Fspinn(p) = &mut retiring.params else {
+        let NetworkParams::Fspinn(p) = &run.params else {
             panic!("an FSpiNN run");
         };
         assert!(!p.retire_unrecruited, "read as trained: off");
-        p.retire_unrecruited = true;
-        assert_ne!(network_hash(&retiring, DataSource::Mnist), OLD_HASH);
-        // So is choosing the readout inhibition.
-        let mut choosing = run.clone();
-        let NetworkParams::Fspinn(p) = &mut choosing.params else {
-            panic!("an FSpiNN run");
-        };
         assert!(!p.calibrate_readout_inhibition, "read as evaluated: off");
-        p.calibrate_readout_inhibition = true;
-        assert_ne!(network_hash(&choosing, DataSource::Mnist), OLD_HASH);
+        // A non-default value of an added field is a different network.
+        assert_ne!(hash_with(|p| p.recruit_boost = 1), OLD_HASH);
+        // Retiring and choosing the readout inhibition are today's defaults and change the
+        // networks they act on: new hashes.
+        assert_ne!(hash_with(|p| p.retire_unrecruited = true), OLD_HASH);
+        assert_ne!(
+            hash_with(|p| p.calibrate_readout_inhibition = true),
+            OLD_HASH
+        );
         // And so is any other change.
         let mut other = run;
         other.seed = 2;

@@ -15,7 +15,7 @@ use crate::baseline::PresentationStats;
 use crate::data::Dataset;
 use crate::error::ModelError;
 use crate::evaluate;
-use crate::labels;
+use crate::labels::{self, ClassResponses};
 use crate::network::Network;
 use crate::rng::StreamPhase;
 use serde::Serialize;
@@ -90,8 +90,8 @@ pub fn split_half_accuracy(counts: &[u32], image_labels: &[u8], n: usize) -> f64
     (on_second * (images - half) as f64 + on_first * half as f64) / images as f64
 }
 
-/// The labelling images' spike counts and statistics with the readout inhibition the network
-/// keeps: when `choose` is set and the network's parameters ask for the choice
+/// The labelling images' class responses (what labels the neurons) and presentation
+/// statistics with the readout inhibition the network keeps: when `choose` is set and the network's parameters ask for the choice
 /// ([`Network::readout_inhibition_to_calibrate`]), every candidate is measured and the best one
 /// is set in `network`; otherwise the network is measured as it is and no choice is reported.
 pub fn label_responses(
@@ -100,16 +100,18 @@ pub fn label_responses(
     range: Range<usize>,
     seed: u64,
     choose: bool,
-) -> Result<(Vec<u32>, PresentationStats, Option<ReadoutInhibition>), ModelError> {
+) -> Result<(ClassResponses, PresentationStats, Option<ReadoutInhibition>), ModelError> {
     let measure =
         |net: &Network| evaluate::responses(net, train, range.clone(), seed, StreamPhase::Label);
+    let image_labels = &train.labels()[range.clone()];
     let to_calibrate = network.readout_inhibition_to_calibrate().filter(|_| choose);
     let Some((held_mv, start_mv)) = to_calibrate else {
         let (counts, stats) = measure(network);
-        return Ok((counts, stats, None));
+        let responses = ClassResponses::measure(&counts, image_labels, network.n_neurons());
+        return Ok((responses, stats, None));
     };
     let mut search = Search {
-        image_labels: &train.labels()[range.clone()],
+        image_labels,
         tried: Vec::new(),
         best: None,
     };
@@ -120,11 +122,11 @@ pub fn label_responses(
         search.try_value(network, value, &measure)?;
     }
     let Search { tried, best, .. } = search;
-    let (index, counts, stats) = best.expect("the held value is always tried");
+    let (index, responses, stats) = best.expect("the held value is always tried");
     let chosen_mv = tried[index].inhibition_mv;
     network.set_inhibition_mv(chosen_mv);
     Ok((
-        counts,
+        responses,
         stats,
         Some(ReadoutInhibition {
             held_mv,
@@ -138,8 +140,9 @@ pub fn label_responses(
 struct Search<'a> {
     image_labels: &'a [u8],
     tried: Vec<Candidate>,
-    /// Index into `tried`, the spike counts and the statistics of the best value.
-    best: Option<(usize, Vec<u32>, PresentationStats)>,
+    /// Index into `tried`, the class responses and the statistics of the best value (its
+    /// per-image counts are not kept: at N = 4900 they are 196 MB).
+    best: Option<(usize, ClassResponses, PresentationStats)>,
 }
 
 impl Search<'_> {
@@ -168,7 +171,9 @@ impl Search<'_> {
             label_accuracy: score,
         });
         if leads {
-            self.best = Some((self.tried.len() - 1, counts, stats));
+            let responses =
+                ClassResponses::measure(&counts, self.image_labels, network.n_neurons());
+            self.best = Some((self.tried.len() - 1, responses, stats));
         }
         Ok(())
     }

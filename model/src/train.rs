@@ -170,18 +170,13 @@ impl Trainer {
         // The readout inhibition is chosen once, in the first evaluation; later ones (a
         // finished checkpoint evaluated again) read out with the value chosen then.
         let choose = self.assignments.is_none();
-        let (label_counts, label_stats, readout_inhibition) = readout_inhibition::label_responses(
+        let (responses, label_stats, readout_inhibition) = readout_inhibition::label_responses(
             &mut self.network,
             train,
             k - l..k,
             self.config.seed,
             choose,
         )?;
-        let responses = labels::ClassResponses::measure(
-            &label_counts,
-            &train.labels()[k - l..k],
-            self.config.neurons,
-        );
         let assignments = responses.assignments();
         self.assignments = Some(assignments.clone());
         let samples = self.config.test_samples;

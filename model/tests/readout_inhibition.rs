@@ -9,6 +9,7 @@ use fspinn_model::fspinn::FspinnParams;
 use fspinn_model::network::{Network, NetworkParams};
 use fspinn_model::precision::FixedFormats;
 use fspinn_model::readout_inhibition::{candidates, refinements};
+use fspinn_model::train::Evaluation;
 use fspinn_model::{checkpoint, RunConfig, Trainer, Variant};
 use std::path::Path;
 
@@ -45,12 +46,20 @@ fn inhibition_mv(t: &Trainer) -> f64 {
     }
 }
 
+/// Trains, notes the inhibition training ended on (mV), evaluates.
+fn trained_and_evaluated(calibrate: bool) -> (Trainer, f64, Evaluation) {
+    let mut t = trained(calibrate);
+    let held = inhibition_mv(&t);
+    let e = t
+        .evaluate(&data::builtin(Split::Train), &data::builtin(Split::Test))
+        .unwrap();
+    (t, held, e)
+}
+
 #[test]
 fn the_first_evaluation_chooses_the_readout_inhibition_and_later_ones_keep_it() {
     let (train, test) = (data::builtin(Split::Train), data::builtin(Split::Test));
-    let mut t = trained(true);
-    let held = inhibition_mv(&t);
-    let first = t.evaluate(&train, &test).unwrap();
+    let (t, held, first) = trained_and_evaluated(true);
     let chosen = first.readout_inhibition.clone().expect("chosen");
     assert_eq!(chosen.held_mv, held);
     assert_eq!(inhibition_mv(&t), chosen.chosen_mv, "the network keeps it");
@@ -92,10 +101,7 @@ fn the_first_evaluation_chooses_the_readout_inhibition_and_later_ones_keep_it() 
 
 #[test]
 fn with_the_switch_off_the_network_reads_out_with_the_value_training_ended_on() {
-    let (train, test) = (data::builtin(Split::Train), data::builtin(Split::Test));
-    let mut off = trained(false);
-    let held = inhibition_mv(&off);
-    let e = off.evaluate(&train, &test).unwrap();
+    let (off, held, e) = trained_and_evaluated(false);
     assert!(e.readout_inhibition.is_none());
     assert_eq!(inhibition_mv(&off), held);
     // The same training with the switch on trains the same network up to the choice.

@@ -255,6 +255,12 @@ impl FspinnConsts {
             std::cmp::Ordering::Less => inhibition - step,
             std::cmp::Ordering::Equal => inhibition,
         };
-        next.clamp(self.v_thresh >> 2, self.v_fmt.max_raw())
+        self.hold_inhibition(next)
+    }
+
+    /// (f)'s range for the inhibition: from a quarter of the threshold up to the membrane
+    /// format's top. Every value the register takes, adapted or set after training, is in it.
+    pub fn hold_inhibition(&self, inhibition: i32) -> i32 {
+        inhibition.clamp(self.v_thresh >> 2, self.v_fmt.max_raw())
     }
 }

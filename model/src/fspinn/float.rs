@@ -186,7 +186,7 @@ impl FspinnF32Network {
     /// the threshold, with no ceiling (the f32 network does not saturate); returns the value
     /// held.
     pub fn set_inhibition_mv(&mut self, mv: f64) -> f64 {
-        self.inhibition = (mv as f32).max(self.params.v_thresh_mv / 4.0);
+        self.inhibition = (mv as f32).max(inhibition_floor(&self.params));
         f64::from(self.inhibition)
     }
     pub fn samples_seen(&self) -> u64 {
@@ -304,7 +304,13 @@ impl FspinnF32Network {
 /// quarter of the firing threshold (the integer network's floor; its ceiling, the membrane
 /// format's maximum, has no f32 counterpart).
 pub fn adapt_inhibition(p: &FspinnParams, inhibition: f32, spikes: u64) -> f32 {
-    adapt(inhibition, spikes, p.target_spikes, p.v_thresh_mv / 4.0)
+    adapt(inhibition, spikes, p.target_spikes, inhibition_floor(p))
+}
+
+/// (f)'s floor for the inhibition in f32, a quarter of the threshold (the integer network's
+/// floor; [`FspinnConsts::hold_inhibition`]).
+fn inhibition_floor(p: &FspinnParams) -> f32 {
+    p.v_thresh_mv / 4.0
 }
 
 /// [`adapt_inhibition`] with the target and the floor given.
@@ -350,7 +356,7 @@ impl F32Arithmetic {
             x_tar: p.x_tar,
             nu_post: p.nu_post,
             nu_pre: p.nu_pre,
-            inhibition_floor: p.v_thresh_mv / 4.0,
+            inhibition_floor: inhibition_floor(p),
             theta_step: p.potentiation_theta_step_mv,
         }
     }

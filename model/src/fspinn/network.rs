@@ -243,7 +243,7 @@ impl FspinnNetwork {
     /// set here is one (f) could have reached; returns the value held, mV.
     pub fn set_inhibition_mv(&mut self, mv: f64) -> f64 {
         let raw = self.consts.v_fmt.from_f64(mv, Rounding::Nearest, 0);
-        self.inhibition = raw.clamp(self.consts.v_thresh >> 2, self.consts.v_fmt.max_raw());
+        self.inhibition = self.consts.hold_inhibition(raw);
         self.inhibition_mv()
     }
     pub fn samples_seen(&self) -> u64 {

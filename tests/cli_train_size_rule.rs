@@ -57,7 +57,7 @@ fn size_rule_scales_the_right_parameters_and_is_the_identity_at_n400() {
         baseline(&["--neurons", "100", "--set", "inh.w_ie=30"]),
         (30.0, 0.05)
     );
-    // FSpiNN: settle by default, the identity up to N = 1600.
+    // FSpiNN: settle by default, the identity up to N = 400.
     let fspinn_p = |extra: &[&str]| {
         let mut args = vec!["--variant", "fspinn"];
         args.extend_from_slice(extra);
@@ -73,11 +73,12 @@ fn size_rule_scales_the_right_parameters_and_is_the_identity_at_n400() {
     };
     assert_eq!(fspinn_p(&[]), (17.5, 0.05));
     assert_eq!(fspinn_p(&["--size-rule", "both"]), (70.0, 0.0125));
-    assert_eq!(fspinn_p(&["--neurons", "1600"]), (17.5, 0.05));
-    // Beyond N = 1600: x N / 1600 (0.05 x 3.0625 at N = 4900), unless the rule is off.
+    assert_eq!(fspinn_p(&["--neurons", "400"]), (17.5, 0.05));
+    // Beyond N = 400: x N / 400 (0.05 x 4 at N = 1600, x 12.25 at 4900), unless the rule is off.
+    assert_eq!(fspinn_p(&["--neurons", "1600"]), (17.5, 0.2));
     let (inh, step) = fspinn_p(&["--neurons", "4900"]);
     assert_eq!(inh, 17.5);
-    assert!((step - 0.153_125).abs() < 1e-6, "{step}");
+    assert!((step - 0.6125).abs() < 1e-6, "{step}");
     assert_eq!(
         fspinn_p(&["--neurons", "4900", "--size-rule", "off"]),
         (17.5, 0.05)
@@ -143,7 +144,7 @@ fn a_resumed_run_keeps_its_recorded_parameters_not_todays_default_rule() {
     args.extend_from_slice(&["--size-rule", "off", "--out", ckpt, "--stop-after", "3"]);
     let step = |p: &serde_json::Value| p["fspinn"]["theta_plus_mv"].as_f64().unwrap() as f32;
     assert_eq!(step(&params(root, &args).unwrap()), 0.05);
-    // Resumed without a rule: the checkpoint's parameters, not the default's 0.153 mV.
+    // Resumed without a rule: the checkpoint's parameters, not the default's 0.6125 mV.
     let o = json_run(&["train", "--resume", ckpt, "--data-dir", root, "--json"]).unwrap();
     assert_eq!(step(&o["params"]), 0.05);
     assert_eq!(o["samples_done"].as_u64(), Some(10));

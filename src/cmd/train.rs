@@ -84,8 +84,8 @@ pub struct TrainArgs {
     /// Which parameters follow the layer size N (docs/baseline.md, "Parameters at other
     /// sizes"): off (the N = 400 values), inhibition (per-spike inhibition x max(1, 400 / N)),
     /// threshold (threshold increment x N / 400), both, settle (fspinn: threshold increment
-    /// x max(1, N / 1600), so the threshold decay's time constant stays at one pass;
-    /// docs/fspinn.md). At N = 400 every rule gives the N = 400 values. `--set` overrides the
+    /// x max(1, N / 400), so the threshold decay's time constant stays at its N = 400 value,
+    /// about a quarter pass; docs/fspinn.md). At N = 400 every rule gives the N = 400 values. `--set` overrides the
     /// result [default: inhibition for baseline, settle for fspinn].
     #[arg(long, value_name = "RULE")]
     pub size_rule: Option<SizeRule>,

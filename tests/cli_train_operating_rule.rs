@@ -49,7 +49,8 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
     let k = |extra: &[&str]| key(&params(root, extra).unwrap());
     // 4-bit weights on MNIST: the published values.
     assert_eq!(k(&["--precision", "w4"]), (0.01, 25.0, 0.125));
-    // The precision rule is off by default; on, 8-bit weights get rate and settling point x2.
+    // The precision rule is off by default below N = 400 (here N = 20); on, 8-bit weights get
+    // rate and settling point x2.
     assert_eq!(k(&[]), (0.01, 25.0, 0.125));
     let on = ["--precision-rule", "on"];
     assert_eq!(
@@ -113,6 +114,32 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
         assert!((rate_at("3200") - 0.1142).abs() < 1e-4);
         assert_eq!(rate_at("4900"), 0.125);
     }
+    // From N = 400 the precision rule is on by default (explore's points follow: unit test in
+    // explore/src/point.rs); `--precision-rule off` still turns it off.
+    let at_400 = |extra: &[&str]| {
+        let mut args = vec![
+            "train",
+            "--data-dir",
+            root,
+            "--variant",
+            "fspinn",
+            "--neurons",
+            "400",
+            "--train-samples",
+            "3",
+            "--test-samples",
+            "2",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        key(&json_run(&args).unwrap()["params"]["fspinn"])
+    };
+    assert_eq!(at_400(&["--precision", "w8"]), (0.02, 50.0, 0.125));
+    assert_eq!(
+        at_400(&["--precision", "w8", "--precision-rule", "off"]),
+        (0.01, 25.0, 0.125)
+    );
+    assert_eq!(at_400(&["--precision", "w4"]), (0.01, 25.0, 0.125));
 }
 
 fn root_has_fashion(root: &str) -> bool {

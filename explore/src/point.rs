@@ -166,7 +166,8 @@ impl NetworkPoint {
                 ))
             }
             Variant::Fspinn => {
-                // `fspinn train`'s defaults (the precision rule is off by default).
+                // `fspinn train`'s defaults (the precision rule on quantisation-aware training
+                // from N = 400).
                 let mut p = operating_rule::fspinn_start(
                     self.neurons,
                     self.dataset.kind().unwrap_or(DatasetKind::Mnist),
@@ -188,6 +189,9 @@ impl NetworkPoint {
                     }
                     (Precision::Fixed(f), _) => {
                         p.formats = f;
+                        if operating_rule::default_precision_rule(self.neurons).is_on() {
+                            p = operating_rule::fspinn_for_precision(p);
+                        }
                         if let Some(r) = self.rounding {
                             p.rounding = r;
                         }
@@ -492,5 +496,38 @@ mod tests {
         let mut other = run;
         other.seed = 2;
         assert_ne!(network_hash(&other, DataSource::Mnist), OLD_HASH);
+    }
+
+    /// An exploration point trains the network `fspinn train` would: the precision rule on from
+    /// N = 400 for quantisation-aware training (tests/cli_train_operating_rule.rs checks the CLI
+    /// side with the same values), off below and for post-training quantisation.
+    #[test]
+    fn points_take_the_precision_rule_where_fspinn_train_does() {
+        let learning = |neurons: usize, precision: &str, quantize: Quantize| {
+            let point = NetworkPoint::normalised(
+                DataSource::Mnist,
+                Variant::Fspinn,
+                neurons,
+                precision.parse().unwrap(),
+                Rounding::Stochastic,
+                quantize,
+                250.0,
+                1,
+                100,
+                100,
+                100,
+                1,
+            );
+            match point.run_config().params {
+                NetworkParams::Fspinn(p) => (p.nu_post, p.theta_target_mv),
+                NetworkParams::FspinnF32(p) => (p.fspinn.nu_post, p.fspinn.theta_target_mv),
+                NetworkParams::Baseline(_) => panic!("an FSpiNN point"),
+            }
+        };
+        assert_eq!(learning(400, "w8", Quantize::Train), (0.02, 50.0));
+        assert_eq!(learning(4900, "w8", Quantize::Train), (0.02, 50.0));
+        assert_eq!(learning(100, "w8", Quantize::Train), (0.01, 25.0));
+        assert_eq!(learning(400, "w4", Quantize::Train), (0.01, 25.0));
+        assert_eq!(learning(400, "w8", Quantize::Post), (0.01, 25.0));
     }
 }

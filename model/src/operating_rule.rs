@@ -2,10 +2,12 @@
 //! precision and to another dataset, as the N rule ([`crate::size_rule`]) adapts it to another
 //! layer size. Each is the identity at the operating point it starts from (4-bit weights;
 //! MNIST), so runs there are unchanged bit for bit. The dataset rule is on by default; the
-//! precision rule is not (`fspinn train --precision-rule on`): it gains 1.3-2.5 points at
-//! N = 400 and loses 6 at N = 100 (8-bit weights), so it is not yet a rule for every size. docs/fspinn.md ("Parameters at other
-//! precisions and on other datasets") has the measurements; the notebook entry
-//! docs/notebook/2026-12-04-accuracy-third-look.md every run.
+//! precision rule is on by default from N = 400 ([`default_precision_rule`]): with the readout
+//! inhibition calibrated it gains 0.8-2.3 points at N = 400 and 1.0 at N = 1600 (8-bit weights,
+//! MNIST and Fashion-MNIST) and loses 0.5 (MNIST) to 3.6 (Fashion-MNIST) points at N = 100, so
+//! below N = 400 it stays off. docs/fspinn.md ("Parameters at other precisions and on other
+//! datasets") has the measurements; the notebook entries docs/notebook/2026-12-04-accuracy-third-look.md
+//! and docs/notebook/2026-12-04-settle-and-precision-defaults.md every run.
 //!
 //! - **precision**: the learning rate `nu_post` and the threshold's settling point
 //!   `theta_target_mv` (which derives the threshold decay shift) are both multiplied by
@@ -131,9 +133,20 @@ pub fn rate_factor(kind: DatasetKind) -> f64 {
 /// The dataset rule's default (`fspinn train` without `--dataset-rule`): on, the identity on
 /// MNIST.
 pub const DEFAULT_DATASET_RULE: RuleSwitch = RuleSwitch::On;
-/// The precision rule's default (`fspinn train` without `--precision-rule`): off, because it
-/// loses 6 points at N = 100 (module docs).
-pub const DEFAULT_PRECISION_RULE: RuleSwitch = RuleSwitch::Off;
+/// The smallest layer for which the precision rule is on by default: the published size, where it
+/// was fitted and gains; at N = 100 it loses (module docs). Measured at N = 100, 400, 1600 and
+/// 4900, not derived: why N = 100 wants the opposite is not known.
+pub const PRECISION_RULE_NEURONS: usize = 400;
+
+/// The precision rule's default for a layer of `n` neurons (`fspinn train` and `fspinn explore`
+/// without `--precision-rule`): on from [`PRECISION_RULE_NEURONS`], off below.
+pub fn default_precision_rule(n: usize) -> RuleSwitch {
+    if n >= PRECISION_RULE_NEURONS {
+        RuleSwitch::On
+    } else {
+        RuleSwitch::Off
+    }
+}
 
 /// The FSpiNN parameters a run of `n` neurons on `dataset` starts from, before its own settings
 /// (precision, presentation, `--set`): the defaults under the size rule and the dataset rule.

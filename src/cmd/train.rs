@@ -91,8 +91,8 @@ pub struct TrainArgs {
     pub size_rule: Option<SizeRule>,
     /// FSpiNN with B-bit weights trained in fixed point: multiply the learning rate `nu_post`
     /// and the threshold's settling point `theta_target_mv` by 2^((B - 4) / 4) (x2 at 8 bits;
-    /// the identity at 4 bits and below; docs/fspinn.md: it helps at N = 400 and costs at
-    /// N = 100). `--set` overrides the result [default: off].
+    /// the identity at 4 bits and below; docs/fspinn.md: it helps from N = 400 on and costs at
+    /// N = 100). `--set` overrides the result [default: on from N = 400, off below].
     #[arg(long, value_name = "on|off")]
     pub precision_rule: Option<RuleSwitch>,
     /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image
@@ -260,7 +260,7 @@ fn network_params(
             // quantisation-aware training has one (the f32 network learns unrounded).
             if float.is_none()
                 && a.precision_rule
-                    .unwrap_or(operating_rule::DEFAULT_PRECISION_RULE)
+                    .unwrap_or(operating_rule::default_precision_rule(neurons))
                     .is_on()
             {
                 params = operating_rule::fspinn_for_precision(params);

@@ -7,8 +7,14 @@ mod common;
 
 use common::{data_root, fspinn, json_run, stderr};
 
-/// The FSpiNN `params` of a short run with `extra` flags, or the failed output's stderr.
+/// The FSpiNN `params` of a short run of 20 neurons with `extra` flags, or the failed output's
+/// stderr.
 fn params(root: &str, extra: &[&str]) -> Result<serde_json::Value, String> {
+    params_at(root, "20", extra)
+}
+
+/// The FSpiNN `params` of a short run of `neurons` neurons with `extra` flags.
+fn params_at(root: &str, neurons: &str, extra: &[&str]) -> Result<serde_json::Value, String> {
     let mut args = vec![
         "train",
         "--data-dir",
@@ -16,7 +22,7 @@ fn params(root: &str, extra: &[&str]) -> Result<serde_json::Value, String> {
         "--variant",
         "fspinn",
         "--neurons",
-        "20",
+        neurons,
         "--train-samples",
         "5",
         "--test-samples",
@@ -116,24 +122,7 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
     }
     // From N = 400 the precision rule is on by default (explore's points follow: unit test in
     // explore/src/point.rs); `--precision-rule off` still turns it off.
-    let at_400 = |extra: &[&str]| {
-        let mut args = vec![
-            "train",
-            "--data-dir",
-            root,
-            "--variant",
-            "fspinn",
-            "--neurons",
-            "400",
-            "--train-samples",
-            "3",
-            "--test-samples",
-            "2",
-            "--json",
-        ];
-        args.extend_from_slice(extra);
-        key(&json_run(&args).unwrap()["params"]["fspinn"])
-    };
+    let at_400 = |extra: &[&str]| key(&params_at(root, "400", extra).unwrap());
     assert_eq!(at_400(&["--precision", "w8"]), (0.02, 50.0, 0.125));
     assert_eq!(
         at_400(&["--precision", "w8", "--precision-rule", "off"]),

@@ -168,11 +168,17 @@ impl NetworkPoint {
             Variant::Fspinn => {
                 // `fspinn train`'s defaults (the precision rule on quantisation-aware training
                 // from N = 400).
+                let qat_formats = match (self.precision(), self.quantize) {
+                    (Precision::Fixed(f), Some(Quantize::Train) | None) => Some(f),
+                    _ => None,
+                };
                 let mut p = operating_rule::fspinn_start(
                     self.neurons,
                     self.dataset.kind().unwrap_or(DatasetKind::Mnist),
                     SizeRule::default_for(self.variant),
                     operating_rule::DEFAULT_DATASET_RULE,
+                    qat_formats,
+                    operating_rule::default_precision_rule(self.neurons),
                 );
                 p.presentation_ms = self.presentation_ms;
                 match (self.precision(), self.quantize) {
@@ -187,11 +193,7 @@ impl NetworkPoint {
                             post_quantize: true,
                         })
                     }
-                    (Precision::Fixed(f), _) => {
-                        p.formats = f;
-                        if operating_rule::default_precision_rule(self.neurons).is_on() {
-                            p = operating_rule::fspinn_for_precision(p);
-                        }
+                    (Precision::Fixed(_), _) => {
                         if let Some(r) = self.rounding {
                             p.rounding = r;
                         }

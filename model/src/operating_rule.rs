@@ -42,10 +42,15 @@
 //!   Measured at N = 4900 (one pass, 4-bit, seed 1, threshold step 0.153 mV, the `settle` rule of
 //!   the time):
 //!   66.08 % with the whole rule (step 0.17 mV), 70.21 % with `f^(1600 / N)`, 71.35 % at
-//!   MNIST's rate (what this form gives there).
+//!   MNIST's rate (what this form gives there). Under the precision rule, which multiplies the
+//!   learning rate by g, a neuron needs g times fewer wins, so the corner is `1600 g` (3200 at
+//!   8 bits): measured at N = 4900, 8-bit, Fashion-MNIST, seeds 1 / 2, the rule on: 55.75 /
+//!   52.75 % with the 4-bit corner (MNIST's rate), 77.11 / 76.29 % with the corner at 3200
+//!   (72.45 % with the precision rule off).
 
 use crate::data::DatasetKind;
 use crate::fspinn::FspinnParams;
+use crate::precision::FixedFormats;
 use crate::size_rule::{self, SizeRule};
 use std::fmt;
 use std::str::FromStr;
@@ -149,44 +154,68 @@ pub fn default_precision_rule(n: usize) -> RuleSwitch {
 }
 
 /// The FSpiNN parameters a run of `n` neurons on `dataset` starts from, before its own settings
-/// (precision, presentation, `--set`): the defaults under the size rule and the dataset rule.
+/// (presentation, rounding, `--set`): the defaults under the size rule, then, for
+/// quantisation-aware training with `qat_formats`, those formats and the precision rule if
+/// `precision_rule` is on, then the dataset rule, whose fade reads the precision rule's factor.
 /// `fspinn train` and `fspinn explore` both start here, so an exploration point trains the
-/// network `fspinn train` would; the two rules touch disjoint fields, so their order is free.
+/// network `fspinn train` would. `qat_formats` is None for the f32 network and for post-training
+/// quantisation, which learn unrounded (no precision rule).
 pub fn fspinn_start(
     n: usize,
     dataset: DatasetKind,
     size: SizeRule,
     dataset_rule: RuleSwitch,
+    qat_formats: Option<FixedFormats>,
+    precision_rule: RuleSwitch,
 ) -> FspinnParams {
-    let p = size_rule::fspinn_for_size(FspinnParams::default(), n, size);
+    let mut p = size_rule::fspinn_for_size(FspinnParams::default(), n, size);
+    let mut learning = 1.0;
+    if let Some(f) = qat_formats {
+        p.formats = f;
+        if precision_rule.is_on() {
+            learning = precision_factor(f.weight_bits) as f64;
+            p = fspinn_for_precision(p);
+        }
+    }
     if dataset_rule.is_on() {
-        fspinn_for_dataset(p, dataset, n)
+        fspinn_for_dataset(p, dataset, n, learning)
     } else {
         p
     }
 }
 
-/// The factor the dataset rule multiplies the input rate by for `n` neurons on `kind`:
-/// [`rate_factor`] up to N = 1600 ([`DATASET_FADE_NEURONS`]), `min(1, rate_factor x N /
-/// 1600)` beyond, so that the rule fades out by N = 1600 / rate_factor (3,503 on
-/// Fashion-MNIST); 1 on MNIST at every size. Why (module docs): the layer's spikes per image
-/// follow the input rate, and beyond N = 1600 the wins a neuron gets in one pass, `60,000 x
-/// spikes per image / N`, fall below what the rule leaves at N = 1600; raising the rate by
-/// N / 1600 holds them there.
-pub fn dataset_rate_factor(kind: DatasetKind, n: usize) -> f64 {
+/// The factor the dataset rule multiplies the input rate by for `n` neurons on `kind`, when
+/// the precision rule multiplies the learning rate by `learning` (1 without it):
+/// [`rate_factor`] up to the corner `1600 x learning` ([`DATASET_FADE_NEURONS`]),
+/// `min(1, rate_factor x N / corner)` beyond, so that the rule fades out by corner /
+/// rate_factor (3,503 on Fashion-MNIST at 4 bits); 1 on MNIST at every size. Why (module docs):
+/// the layer's spikes per image follow the input rate, and beyond the corner the wins a neuron
+/// gets in one pass, `60,000 x spikes per image / N`, fall below what it needs to learn;
+/// raising the rate by N / corner holds them there. A network that learns `learning` times as
+/// much per win needs that many times fewer wins, so its corner lies that many times further
+/// out (measured at 8 bits, N = 4900: docs/fspinn.md).
+pub fn dataset_rate_factor(kind: DatasetKind, n: usize, learning: f64) -> f64 {
     let f = rate_factor(kind);
-    if n <= DATASET_FADE_NEURONS {
+    let corner = DATASET_FADE_NEURONS as f64 * learning.max(1.0);
+    if n as f64 <= corner {
         f
     } else {
-        (f * n as f64 / DATASET_FADE_NEURONS as f64).min(1.0)
+        (f * n as f64 / corner).min(1.0)
     }
 }
 
-/// FSpiNN's parameters on `kind` for a layer of `n` neurons: `rate_per_pixel_hz` times
-/// [`dataset_rate_factor`] (MNIST: unchanged).
-pub fn fspinn_for_dataset(mut p: FspinnParams, kind: DatasetKind, n: usize) -> FspinnParams {
+/// FSpiNN's parameters on `kind` for a layer of `n` neurons whose learning rate the precision
+/// rule multiplied by `learning`: `rate_per_pixel_hz` times [`dataset_rate_factor`] (MNIST:
+/// unchanged).
+pub fn fspinn_for_dataset(
+    mut p: FspinnParams,
+    kind: DatasetKind,
+    n: usize,
+    learning: f64,
+) -> FspinnParams {
     if kind != DatasetKind::Mnist {
-        p.rate_per_pixel_hz = (p.rate_per_pixel_hz as f64 * dataset_rate_factor(kind, n)) as f32;
+        p.rate_per_pixel_hz =
+            (p.rate_per_pixel_hz as f64 * dataset_rate_factor(kind, n, learning)) as f32;
     }
     p
 }
@@ -195,7 +224,6 @@ pub fn fspinn_for_dataset(mut p: FspinnParams, kind: DatasetKind, n: usize) -> F
 mod tests {
     use super::*;
     use crate::fspinn::theta_decay_shift;
-    use crate::precision::FixedFormats;
 
     fn with_bits(b: u8) -> FspinnParams {
         FspinnParams {
@@ -210,7 +238,7 @@ mod tests {
             assert_eq!(fspinn_for_precision(with_bits(b)), with_bits(b), "w{b}");
         }
         assert_eq!(
-            fspinn_for_dataset(FspinnParams::default(), DatasetKind::Mnist, 400),
+            fspinn_for_dataset(FspinnParams::default(), DatasetKind::Mnist, 400, 1.0),
             FspinnParams::default()
         );
         assert_eq!("on".parse::<RuleSwitch>(), Ok(RuleSwitch::On));
@@ -242,7 +270,7 @@ mod tests {
 
     #[test]
     fn fashion_gets_the_input_rate_of_mnist_ink() {
-        let p = fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, 400);
+        let p = fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, 400, 1.0);
         // 0.125 x 26,121.6 / 57,185.2 = 0.05710
         assert!((p.rate_per_pixel_hz - 0.057_10).abs() < 1e-5, "{p:?}");
         let q = FspinnParams {
@@ -254,38 +282,90 @@ mod tests {
 
     #[test]
     fn the_dataset_rule_fades_beyond_n1600() {
-        let full = fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, 400);
+        let full = fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, 400, 1.0);
         for n in [100, 400, 1000, 1600] {
             assert_eq!(
-                dataset_rate_factor(DatasetKind::FashionMnist, n),
+                dataset_rate_factor(DatasetKind::FashionMnist, n, 1.0),
                 rate_factor(DatasetKind::FashionMnist),
                 "N = {n}"
             );
             assert_eq!(
-                fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, n),
+                fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, n, 1.0),
                 full,
                 "N = {n}"
             );
         }
         // x N / 1600 beyond: 0.4568 x 2 at N = 3200, 1 from N = 1600 / 0.4568 = 3,503 on.
         let f = rate_factor(DatasetKind::FashionMnist);
-        assert!((dataset_rate_factor(DatasetKind::FashionMnist, 3200) - 2.0 * f).abs() < 1e-12);
-        assert!(dataset_rate_factor(DatasetKind::FashionMnist, 3500) < 1.0);
-        assert_eq!(dataset_rate_factor(DatasetKind::FashionMnist, 3503), 1.0);
-        let p = fspinn_for_dataset(FspinnParams::default(), DatasetKind::FashionMnist, 4900);
+        assert!(
+            (dataset_rate_factor(DatasetKind::FashionMnist, 3200, 1.0) - 2.0 * f).abs() < 1e-12
+        );
+        assert!(dataset_rate_factor(DatasetKind::FashionMnist, 3500, 1.0) < 1.0);
+        assert_eq!(
+            dataset_rate_factor(DatasetKind::FashionMnist, 3503, 1.0),
+            1.0
+        );
+        let p = fspinn_for_dataset(
+            FspinnParams::default(),
+            DatasetKind::FashionMnist,
+            4900,
+            1.0,
+        );
         assert_eq!(p, FspinnParams::default(), "MNIST's rate at N = 4900");
         for n in [400, 4900, 100_000] {
-            assert_eq!(dataset_rate_factor(DatasetKind::Mnist, n), 1.0);
+            assert_eq!(dataset_rate_factor(DatasetKind::Mnist, n, 1.0), 1.0);
         }
-        // fspinn_start: both rules at once (disjoint fields).
+        // With the precision rule's factor g the corner is 1600 g: x2 at 8 bits, so the
+        // rule holds in full to N = 3200 and fades out by N = 7,006.
+        for n in [1600, 3200] {
+            assert_eq!(dataset_rate_factor(DatasetKind::FashionMnist, n, 2.0), f);
+        }
+        assert!(
+            (dataset_rate_factor(DatasetKind::FashionMnist, 4900, 2.0) - f * 4900.0 / 3200.0).abs()
+                < 1e-12
+        );
+        assert_eq!(
+            dataset_rate_factor(DatasetKind::FashionMnist, 7007, 2.0),
+            1.0
+        );
+        let w4 = Some(FixedFormats::with_weight_bits(4));
+        // At 8 bits with the precision rule: rate and settling point x2, the input rate faded
+        // from the corner N = 3200 (0.125 x 0.4568 x 4900 / 3200 = 0.08743); without the rule,
+        // or for the f32 network, the 4-bit corner.
+        let w8 = Some(FixedFormats::with_weight_bits(8));
         let s = fspinn_start(
             4900,
             DatasetKind::FashionMnist,
             SizeRule::Settle,
             RuleSwitch::On,
+            w8,
+            RuleSwitch::On,
+        );
+        assert_eq!((s.nu_post, s.theta_target_mv), (0.02, 50.0));
+        assert!((s.rate_per_pixel_hz - 0.087_43).abs() < 1e-5, "{s:?}");
+        for (formats, rule) in [(w8, RuleSwitch::Off), (None, RuleSwitch::On)] {
+            let s = fspinn_start(
+                4900,
+                DatasetKind::FashionMnist,
+                SizeRule::Settle,
+                RuleSwitch::On,
+                formats,
+                rule,
+            );
+            assert_eq!((s.nu_post, s.rate_per_pixel_hz), (0.01, 0.125));
+        }
+        // fspinn_start: both rules at once (disjoint fields) at 4 bits.
+        let s = fspinn_start(
+            4900,
+            DatasetKind::FashionMnist,
+            SizeRule::Settle,
+            RuleSwitch::On,
+            w4,
+            RuleSwitch::On,
         );
         let expected = FspinnParams {
             theta_plus_mv: s.theta_plus_mv,
+            formats: FixedFormats::with_weight_bits(4),
             ..FspinnParams::default()
         };
         assert_eq!(s, expected);
@@ -294,6 +374,8 @@ mod tests {
             3200,
             DatasetKind::FashionMnist,
             SizeRule::Settle,
+            RuleSwitch::On,
+            w4,
             RuleSwitch::On,
         );
         assert!((s.rate_per_pixel_hz - 0.114_20).abs() < 1e-5, "{s:?}");

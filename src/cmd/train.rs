@@ -8,7 +8,7 @@ use clap::Args;
 use fspinn_model::baseline::PresentationStats;
 use fspinn_model::data::{Dataset, DatasetKind, Split};
 use fspinn_model::fixed::Rounding;
-use fspinn_model::fspinn::FspinnF32Params;
+use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
 use fspinn_model::memory::{InhibitoryStorage, MemoryReport, NetworkShape};
 use fspinn_model::network::NetworkParams;
 use fspinn_model::operating_rule::{self, RuleSwitch};
@@ -96,9 +96,9 @@ pub struct TrainArgs {
     #[arg(long, value_name = "on|off")]
     pub precision_rule: Option<RuleSwitch>,
     /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image
-    /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457 up to N = 1600, then
-    /// x min(1, 0.457 N / 1600); the identity on MNIST; docs/fspinn.md). `--set` overrides the
-    /// result [default: on].
+    /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457 up to N = 1600 g, then
+    /// x min(1, 0.457 N / (1600 g)), g the precision rule's factor, 1 without it; the identity on
+    /// MNIST; docs/fspinn.md). `--set` overrides the result [default: on].
     #[arg(long, value_name = "on|off")]
     pub dataset_rule: Option<RuleSwitch>,
     /// Write the checkpoint here (periodically and at the end).
@@ -237,33 +237,35 @@ fn network_params(
             Ok(NetworkParams::Baseline(params))
         }
         Variant::Fspinn => {
-            let mut params = operating_rule::fspinn_start(
-                neurons,
-                dataset,
-                a.size_rule.unwrap_or(SizeRule::default_for(variant)),
-                a.dataset_rule
-                    .unwrap_or(operating_rule::DEFAULT_DATASET_RULE),
-            );
-            let precision = a.precision.unwrap_or(Precision::Fixed(params.formats));
+            let precision = a
+                .precision
+                .unwrap_or(Precision::Fixed(FspinnParams::default().formats));
             // None: the f32 network; Some(post): f32, quantised after training.
             let float = match (precision, a.quantize) {
                 (Precision::Fp32, Some(q)) => bail!(
                     "--quantize {q} with --precision fp32: an fp32 network is not quantised; use --precision wB (e.g. w4) with --quantize, or drop --quantize"
                 ),
                 (Precision::Fp32, None) => Some(false),
-                (Precision::Fixed(f), q) => {
-                    params.formats = f;
-                    (q == Some(Quantize::Post)).then_some(true)
-                }
+                (Precision::Fixed(_), q) => (q == Some(Quantize::Post)).then_some(true),
             };
             // The precision rule adapts learning to the weight grid it happens on: only
             // quantisation-aware training has one (the f32 network learns unrounded).
-            if float.is_none()
-                && a.precision_rule
-                    .unwrap_or(operating_rule::default_precision_rule(neurons))
-                    .is_on()
-            {
-                params = operating_rule::fspinn_for_precision(params);
+            let qat_formats = match (precision, float) {
+                (Precision::Fixed(f), None) => Some(f),
+                _ => None,
+            };
+            let mut params = operating_rule::fspinn_start(
+                neurons,
+                dataset,
+                a.size_rule.unwrap_or(SizeRule::default_for(variant)),
+                a.dataset_rule
+                    .unwrap_or(operating_rule::DEFAULT_DATASET_RULE),
+                qat_formats,
+                a.precision_rule
+                    .unwrap_or(operating_rule::default_precision_rule(neurons)),
+            );
+            if let Precision::Fixed(f) = precision {
+                params.formats = f;
             }
             if let Some(r) = a.rounding {
                 if float.is_some() {

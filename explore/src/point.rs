@@ -168,16 +168,12 @@ impl NetworkPoint {
             Variant::Fspinn => {
                 // `fspinn train`'s defaults (the precision rule on quantisation-aware training
                 // from N = 400).
-                let qat_formats = match (self.precision(), self.quantize) {
-                    (Precision::Fixed(f), Some(Quantize::Train) | None) => Some(f),
-                    _ => None,
-                };
                 let mut p = operating_rule::fspinn_start(
                     self.neurons,
                     self.dataset.kind().unwrap_or(DatasetKind::Mnist),
                     SizeRule::default_for(self.variant),
                     operating_rule::DEFAULT_DATASET_RULE,
-                    qat_formats,
+                    self.precision().trained_formats(self.quantize),
                     operating_rule::default_precision_rule(self.neurons),
                 );
                 p.presentation_ms = self.presentation_ms;

@@ -124,9 +124,10 @@ pub fn fspinn_for_precision(mut p: FspinnParams) -> FspinnParams {
     p
 }
 
-/// The layer size up to which the dataset rule applies in full: at N = 1600 a neuron still gets
-/// about 540 wins in one pass at Fashion-MNIST's lowered rate (module docs), and beyond, the wins
-/// fall as 1 / N. Measured, not derived from the threshold rule: it was the `settle` size rule's
+/// The layer size up to which the dataset rule applies in full without the precision rule
+/// (with it, times its factor: [`dataset_rate_factor`]): at N = 1600 a neuron still gets about
+/// 540 wins in one pass at Fashion-MNIST's lowered rate (module docs), and beyond, the wins fall
+/// as 1 / N. Measured, not derived from the threshold rule: it was the `settle` size rule's
 /// corner when the fade was fitted (2026-12-04) and stays at 1600 whatever that rule becomes.
 pub const DATASET_FADE_NEURONS: usize = 1600;
 

@@ -54,6 +54,17 @@ impl Precision {
             Precision::Fixed(f) => f.weight_bits as u32,
         }
     }
+
+    /// The formats a network of this precision learns in when quantised as `quantize` says
+    /// (unset: quantisation-aware training): Some for quantisation-aware training, None for the
+    /// f32 network and post-training quantisation, which learn unrounded. Where the operating
+    /// rules ask "does the integer network learn?" (`operating_rule::fspinn_start`).
+    pub fn trained_formats(&self, quantize: Option<Quantize>) -> Option<FixedFormats> {
+        match (self, quantize) {
+            (Precision::Fixed(f), None | Some(Quantize::Train)) => Some(*f),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Precision {

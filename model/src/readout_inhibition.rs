@@ -91,9 +91,10 @@ pub fn split_half_accuracy(counts: &[u32], image_labels: &[u8], n: usize) -> f64
 }
 
 /// The labelling images' class responses (what labels the neurons) and presentation
-/// statistics with the readout inhibition the network keeps: when `choose` is set and the network's parameters ask for the choice
-/// ([`Network::readout_inhibition_to_calibrate`]), every candidate is measured and the best one
-/// is set in `network`; otherwise the network is measured as it is and no choice is reported.
+/// statistics with the readout inhibition the network keeps: when `choose` is set and the
+/// network's parameters ask for the choice ([`Network::readout_inhibition_to_calibrate`]), every
+/// candidate is measured and the best one is set in `network`; otherwise the network is measured
+/// as it is and no choice is reported.
 pub fn label_responses(
     network: &mut Network,
     train: &Dataset,

@@ -123,19 +123,11 @@ pub fn theta_plus_factor(n: usize) -> f32 {
 /// `theta_decay_shift`).
 pub const SETTLE_SHIFT: u32 = 14;
 
-/// The layer size from which the `settle` rule raises the threshold step: the N at which the
-/// N = 400 parameters derive [`SETTLE_SHIFT`], i.e. the reference size itself.
-pub const SETTLE_NEURONS: usize = REFERENCE_NEURONS;
-
 /// The factor `max(1, N / 400)` that the `settle` rule multiplies FSpiNN's `theta_plus_mv` by
-/// for a layer of `n` neurons: 1 (exactly) up to N = 400, so the derived decay shift stays at
-/// [`SETTLE_SHIFT`] beyond.
+/// for a layer of `n` neurons: [`theta_plus_factor`] where it raises the step, 1 (exactly) up to
+/// N = 400, so the derived decay shift stays at [`SETTLE_SHIFT`] beyond.
 pub fn settle_factor(n: usize) -> f32 {
-    if n <= SETTLE_NEURONS {
-        1.0
-    } else {
-        n as f32 / SETTLE_NEURONS as f32
-    }
+    theta_plus_factor(n).max(1.0)
 }
 
 /// The factor `max(1, 400 / N)` that the inhibition per spike is multiplied by for `n` neurons:
@@ -168,7 +160,7 @@ pub fn fspinn_for_size(mut p: FspinnParams, n: usize, rule: SizeRule) -> FspinnP
     if rule.scales_threshold() {
         p.theta_plus_mv *= theta_plus_factor(n);
     }
-    if rule == SizeRule::Settle && n > SETTLE_NEURONS {
+    if rule == SizeRule::Settle {
         p.theta_plus_mv *= settle_factor(n);
     }
     if rule.scales_inhibition() {

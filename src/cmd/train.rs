@@ -85,8 +85,8 @@ pub struct TrainArgs {
     /// sizes"): off (the N = 400 values), inhibition (per-spike inhibition x max(1, 400 / N)),
     /// threshold (threshold increment x N / 400), both, settle (fspinn: threshold increment
     /// x max(1, N / 400), so the threshold decay's time constant stays at its N = 400 value,
-    /// about a quarter pass; docs/fspinn.md). At N = 400 every rule gives the N = 400 values. `--set` overrides the
-    /// result [default: inhibition for baseline, settle for fspinn].
+    /// about a quarter pass; docs/fspinn.md). At N = 400 every rule gives the N = 400 values.
+    /// `--set` overrides the result [default: inhibition for baseline, settle for fspinn].
     #[arg(long, value_name = "RULE")]
     pub size_rule: Option<SizeRule>,
     /// FSpiNN with B-bit weights trained in fixed point: multiply the learning rate `nu_post`
@@ -250,17 +250,13 @@ fn network_params(
             };
             // The precision rule adapts learning to the weight grid it happens on: only
             // quantisation-aware training has one (the f32 network learns unrounded).
-            let qat_formats = match (precision, float) {
-                (Precision::Fixed(f), None) => Some(f),
-                _ => None,
-            };
             let mut params = operating_rule::fspinn_start(
                 neurons,
                 dataset,
                 a.size_rule.unwrap_or(SizeRule::default_for(variant)),
                 a.dataset_rule
                     .unwrap_or(operating_rule::DEFAULT_DATASET_RULE),
-                qat_formats,
+                precision.trained_formats(a.quantize),
                 a.precision_rule
                     .unwrap_or(operating_rule::default_precision_rule(neurons)),
             );

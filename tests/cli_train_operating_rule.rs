@@ -1,7 +1,8 @@
-//! `fspinn train --precision-rule` and `--dataset-rule` (docs/fspinn.md, "Parameters at other
-//! precisions and on other datasets"): what each rule sets in the run's recorded parameters,
-//! that both are the identity at 4-bit weights on MNIST, that `--set` overrides them, and the
-//! errors for the baseline, a bad value and a resumed run.
+//! `fspinn train --precision-rule`, `--learning-rule` and `--dataset-rule` (docs/fspinn.md,
+//! "Parameters at other precisions and on other datasets", "The learning rule"): what each rule
+//! sets in the run's recorded parameters, that all are the identity at 4-bit weights on MNIST
+//! at N <= 400, that `--set` overrides them, and the errors for the baseline, a bad value and a
+//! resumed run.
 
 mod common;
 
@@ -94,8 +95,8 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
             (0.01, 25.0, 0.125)
         );
         // Beyond N = 1600 the rule fades: x min(1, 0.457 N / 1600), MNIST's rate at N = 4900.
-        let rate_at = |n: &str| {
-            let j = json_run(&[
+        let rate_at = |n: &str, extra: &[&str]| {
+            let mut args = vec![
                 "train",
                 "--data-dir",
                 root,
@@ -112,13 +113,19 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
                 "--test-samples",
                 "2",
                 "--json",
-            ])
-            .unwrap();
+            ];
+            args.extend_from_slice(extra);
+            let j = json_run(&args).unwrap();
             j["params"]["fspinn"]["rate_per_pixel_hz"].as_f64().unwrap() as f32
         };
-        assert!((rate_at("1600") - 0.0571).abs() < 1e-4);
-        assert!((rate_at("3200") - 0.1142).abs() < 1e-4);
-        assert_eq!(rate_at("4900"), 0.125);
+        assert!((rate_at("1600", &[]) - 0.0571).abs() < 1e-4);
+        let off = ["--learning-rule", "off"];
+        assert!((rate_at("3200", &off) - 0.1142).abs() < 1e-4);
+        assert_eq!(rate_at("4900", &off), 0.125);
+        // The learning rule (x N / 2450 on Fashion-MNIST from N = 2450) moves the corner out
+        // with it: 1600 x 3200 / 2450 at N = 3200, 3200 at N = 4900; both 0.125 x 0.457 x 1.53.
+        assert!((rate_at("3200", &[]) - 0.0874).abs() < 1e-4);
+        assert!((rate_at("4900", &[]) - 0.0874).abs() < 1e-4);
     }
     // From N = 400 the precision rule is on by default (explore's points follow: unit test in
     // explore/src/point.rs); `--precision-rule off` still turns it off.
@@ -129,6 +136,20 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
         (0.01, 25.0, 0.125)
     );
     assert_eq!(at_400(&["--precision", "w4"]), (0.01, 25.0, 0.125));
+    // Beyond N = 400 on MNIST the learning rule multiplies rate and settling point by N / 400,
+    // x4 in all with the precision rule's factor (unit test in model/src/operating_rule.rs);
+    // `--learning-rule off` turns it off.
+    let at_800 = |extra: &[&str]| key(&params_at(root, "800", extra).unwrap());
+    assert_eq!(at_800(&["--precision", "w4"]), (0.02, 50.0, 0.125));
+    assert_eq!(at_800(&["--precision", "w8"]), (0.04, 100.0, 0.125));
+    assert_eq!(
+        at_800(&["--precision", "w4", "--learning-rule", "off"]),
+        (0.01, 25.0, 0.125)
+    );
+    assert_eq!(
+        at_800(&["--precision", "w8", "--learning-rule", "off"]),
+        (0.02, 50.0, 0.125)
+    );
 }
 
 fn root_has_fashion(root: &str) -> bool {
@@ -163,6 +184,8 @@ fn bad_values_the_baseline_and_resumed_runs_are_refused() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(e.contains("--dataset-rule") && e.contains("fspinn"), "{e}");
+    let err = params(root, &["--learning-rule", "2"]).unwrap_err();
+    assert!(err.contains("`2`") && err.contains("on or off"), "{err}");
     let dir = tempfile::tempdir().unwrap();
     let ckpt = dir.path().join("r.ckpt");
     let ckpt = ckpt.to_str().unwrap();

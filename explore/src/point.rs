@@ -167,14 +167,12 @@ impl NetworkPoint {
             }
             Variant::Fspinn => {
                 // `fspinn train`'s defaults (the precision rule on quantisation-aware training
-                // from N = 400).
+                // from N = 400, the learning rule from N = 400 on MNIST).
                 let mut p = operating_rule::fspinn_start(
                     self.neurons,
                     self.dataset.kind().unwrap_or(DatasetKind::Mnist),
-                    SizeRule::default_for(self.variant),
-                    operating_rule::DEFAULT_DATASET_RULE,
                     self.precision().trained_formats(self.quantize),
-                    operating_rule::default_precision_rule(self.neurons),
+                    operating_rule::Rules::defaults(self.neurons),
                 );
                 p.presentation_ms = self.presentation_ms;
                 match (self.precision(), self.quantize) {
@@ -498,7 +496,8 @@ mod tests {
 
     /// An exploration point trains the network `fspinn train` would: the precision rule on from
     /// N = 400 for quantisation-aware training (tests/cli_train_operating_rule.rs checks the CLI
-    /// side with the same values), off below and for post-training quantisation.
+    /// side with the same values), off below and for post-training quantisation; the learning
+    /// rule beyond N = 400 on MNIST, whatever the precision.
     #[test]
     fn points_take_the_precision_rule_where_fspinn_train_does() {
         let learning = |neurons: usize, precision: &str, quantize: Quantize| {
@@ -523,7 +522,10 @@ mod tests {
             }
         };
         assert_eq!(learning(400, "w8", Quantize::Train), (0.02, 50.0));
-        assert_eq!(learning(4900, "w8", Quantize::Train), (0.02, 50.0));
+        // From N = 800 on MNIST the learning rule adds its factor, x4 in all from N = 1600.
+        assert_eq!(learning(4900, "w8", Quantize::Train), (0.04, 100.0));
+        assert_eq!(learning(1600, "w4", Quantize::Train), (0.04, 100.0));
+        assert_eq!(learning(800, "w4", Quantize::Post), (0.02, 50.0));
         assert_eq!(learning(100, "w8", Quantize::Train), (0.01, 25.0));
         assert_eq!(learning(400, "w4", Quantize::Train), (0.01, 25.0));
         assert_eq!(learning(400, "w8", Quantize::Post), (0.01, 25.0));

@@ -11,7 +11,7 @@ use fspinn_model::fixed::Rounding;
 use fspinn_model::fspinn::{FspinnF32Params, FspinnParams};
 use fspinn_model::memory::{InhibitoryStorage, MemoryReport, NetworkShape};
 use fspinn_model::network::NetworkParams;
-use fspinn_model::operating_rule::{self, RuleSwitch};
+use fspinn_model::operating_rule::{self, RuleSwitch, Rules};
 use fspinn_model::params::BaselineParams;
 use fspinn_model::precision::{Precision, Quantize};
 use fspinn_model::readout_inhibition::ReadoutInhibition;
@@ -95,9 +95,15 @@ pub struct TrainArgs {
     /// N = 100). `--set` overrides the result [default: on from N = 400, off below].
     #[arg(long, value_name = "on|off")]
     pub precision_rule: Option<RuleSwitch>,
+    /// FSpiNN: multiply `nu_post` and `theta_target_mv` by N / 400 on MNIST (N / 2450 on
+    /// Fashion-MNIST), at least 1, with the precision rule's factor at most x4 in all, so a
+    /// neuron learns as much per pass at every N though it wins fewer images (docs/fspinn.md,
+    /// "The learning rule"). `--set` overrides the result [default: on].
+    #[arg(long, value_name = "on|off")]
+    pub learning_rule: Option<RuleSwitch>,
     /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image
     /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457 up to N = 1600 g, then
-    /// x min(1, 0.457 N / (1600 g)), g the precision rule's factor, 1 without it; the identity on
+    /// x min(1, 0.457 N / (1600 g)), g the precision and learning rules' factor; the identity on
     /// MNIST; docs/fspinn.md). `--set` overrides the result [default: on].
     #[arg(long, value_name = "on|off")]
     pub dataset_rule: Option<RuleSwitch>,
@@ -216,8 +222,8 @@ fn network_params(
             if a.rounding.is_some() {
                 bail!("--rounding applies to the fixed-point datapath (--variant fspinn)");
             }
-            if a.precision_rule.is_some() || a.dataset_rule.is_some() {
-                bail!("--precision-rule and --dataset-rule apply to --variant fspinn; the baseline's parameters follow only --size-rule");
+            if a.precision_rule.is_some() || a.learning_rule.is_some() || a.dataset_rule.is_some() {
+                bail!("--precision-rule, --learning-rule and --dataset-rule apply to --variant fspinn; the baseline's parameters follow only --size-rule");
             }
             let mut params = BaselineParams::default();
             let rule = a.size_rule.unwrap_or(SizeRule::default_for(variant));
@@ -250,15 +256,18 @@ fn network_params(
             };
             // The precision rule adapts learning to the weight grid it happens on: only
             // quantisation-aware training has one (the f32 network learns unrounded).
+            let defaults = Rules::defaults(neurons);
+            let rules = Rules {
+                size: a.size_rule.unwrap_or(defaults.size),
+                precision: a.precision_rule.unwrap_or(defaults.precision),
+                learning: a.learning_rule.unwrap_or(defaults.learning),
+                dataset: a.dataset_rule.unwrap_or(defaults.dataset),
+            };
             let mut params = operating_rule::fspinn_start(
                 neurons,
                 dataset,
-                a.size_rule.unwrap_or(SizeRule::default_for(variant)),
-                a.dataset_rule
-                    .unwrap_or(operating_rule::DEFAULT_DATASET_RULE),
                 precision.trained_formats(a.quantize),
-                a.precision_rule
-                    .unwrap_or(operating_rule::default_precision_rule(neurons)),
+                rules,
             );
             if let Precision::Fixed(f) = precision {
                 params.formats = f;
@@ -309,10 +318,11 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
             || a.quantize.is_some()
             || a.size_rule.is_some()
             || a.precision_rule.is_some()
+            || a.learning_rule.is_some()
             || a.dataset_rule.is_some()
             || !a.set.is_empty()
         {
-            bail!("--dt-ms, --presentation-ms, --precision, --rounding, --quantize, --size-rule, --precision-rule, --dataset-rule and --set cannot change a resumed run");
+            bail!("--dt-ms, --presentation-ms, --precision, --rounding, --quantize, --size-rule, --precision-rule, --learning-rule, --dataset-rule and --set cannot change a resumed run");
         }
         let out = a.out.clone().or_else(|| Some(path.clone()));
         return Ok((t, out));

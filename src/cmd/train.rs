@@ -96,9 +96,9 @@ pub struct TrainArgs {
     #[arg(long, value_name = "on|off")]
     pub precision_rule: Option<RuleSwitch>,
     /// FSpiNN: multiply `nu_post` and `theta_target_mv` by N / 400 on MNIST (N / 2450 on
-    /// Fashion-MNIST), at least 1, with the precision rule's factor at most x4 in all, so a
-    /// neuron learns as much per pass at every N though it wins fewer images (docs/fspinn.md,
-    /// "The learning rule"). `--set` overrides the result [default: on].
+    /// Fashion-MNIST), at least 1, with the precision rule's factor at most x4 in all (x2 on
+    /// Fashion-MNIST), so a neuron learns as much per pass at every N though it wins fewer
+    /// images (docs/fspinn.md, "The learning rule"). `--set` overrides the result [default: on].
     #[arg(long, value_name = "on|off")]
     pub learning_rule: Option<RuleSwitch>,
     /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image

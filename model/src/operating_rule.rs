@@ -1,7 +1,9 @@
-//! Two rules that adapt FSpiNN's N = 400, 4-bit, MNIST operating point to another weight
-//! precision and to another dataset, as the N rule ([`crate::size_rule`]) adapts it to another
-//! layer size. Each is the identity at the operating point it starts from (4-bit weights;
-//! MNIST), so runs there are unchanged bit for bit. The dataset rule is on by default; the
+//! Three rules that adapt FSpiNN's N = 400, 4-bit, MNIST operating point to another weight
+//! precision, to the fewer wins per neuron of a larger layer, and to another dataset, as the N
+//! rule ([`crate::size_rule`]) adapts its threshold to another layer size. Each is the identity
+//! at the operating point it starts from (4-bit weights; N <= 400; MNIST), so runs there are
+//! unchanged bit for bit. The learning rule ([`learning_factor`], on by default) is documented
+//! at its functions and in docs/fspinn.md ("The learning rule"). The dataset rule is on by default; the
 //! precision rule is on by default from N = 400 ([`default_precision_rule`]): with the readout
 //! inhibition calibrated it gains 0.8-2.3 points at N = 400 and 1.0 at N = 1600 (8-bit weights,
 //! MNIST and Fashion-MNIST) and loses 0.5 (MNIST) to 3.6 (Fashion-MNIST) points at N = 100, so

@@ -150,6 +150,17 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
         at_800(&["--precision", "w8", "--learning-rule", "off"]),
         (0.02, 50.0, 0.125)
     );
+    // Over more than one pass the rule's own factor stops at x2 (x4 in one pass at N = 1600).
+    let at_1600 = |extra: &[&str]| key(&params_at(root, "1600", extra).unwrap());
+    assert_eq!(at_1600(&["--precision", "w4"]), (0.04, 100.0, 0.125));
+    assert_eq!(
+        at_1600(&["--precision", "w4", "--epochs", "3"]),
+        (0.02, 50.0, 0.125)
+    );
+    assert_eq!(
+        at_1600(&["--precision", "w8", "--epochs", "3"]),
+        (0.04, 100.0, 0.125)
+    );
 }
 
 fn root_has_fashion(root: &str) -> bool {

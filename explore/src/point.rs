@@ -173,6 +173,7 @@ impl NetworkPoint {
                     self.dataset.kind().unwrap_or(DatasetKind::Mnist),
                     self.precision().trained_formats(self.quantize),
                     operating_rule::Rules::defaults(self.neurons),
+                    self.epochs,
                 );
                 p.presentation_ms = self.presentation_ms;
                 match (self.precision(), self.quantize) {

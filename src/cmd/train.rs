@@ -97,8 +97,9 @@ pub struct TrainArgs {
     pub precision_rule: Option<RuleSwitch>,
     /// FSpiNN: multiply `nu_post` and `theta_target_mv` by N / 400 on MNIST (N / 2450 on
     /// Fashion-MNIST), at least 1, with the precision rule's factor at most x4 in all (x2 on
-    /// Fashion-MNIST), so a neuron learns as much per pass at every N though it wins fewer
-    /// images (docs/fspinn.md, "The learning rule"). `--set` overrides the result [default: on].
+    /// Fashion-MNIST), and at most x2 itself over more than one pass, so a neuron learns as much
+    /// per pass at every N though it wins fewer images (docs/fspinn.md, "The learning rule").
+    /// `--set` overrides the result [default: on].
     #[arg(long, value_name = "on|off")]
     pub learning_rule: Option<RuleSwitch>,
     /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image
@@ -204,12 +205,13 @@ fn set_param<T: Serialize + serde::de::DeserializeOwned>(params: T, kv: &str) ->
     serde_json::from_value(tree).with_context(|| format!("--set {kv}: invalid value for `{key}`"))
 }
 
-/// The network parameters the command line asks for.
+/// The network parameters the command line asks for, for a run of `epochs` passes.
 fn network_params(
     a: &TrainArgs,
     variant: Variant,
     neurons: usize,
     dataset: DatasetKind,
+    epochs: u32,
 ) -> Result<NetworkParams> {
     match variant {
         Variant::Baseline => {
@@ -268,6 +270,7 @@ fn network_params(
                 dataset,
                 precision.trained_formats(a.quantize),
                 rules,
+                epochs,
             );
             if let Precision::Fixed(f) = precision {
                 params.formats = f;
@@ -330,7 +333,8 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
     let variant = a.variant.unwrap_or(Variant::Baseline);
     let neurons = a.neurons.unwrap_or(100);
     let dataset = a.dataset.unwrap_or(DatasetKind::Mnist);
-    let params = network_params(a, variant, neurons, dataset)?;
+    let epochs = a.epochs.unwrap_or(1);
+    let params = network_params(a, variant, neurons, dataset, epochs)?;
     let train_samples = a.train_samples.unwrap_or(60_000);
     let config = RunConfig {
         dataset,
@@ -339,7 +343,7 @@ fn configure(a: &TrainArgs) -> Result<(Trainer, Option<PathBuf>)> {
         train_samples,
         test_samples: a.test_samples.unwrap_or(10_000),
         label_samples: a.label_samples.unwrap_or(10_000).min(train_samples),
-        epochs: a.epochs.unwrap_or(1),
+        epochs,
         seed: a.seed.unwrap_or(0),
         params,
     };

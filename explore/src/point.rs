@@ -501,7 +501,7 @@ mod tests {
     /// rule beyond N = 400 on MNIST, whatever the precision.
     #[test]
     fn points_take_the_precision_rule_where_fspinn_train_does() {
-        let learning = |neurons: usize, precision: &str, quantize: Quantize| {
+        let learning_over = |neurons: usize, precision: &str, quantize: Quantize, epochs: u32| {
             let point = NetworkPoint::normalised(
                 DataSource::Mnist,
                 Variant::Fspinn,
@@ -510,7 +510,7 @@ mod tests {
                 Rounding::Stochastic,
                 quantize,
                 250.0,
-                1,
+                epochs,
                 100,
                 100,
                 100,
@@ -522,6 +522,8 @@ mod tests {
                 NetworkParams::Baseline(_) => panic!("an FSpiNN point"),
             }
         };
+        let learning =
+            |neurons, precision, quantize| learning_over(neurons, precision, quantize, 1);
         assert_eq!(learning(400, "w8", Quantize::Train), (0.02, 50.0));
         // From N = 800 on MNIST the learning rule adds its factor, x4 in all from N = 1600.
         assert_eq!(learning(4900, "w8", Quantize::Train), (0.04, 100.0));
@@ -530,5 +532,7 @@ mod tests {
         assert_eq!(learning(100, "w8", Quantize::Train), (0.01, 25.0));
         assert_eq!(learning(400, "w4", Quantize::Train), (0.01, 25.0));
         assert_eq!(learning(400, "w8", Quantize::Post), (0.01, 25.0));
+        // A point of three passes: the learning rule's own factor stops at x2.
+        assert_eq!(learning_over(1600, "w4", Quantize::Train, 3), (0.02, 50.0));
     }
 }

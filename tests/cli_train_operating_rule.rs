@@ -80,8 +80,17 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
     );
     // Fashion-MNIST: the input rate x M_MNIST / M_Fashion.
     if root_has_fashion(root) {
-        let (nu, theta, rate) = k(&["--dataset", "fashion-mnist", "--precision", "w4"]);
+        let fashion = params(root, &["--dataset", "fashion-mnist", "--precision", "w4"]).unwrap();
+        let (nu, theta, rate) = key(&fashion);
         assert_eq!((nu, theta), (0.01, 25.0));
+        // ... and the spike target 8 (12 on MNIST, and with the rule off).
+        assert_eq!(fashion["target_spikes"], 8);
+        let target = |extra: &[&str]| params(root, extra).unwrap()["target_spikes"].clone();
+        assert_eq!(target(&["--precision", "w4"]), 12);
+        assert_eq!(
+            target(&["--dataset", "fashion-mnist", "--dataset-rule", "off"]),
+            12
+        );
         assert!((rate - 0.0571).abs() < 1e-4, "{rate}");
         assert_eq!(
             k(&[

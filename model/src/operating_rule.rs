@@ -3,8 +3,8 @@
 //! rule ([`crate::size_rule`]) adapts its threshold to another layer size. Each is the identity
 //! at the operating point it starts from (4-bit weights; N <= 400; MNIST), so runs there are
 //! unchanged bit for bit. The learning rule ([`learning_factor`], on by default) is documented
-//! at its functions and in docs/fspinn.md ("The learning rule"). The dataset rule is on by default; the
-//! precision rule is on by default from N = 400 ([`default_precision_rule`]): with the readout
+//! at its functions and in docs/fspinn.md ("The learning rule"). The dataset rule is on by
+//! default; the precision rule is on by default from N = 400 ([`default_precision_rule`]): with the readout
 //! inhibition calibrated it gains 0.8-2.3 points at N = 400 and 1.0 at N = 1600 (8-bit weights,
 //! MNIST and Fashion-MNIST) and loses 0.5 (MNIST) to 3.6 (Fashion-MNIST) points at N = 100, so
 //! below N = 400 it stays off. docs/fspinn.md ("Parameters at other precisions and on other
@@ -127,10 +127,11 @@ pub fn fspinn_for_precision(p: FspinnParams) -> FspinnParams {
 }
 
 /// The layer size up to which the dataset rule applies in full when nothing raises the learning
-/// rate (with the precision and learning rules, times their factor: [`dataset_rate_factor`]): at N = 1600 a neuron still gets about
-/// 540 wins in one pass at Fashion-MNIST's lowered rate (module docs), and beyond, the wins fall
-/// as 1 / N. Measured, not derived from the threshold rule: it was the `settle` size rule's
-/// corner when the fade was fitted (2026-12-04) and stays at 1600 whatever that rule becomes.
+/// rate (with the precision and learning rules, times their factor: [`dataset_rate_factor`]): at
+/// N = 1600 a neuron still gets about 540 wins in one pass at Fashion-MNIST's lowered rate
+/// (module docs), and beyond, the wins fall as 1 / N. Measured, not derived from the threshold
+/// rule: it was the `settle` size rule's corner when the fade was fitted (2026-12-04) and stays
+/// at 1600 whatever that rule becomes.
 pub const DATASET_FADE_NEURONS: usize = 1600;
 
 /// The factor `M_MNIST / M_dataset` that the dataset rule multiplies the input rate by.
@@ -180,8 +181,8 @@ impl Rules {
 }
 
 /// The FSpiNN parameters a run of `n` neurons on `dataset` over `passes` passes of its training
-/// images starts from, before its own settings
-/// (presentation, rounding, `--set`): the defaults under the size rule; for
+/// images starts from, before its own settings (presentation, rounding, `--set`): the defaults
+/// under the size rule; for
 /// quantisation-aware training with `qat_formats`, those formats and the precision rule if it
 /// is on; the learning rule, whose cap counts the precision rule's factor; then the dataset
 /// rule, whose fade reads the two factors' product. `fspinn train` and `fspinn explore` both

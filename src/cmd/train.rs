@@ -104,8 +104,9 @@ pub struct TrainArgs {
     pub learning_rule: Option<RuleSwitch>,
     /// FSpiNN: scale the input rate by MNIST's mean ink over the dataset's, so a mean image
     /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457 up to N = 1600 g, then
-    /// x min(1, 0.457 N / (1600 g)), g the precision and learning rules' factor), and set the
-    /// spike target per presentation for it (Fashion-MNIST: 8 instead of 12); the identity on
+    /// x min(1, 0.457 N / (1600 g)), g the precision and learning rules' factor), and where the
+    /// rate is lowered in full set the spike target per presentation for the dataset
+    /// (Fashion-MNIST: 8 instead of 12); the identity on
     /// MNIST (docs/fspinn.md). `--set` overrides the result [default: on].
     #[arg(long, value_name = "on|off")]
     pub dataset_rule: Option<RuleSwitch>,

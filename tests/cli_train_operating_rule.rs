@@ -41,7 +41,10 @@ fn params_at(root: &str, neurons: &str, extra: &[&str]) -> Result<serde_json::Va
 }
 
 /// (nu_post, theta_target_mv, rate_per_pixel_hz) as f32.
-fn key(p: &serde_json::Value) -> (f32, f32, f32) {
+type Learning = (f32, f32, f32);
+
+/// The [`Learning`] fields of a run's `params`.
+fn key(p: &serde_json::Value) -> Learning {
     let f = |k: &str| p[k].as_f64().unwrap() as f32;
     (f("nu_post"), f("theta_target_mv"), f("rate_per_pixel_hz"))
 }
@@ -138,38 +141,45 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
     }
     // From N = 400 the precision rule is on by default (explore's points follow: unit test in
     // explore/src/point.rs); `--precision-rule off` still turns it off.
-    let at_400 = |extra: &[&str]| key(&params_at(root, "400", extra).unwrap());
-    assert_eq!(at_400(&["--precision", "w8"]), (0.02, 50.0, 0.125));
-    assert_eq!(
-        at_400(&["--precision", "w8", "--precision-rule", "off"]),
-        (0.01, 25.0, 0.125)
-    );
-    assert_eq!(at_400(&["--precision", "w4"]), (0.01, 25.0, 0.125));
     // Beyond N = 400 on MNIST the learning rule multiplies rate and settling point by N / 400,
-    // x4 in all with the precision rule's factor (unit test in model/src/operating_rule.rs);
-    // `--learning-rule off` turns it off.
-    let at_800 = |extra: &[&str]| key(&params_at(root, "800", extra).unwrap());
-    assert_eq!(at_800(&["--precision", "w4"]), (0.02, 50.0, 0.125));
-    assert_eq!(at_800(&["--precision", "w8"]), (0.04, 100.0, 0.125));
-    assert_eq!(
-        at_800(&["--precision", "w4", "--learning-rule", "off"]),
-        (0.01, 25.0, 0.125)
-    );
-    assert_eq!(
-        at_800(&["--precision", "w8", "--learning-rule", "off"]),
-        (0.02, 50.0, 0.125)
-    );
-    // Over more than one pass the rule's own factor stops at x2 (x4 in one pass at N = 1600).
-    let at_1600 = |extra: &[&str]| key(&params_at(root, "1600", extra).unwrap());
-    assert_eq!(at_1600(&["--precision", "w4"]), (0.04, 100.0, 0.125));
-    assert_eq!(
-        at_1600(&["--precision", "w4", "--epochs", "3"]),
-        (0.02, 50.0, 0.125)
-    );
-    assert_eq!(
-        at_1600(&["--precision", "w8", "--epochs", "3"]),
-        (0.04, 100.0, 0.125)
-    );
+    // x4 in all with the precision rule's factor, x2 of its own over more than one pass (unit
+    // test in model/src/operating_rule.rs); `--learning-rule off` turns it off.
+    let cases: [(&str, &[&str], Learning); 10] = [
+        ("400", &["--precision", "w8"], (0.02, 50.0, 0.125)),
+        (
+            "400",
+            &["--precision", "w8", "--precision-rule", "off"],
+            (0.01, 25.0, 0.125),
+        ),
+        ("400", &["--precision", "w4"], (0.01, 25.0, 0.125)),
+        ("800", &["--precision", "w4"], (0.02, 50.0, 0.125)),
+        ("800", &["--precision", "w8"], (0.04, 100.0, 0.125)),
+        (
+            "800",
+            &["--precision", "w4", "--learning-rule", "off"],
+            (0.01, 25.0, 0.125),
+        ),
+        (
+            "800",
+            &["--precision", "w8", "--learning-rule", "off"],
+            (0.02, 50.0, 0.125),
+        ),
+        ("1600", &["--precision", "w4"], (0.04, 100.0, 0.125)),
+        (
+            "1600",
+            &["--precision", "w4", "--epochs", "3"],
+            (0.02, 50.0, 0.125),
+        ),
+        (
+            "1600",
+            &["--precision", "w8", "--epochs", "3"],
+            (0.04, 100.0, 0.125),
+        ),
+    ];
+    for (neurons, extra, expected) in cases {
+        let got = key(&params_at(root, neurons, extra).unwrap());
+        assert_eq!(got, expected, "N = {neurons}, {extra:?}");
+    }
 }
 
 fn root_has_fashion(root: &str) -> bool {

@@ -108,27 +108,8 @@ fn the_rules_set_their_parameters_and_are_the_identity_at_4_bits_on_mnist() {
         );
         // Beyond N = 1600 the rule fades: x min(1, 0.457 N / 1600), MNIST's rate at N = 4900.
         let rate_at = |n: &str, extra: &[&str]| {
-            let mut args = vec![
-                "train",
-                "--data-dir",
-                root,
-                "--dataset",
-                "fashion-mnist",
-                "--variant",
-                "fspinn",
-                "--precision",
-                "w4",
-                "--neurons",
-                n,
-                "--train-samples",
-                "3",
-                "--test-samples",
-                "2",
-                "--json",
-            ];
-            args.extend_from_slice(extra);
-            let j = json_run(&args).unwrap();
-            j["params"]["fspinn"]["rate_per_pixel_hz"].as_f64().unwrap() as f32
+            let fashion_w4 = ["--dataset", "fashion-mnist", "--precision", "w4"];
+            key(&params_at(root, n, &[&fashion_w4[..], extra].concat()).unwrap()).2
         };
         assert!((rate_at("1600", &[]) - 0.0571).abs() < 1e-4);
         let off = ["--learning-rule", "off"];

@@ -182,9 +182,8 @@ impl Rules {
 
 /// The FSpiNN parameters a run of `n` neurons on `dataset` over `passes` passes of its training
 /// images starts from, before its own settings (presentation, rounding, `--set`): the defaults
-/// under the size rule; for
-/// quantisation-aware training with `qat_formats`, those formats and the precision rule if it
-/// is on; the learning rule, whose cap counts the precision rule's factor; then the dataset
+/// under the size rule; for quantisation-aware training with `qat_formats`, those formats and
+/// the precision rule if it is on; the learning rule, whose cap counts the precision rule's factor; then the dataset
 /// rule, whose fade reads the two factors' product. `fspinn train` and `fspinn explore` both
 /// start here, so an exploration point trains the network `fspinn train` would. `qat_formats`
 /// is None for the f32 network and for post-training quantisation, which learn unrounded (no
@@ -202,7 +201,7 @@ pub fn fspinn_start(
         p.formats = f;
         if rules.precision.is_on() {
             precision = precision_factor(f.weight_bits);
-            p = fspinn_for_precision(p);
+            p = scale_learning(p, precision);
         }
     }
     let mut learning = precision;

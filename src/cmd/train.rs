@@ -106,8 +106,8 @@ pub struct TrainArgs {
     /// gives as many input spikes on every dataset (Fashion-MNIST: x0.457 up to N = 1600 g, then
     /// x min(1, 0.457 N / (1600 g)), g the precision and learning rules' factor), and where the
     /// rate is lowered in full set the spike target per presentation for the dataset
-    /// (Fashion-MNIST: 8 instead of 12); the identity on
-    /// MNIST (docs/fspinn.md). `--set` overrides the result [default: on].
+    /// (Fashion-MNIST: 8 instead of 12); the identity on MNIST (docs/fspinn.md). `--set`
+    /// overrides the result [default: on].
     #[arg(long, value_name = "on|off")]
     pub dataset_rule: Option<RuleSwitch>,
     /// Write the checkpoint here (periodically and at the end).

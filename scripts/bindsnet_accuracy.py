@@ -126,21 +126,16 @@ def main() -> int:
     train_spikes = 0.0
     network.train(True)
     for step, index in enumerate(order):
-        if step % interval == 0 and step > 0:
-            block = torch.from_numpy(
-                train_labels[order[step - interval: step]].astype(np.int64))
-            assignments, proportions, rates = assign_labels(
-                spikes=record, labels=block, n_labels=10, rates=rates)
         s = present(train_images[index])
         train_spikes += float(s.sum())
         record[step % interval] = s
-    if args.train % interval == 0 and args.train > 0:
-        block = torch.from_numpy(
-            train_labels[order[args.train - interval: args.train]].astype(np.int64))
-        # eth_mnist.py assigns from the last full interval when its image n_train
-        # (one past the last, which it also trains on) starts the next one.
-        assignments, proportions, rates = assign_labels(
-            spikes=record, labels=block, n_labels=10, rates=rates)
+        if (step + 1) % interval == 0:
+            # eth_mnist.py assigns labels from each full interval before its next image
+            # (for the last one, its extra image n_train + 1).
+            block = torch.from_numpy(
+                train_labels[order[step + 1 - interval: step + 1]].astype(np.int64))
+            assignments, proportions, rates = assign_labels(
+                spikes=record, labels=block, n_labels=10, rates=rates)
     trained = _time.time()
 
     network.train(False)

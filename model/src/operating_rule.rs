@@ -4,12 +4,13 @@
 //! at the operating point it starts from (4-bit weights; N <= 400; MNIST), so runs there are
 //! unchanged bit for bit. The learning rule ([`learning_factor`], on by default) is documented
 //! at its functions and in docs/fspinn.md ("The learning rule"). The dataset rule is on by
-//! default; the precision rule is on by default from N = 400 ([`default_precision_rule`]): with the readout
-//! inhibition calibrated it gains 0.8-2.3 points at N = 400 and 1.0 at N = 1600 (8-bit weights,
-//! MNIST and Fashion-MNIST) and loses 0.5 (MNIST) to 3.6 (Fashion-MNIST) points at N = 100, so
-//! below N = 400 it stays off. docs/fspinn.md ("Parameters at other precisions and on other
-//! datasets") has the measurements; the notebook entries docs/notebook/2026-12-04-accuracy-third-look.md
-//! and docs/notebook/2026-12-04-settle-and-precision-defaults.md every run.
+//! default; the precision rule is on by default from N = 400 ([`default_precision_rule`]): with
+//! the readout inhibition calibrated it gains 0.8-2.3 points at N = 400 and 1.0 at N = 1600
+//! (8-bit weights, MNIST and Fashion-MNIST) and loses 0.5 (MNIST) to 3.6 (Fashion-MNIST) points
+//! at N = 100, so below N = 400 it stays off. docs/fspinn.md ("Parameters at other precisions
+//! and on other datasets") has the measurements; the notebook entries
+//! docs/notebook/2026-12-04-accuracy-third-look.md and
+//! docs/notebook/2026-12-04-settle-and-precision-defaults.md every run.
 //!
 //! - **precision**: the learning rate `nu_post` and the threshold's settling point
 //!   `theta_target_mv` (which derives the threshold decay shift) are both multiplied by
@@ -183,11 +184,11 @@ impl Rules {
 /// The FSpiNN parameters a run of `n` neurons on `dataset` over `passes` passes of its training
 /// images starts from, before its own settings (presentation, rounding, `--set`): the defaults
 /// under the size rule; for quantisation-aware training with `qat_formats`, those formats and
-/// the precision rule if it is on; the learning rule, whose cap counts the precision rule's factor; then the dataset
-/// rule, whose fade reads the two factors' product. `fspinn train` and `fspinn explore` both
-/// start here, so an exploration point trains the network `fspinn train` would. `qat_formats`
-/// is None for the f32 network and for post-training quantisation, which learn unrounded (no
-/// precision rule).
+/// the precision rule ([`fspinn_for_precision`]) if it is on; the learning rule, whose cap counts
+/// the precision rule's factor; then the dataset rule, whose fade reads the two factors'
+/// product. `fspinn train` and `fspinn explore` both start here, so an exploration point trains
+/// the network `fspinn train` would. `qat_formats` is None for the f32 network and for
+/// post-training quantisation, which learn unrounded (no precision rule).
 pub fn fspinn_start(
     n: usize,
     dataset: DatasetKind,
@@ -201,7 +202,7 @@ pub fn fspinn_start(
         p.formats = f;
         if rules.precision.is_on() {
             precision = precision_factor(f.weight_bits);
-            p = scale_learning(p, precision);
+            p = fspinn_for_precision(p);
         }
     }
     let mut learning = precision;
